@@ -1,0 +1,61 @@
+"""The one exception tree of the service.
+
+`AppError` carries a machine `code` and a human `message`. The GraphQL layer turns an
+`AppError` raised by a service into a `userErrors` entry (in mutations) or a top-level error
+with `extensions.code` (in queries and for authentication); any other exception is masked as
+"Unexpected error" and logged with the request id.
+
+    AppError
+    ├── ValidationError      VALIDATION       bad input; `field` names the input path
+    ├── NotFoundError        NOT_FOUND        absent, or not visible to the caller
+    ├── ConflictError        CONFLICT         clashes with existing state (duplicate email…)
+    ├── ForbiddenError       FORBIDDEN        visible, but the caller's role may not do this
+    ├── UnauthenticatedError UNAUTHENTICATED  missing, expired, tampered or revoked credentials
+    ├── RateLimitedError     RATE_LIMITED     too many attempts; `retry_after` seconds
+    └── UnavailableError     UNAVAILABLE      the database cannot serve now; safe to retry
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class AppError(Exception):
+    code = "INTERNAL"
+
+    def __init__(self, message: str, *, field: Sequence[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = list(field) if field is not None else None
+
+
+class ValidationError(AppError):
+    code = "VALIDATION"
+
+
+class NotFoundError(AppError):
+    code = "NOT_FOUND"
+
+
+class ConflictError(AppError):
+    code = "CONFLICT"
+
+
+class ForbiddenError(AppError):
+    code = "FORBIDDEN"
+
+
+class UnauthenticatedError(AppError):
+    code = "UNAUTHENTICATED"
+
+
+class RateLimitedError(AppError):
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class UnavailableError(AppError):
+    code = "UNAVAILABLE"

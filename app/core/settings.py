@@ -1,0 +1,82 @@
+"""Runtime configuration: one `Settings` object, built once and passed into `create_app`.
+
+Every field can be set from the environment with the `ENVELOPES_` prefix
+(for example `ENVELOPES_JWT_SECRET`). Nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Used only when `dev_mode` is on and no secret was given; refused otherwise.
+DEV_JWT_SECRET = "envelopes-development-secret-do-not-use-in-production"  # noqa: S105
+_KNOWN_WEAK_SECRETS = {DEV_JWT_SECRET, "secret", "changeme", "change-me", ""}
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class InsecureSettingsError(ValueError):
+    """The settings would run the service insecurely outside development mode."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ENVELOPES_", extra="ignore")
+
+    mongodb_uri: str = "mongodb://127.0.0.1:27017/?replicaSet=rs0"
+    mongodb_database: str = "envelopes"
+    server_selection_timeout_ms: int = Field(default=5000, ge=100)
+
+    jwt_secret: str | None = None
+    dev_mode: bool = False
+    production: bool = False
+
+    access_token_ttl_seconds: int = Field(default=15 * 60, ge=1)
+    refresh_token_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=60, ge=1)
+
+    # argon2id cost (RFC 9106 "low memory" profile by default); tests lower it.
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=8)
+    password_hash_parallelism: int = Field(default=4, ge=1)
+
+    max_query_depth: int = Field(default=10, ge=2)
+    max_aliases: int = Field(default=15, ge=0)
+    max_tokens: int = Field(default=2000, ge=50)
+
+    playground_assets_dir: Path = _REPO_ROOT / "playground" / "node_modules"
+
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    @model_validator(mode="after")
+    def _refuse_insecure(self) -> Settings:
+        if self.dev_mode and self.production:
+            raise InsecureSettingsError("dev_mode and production cannot both be on")
+        if self.jwt_secret is None and self.dev_mode:
+            self.jwt_secret = DEV_JWT_SECRET
+        secret = self.jwt_secret or ""
+        if not self.dev_mode and (secret in _KNOWN_WEAK_SECRETS or len(secret) < 32):
+            raise InsecureSettingsError(
+                "ENVELOPES_JWT_SECRET must be set to a random value of at least 32 characters "
+                "(or set ENVELOPES_DEV_MODE=true on a development machine)"
+            )
+        return self
+
+    @property
+    def secret(self) -> str:
+        if self.jwt_secret is None:  # the validator makes this impossible
+            raise InsecureSettingsError("no JWT secret")
+        return self.jwt_secret
+
+    @property
+    def playground_enabled(self) -> bool:
+        return not self.production
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return not self.production

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import strawberry
+
+from app.graphql.auth.types import AuthPayload, ChangePasswordPayload, LogoutPayload, User
+from app.graphql.context import Info
+from app.graphql.errors import user_errors_as_payload
+
+
+@strawberry.input
+class RegisterInput:
+    email: str
+    password: str = strawberry.field(description="At least 10 characters.")
+    display_name: str
+
+
+@strawberry.input
+class LoginInput:
+    email: str
+    password: str
+
+
+@strawberry.input
+class RefreshTokenInput:
+    refresh_token: str
+
+
+@strawberry.input
+class LogoutInput:
+    refresh_token: str = strawberry.field(description="Any token of the login to end.")
+
+
+@strawberry.input
+class ChangePasswordInput:
+    current_password: str
+    new_password: str
+
+
+@strawberry.type
+class AuthMutation:
+    @strawberry.mutation(description="Create an account and sign in to it.")
+    async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
+        auth, client = info.context.services.auth, info.context.client
+
+        async def run() -> AuthPayload:
+            result = await auth.register(input.email, input.password, input.display_name, client)
+            return AuthPayload.from_sign_in(result)
+
+        return await user_errors_as_payload(AuthPayload.failed, run)
+
+    @strawberry.mutation(description="Sign in. Failures are throttled per email and per IP.")
+    async def login(self, info: Info, input: LoginInput) -> AuthPayload:
+        auth, client = info.context.services.auth, info.context.client
+
+        async def run() -> AuthPayload:
+            return AuthPayload.from_sign_in(await auth.login(input.email, input.password, client))
+
+        return await user_errors_as_payload(AuthPayload.failed, run)
+
+    @strawberry.mutation(
+        description="Trade a refresh token for new tokens. Each refresh token works once; "
+        "presenting a used one again signs that login out everywhere."
+    )
+    async def refresh_token(self, info: Info, input: RefreshTokenInput) -> AuthPayload:
+        auth, client = info.context.services.auth, info.context.client
+
+        async def run() -> AuthPayload:
+            return AuthPayload.from_sign_in(await auth.refresh(input.refresh_token, client))
+
+        return await user_errors_as_payload(AuthPayload.failed, run)
+
+    @strawberry.mutation(description="Sign out: end the login the refresh token belongs to.")
+    async def logout(self, info: Info, input: LogoutInput) -> LogoutPayload:
+        auth = info.context.services.auth
+
+        async def run() -> LogoutPayload:
+            await auth.logout(input.refresh_token)
+            return LogoutPayload(ok=True)
+
+        return await user_errors_as_payload(LogoutPayload.failed, run)
+
+    @strawberry.mutation(description="Change the password and sign out every other login.")
+    async def change_password(
+        self, info: Info, input: ChangePasswordInput
+    ) -> ChangePasswordPayload:
+        viewer = await info.context.viewer()
+        auth, client = info.context.services.auth, info.context.client
+
+        async def run() -> ChangePasswordPayload:
+            ended = await auth.change_password(
+                viewer, input.current_password, input.new_password, client
+            )
+            user = User.from_document(await auth.current_user(viewer))
+            return ChangePasswordPayload(user=user, signed_out_sessions=ended)
+
+        return await user_errors_as_payload(ChangePasswordPayload.failed, run)

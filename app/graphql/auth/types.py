@@ -1,0 +1,141 @@
+"""GraphQL types of identity: the user, their signed-in devices, and auth payloads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from app.graphql.context import Info
+from app.graphql.errors import UserError
+from app.graphql.relay import Node, PageInfo, page_request, to_global_id
+from app.persistence.documents import UserDocument
+from app.services.auth import SignIn
+
+
+@strawberry.type(description="A device or browser signed in to the account.")
+class LoginSession(Node):
+    created_at: datetime
+    last_used_at: datetime
+    user_agent: str | None
+    ip: str | None
+    current: bool = strawberry.field(description="True for the login making this request.")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], current_login_id: object) -> LoginSession:
+        return cls(
+            id=to_global_id("LoginSession", str(row["_id"])),
+            created_at=row["created_at"],
+            last_used_at=row["last_used_at"],
+            user_agent=row.get("user_agent"),
+            ip=row.get("ip"),
+            current=row["_id"] == current_login_id,
+        )
+
+
+@strawberry.type
+class LoginSessionEdge:
+    cursor: str
+    node: LoginSession
+
+
+@strawberry.type
+class LoginSessionConnection:
+    edges: list[LoginSessionEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="A person who signs in. Only the user themself can see this.")
+class User(Node):
+    email: str
+    display_name: str
+    avatar_color: str = strawberry.field(description="Shown beside the entries they record.")
+    created_at: datetime
+
+    @classmethod
+    def from_document(cls, user: UserDocument) -> User:
+        return cls(
+            id=to_global_id("User", str(user.id)),
+            email=user.email,
+            display_name=user.display_name,
+            avatar_color=user.avatar_color,
+            created_at=user.created_at,
+        )
+
+    @strawberry.field(description="Devices signed in to this account, newest first.")
+    async def sessions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> LoginSessionConnection:
+        viewer = await info.context.viewer()
+        request, size = page_request(first, after, last, before)
+        page = await info.context.services.auth.sessions(viewer, request, size)
+        edges = [
+            LoginSessionEdge(cursor=c, node=LoginSession.from_row(r, viewer.login_id))
+            for r, c in zip(page.rows, page.cursors, strict=True)
+        ]
+        return LoginSessionConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=page.has_previous_page,
+                start_cursor=page.cursors[0] if page.cursors else None,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+        )
+
+
+@strawberry.type(description="The result of signing up, signing in or refreshing tokens.")
+class AuthPayload:
+    user: User | None = None
+    access_token: str | None = strawberry.field(
+        default=None, description="Bearer token for the Authorization header (15 minutes)."
+    )
+    access_token_expires_at: datetime | None = None
+    refresh_token: str | None = strawberry.field(
+        default=None, description="Single-use token for refreshToken; keep it secret."
+    )
+    refresh_token_expires_at: datetime | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def from_sign_in(cls, result: SignIn) -> AuthPayload:
+        return cls(
+            user=User.from_document(result.user),
+            access_token=result.access_token,
+            access_token_expires_at=result.access_token_expires_at,
+            refresh_token=result.refresh_token,
+            refresh_token_expires_at=result.refresh_token_expires_at,
+        )
+
+    @classmethod
+    def failed(cls, errors: list[UserError]) -> AuthPayload:
+        return cls(user_errors=errors)
+
+
+@strawberry.type
+class LogoutPayload:
+    ok: bool = False
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def failed(cls, errors: list[UserError]) -> LogoutPayload:
+        return cls(user_errors=errors)
+
+
+@strawberry.type
+class ChangePasswordPayload:
+    user: User | None = None
+    signed_out_sessions: int = strawberry.field(
+        default=0, description="How many other logins were ended."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def failed(cls, errors: list[UserError]) -> ChangePasswordPayload:
+        return cls(user_errors=errors)

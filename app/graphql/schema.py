@@ -1,0 +1,59 @@
+"""The GraphQL schema: one root type per operation kind, composed from feature packages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from graphql import ASTValidationRule, GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+
+from app.core.settings import Settings
+from app.graphql.auth.mutations import AuthMutation
+from app.graphql.auth.queries import AuthQuery
+from app.graphql.auth.types import LoginSession, User
+from app.graphql.errors import ErrorShaping
+from app.graphql.limits import alias_limit_rule, depth_limit_rule
+from app.graphql.nodes import NodeQuery
+
+
+@strawberry.type
+class Query(AuthQuery, NodeQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(AuthMutation):
+    pass
+
+
+class EnvelopesSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Logging happens in `ErrorShaping`, which knows expected errors from bugs."""
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    rules: list[type[ASTValidationRule]] = [
+        depth_limit_rule(settings.max_query_depth),
+        alias_limit_rule(settings.max_aliases),
+    ]
+    extensions: list[Callable[[], SchemaExtension]] = [
+        ErrorShaping,  # first: it sees the errors of every later step
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: AddValidationRules(rules),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+    ]
+    if not settings.introspection_enabled:
+        extensions.append(DisableIntrospection)
+    return EnvelopesSchema(
+        query=Query, mutation=Mutation, types=[User, LoginSession], extensions=extensions
+    )

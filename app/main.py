@@ -1,0 +1,76 @@
+"""The app factory: `create_app(settings)`; uvicorn runs `create_app_from_env` (--factory)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from app.core.logs import configure_logging
+from app.core.middleware import RequestIdMiddleware
+from app.core.settings import Settings
+from app.graphql.context import get_context
+from app.graphql.playground import PlaygroundGraphQLRouter, assets_installed, assets_router
+from app.graphql.schema import build_schema
+from app.persistence.mongo import Database
+from app.services.container import Services
+
+log = logging.getLogger("envelopes")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings)
+        try:
+            await db.connect()
+            app.state.services = Services.build(settings, db)
+            if settings.playground_enabled and not assets_installed(settings):
+                log.warning("playground assets missing in %s", settings.playground_assets_dir)
+            log.info("ready", extra={"database": settings.mongodb_database})
+            yield
+        finally:
+            await db.close()
+
+    app = FastAPI(
+        title="Envelopes",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    graphql = PlaygroundGraphQLRouter(
+        build_schema(settings),
+        context_getter=get_context,
+        graphql_ide="graphiql" if settings.playground_enabled else None,
+        allow_queries_via_get=False,
+    )
+    graphql.settings = settings
+    app.include_router(graphql, prefix="/graphql")
+    if settings.playground_enabled:
+        app.include_router(assets_router(settings))
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        """The process is alive (says nothing about the database)."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        """Ready to serve: a writable primary of the replica set answers."""
+        services: Services | None = getattr(app.state, "services", None)
+        if services is not None and await services.db.primary_answers():
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)

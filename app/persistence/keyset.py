@@ -1,0 +1,108 @@
+"""Keyset (cursor) pagination over a stable sort: no skip/offset, stable while rows arrive.
+
+A cursor is the sort-key values of a row, encoded opaquely. Paging forward (first/after)
+reads rows strictly after the cursor in sort order; backward (last/before) reads strictly
+before it in reverse order and flips the result, so each row is seen exactly once.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo.asynchronous.collection import AsyncCollection
+
+from app.core.errors import ValidationError
+
+SortSpec = list[tuple[str, int]]  # [(field, 1 | -1), …]; the last field must be unique
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    cursors: list[str]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, ObjectId):
+        return {"o": str(value)}
+    if isinstance(value, datetime):
+        return {"d": value.isoformat()}
+    return value
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "o" in value:
+            return ObjectId(value["o"])
+        if "d" in value:
+            return datetime.fromisoformat(value["d"])
+    return value
+
+
+def encode_cursor(row: Mapping[str, Any], sort: SortSpec) -> str:
+    values = [_encode_value(row[name]) for name, _ in sort]
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: SortSpec, field: str) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+        if not isinstance(values, list) or len(values) != len(sort):
+            raise ValueError(cursor)
+        return [_decode_value(v) for v in values]
+    except (ValueError, TypeError, KeyError):
+        raise ValidationError("Invalid cursor.", field=[field]) from None
+
+
+def _beyond(sort: SortSpec, values: list[Any], forward: bool) -> dict[str, Any]:
+    """The filter for rows strictly after (forward) or before the cursor in sort order."""
+    clauses = []
+    for i, (name, direction) in enumerate(sort):
+        ascending_after = (direction == 1) == forward
+        clause = {sort[j][0]: values[j] for j in range(i)}
+        clause[name] = {"$gt" if ascending_after else "$lt": values[i]}
+        clauses.append(clause)
+    return {"$or": clauses}
+
+
+async def fetch_page(
+    collection: AsyncCollection[dict[str, Any]],
+    query: dict[str, Any],
+    sort: SortSpec,
+    request: PageRequest,
+    size: int,
+) -> Page:
+    forward = request.last is None
+    cursor = request.after if forward else request.before
+    if cursor is not None:
+        values = decode_cursor(cursor, sort, "after" if forward else "before")
+        query = {"$and": [query, _beyond(sort, values, forward)]}
+    order = sort if forward else [(name, -direction) for name, direction in sort]
+    rows = await collection.find(query).sort(order).limit(size + 1).to_list()
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+    return Page(
+        rows=rows,
+        cursors=[encode_cursor(row, sort) for row in rows],
+        has_next_page=more if forward else cursor is not None,
+        has_previous_page=cursor is not None if forward else more,
+    )

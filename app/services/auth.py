@@ -1,0 +1,252 @@
+"""Sign-up, sign-in, token refresh, sign-out and password change: one use case per method.
+
+Invariants kept here:
+- an email is registered once, whatever its case;
+- a refresh token works once: using it rotates it; presenting a rotated token again revokes
+  the whole login it belongs to (a stolen token is worth nothing after the owner refreshes);
+- an access token works only while its login (`sid`) is not revoked;
+- a wrong password and an unknown email get the same answer, after the same work;
+- changing the password revokes every other login of the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from beanie import Document, PydanticObjectId
+
+from app.core.errors import UnauthenticatedError, ValidationError
+from app.core.settings import Settings
+from app.domain import identity
+from app.persistence.auth_repository import (
+    LoginFailureRepository,
+    LoginRepository,
+    RefreshTokenRepository,
+    UserRepository,
+    active_logins_page,
+)
+from app.persistence.documents import LoginDocument, RefreshTokenDocument, UserDocument
+from app.persistence.keyset import Page, PageRequest
+from app.persistence.mongo import Database, Session
+from app.services.passwords import Passwords
+from app.services.throttle import LoginThrottle
+from app.services.tokens import AccessTokens, hash_refresh_token, new_refresh_token
+
+INVALID_CREDENTIALS = "Invalid email or password."
+INVALID_REFRESH_TOKEN = "Invalid or expired refresh token."  # noqa: S105 (a message)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The authenticated caller of a request."""
+
+    user_id: PydanticObjectId
+    login_id: PydanticObjectId
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: UserDocument
+    access_token: str
+    access_token_expires_at: datetime
+    refresh_token: str
+    refresh_token_expires_at: datetime
+
+
+@dataclass(frozen=True)
+class _IssuedRefresh:
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class _Rotated:
+    login_id: PydanticObjectId
+    user_id: PydanticObjectId
+    issued: _IssuedRefresh
+
+
+def _id(document: Document) -> PydanticObjectId:
+    """The id of a stored document (Beanie types it as optional until insertion)."""
+    if document.id is None:
+        raise ValueError(f"{type(document).__name__} is not stored yet")
+    return document.id
+
+
+class AuthService:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self._users = UserRepository()
+        self._logins = LoginRepository()
+        self._refresh = RefreshTokenRepository()
+        self._passwords = Passwords(settings)
+        self._access = AccessTokens(settings.secret, settings.access_token_ttl_seconds)
+        self._refresh_ttl = timedelta(seconds=settings.refresh_token_ttl_seconds)
+        self._throttle = LoginThrottle(
+            LoginFailureRepository(), settings.login_max_failures, settings.login_window_seconds
+        )
+
+    async def register(
+        self, email: str, password: str, display_name: str, client: ClientInfo
+    ) -> SignIn:
+        email = identity.clean_email(email)
+        identity.check_password(password)
+        name = identity.clean_display_name(display_name)
+        key = identity.email_key(email)
+        now = utcnow()
+        user = UserDocument(
+            email=email,
+            email_key=key,
+            display_name=name,
+            avatar_color=identity.avatar_color_for(key),
+            password_hash=await self._passwords.hash(password),
+            created_at=now,
+            password_changed_at=now,
+        )
+        await self._users.add(user)
+        return await self._sign_in(user, client, now)
+
+    async def login(self, email: str, password: str, client: ClientInfo) -> SignIn:
+        key = identity.email_key(email)
+        keys = LoginThrottle.keys(key, client.ip)
+        now = utcnow()
+        await self._throttle.check(keys, now)
+        user = await self._users.by_email_key(key)
+        matches = await self._passwords.verify(user.password_hash if user else None, password)
+        if user is None or not matches:
+            await self._throttle.record_failure(keys, now)
+            raise UnauthenticatedError(INVALID_CREDENTIALS)
+        return await self._sign_in(user, client, now)
+
+    async def refresh(self, refresh_token: str, client: ClientInfo) -> SignIn:
+        """Rotate a refresh token. Reuse of a rotated token revokes its login, then refuses."""
+        now = utcnow()
+        token_hash = hash_refresh_token(refresh_token)
+
+        async def rotate(session: Session) -> _Rotated | None:
+            record = await self._refresh.by_hash(token_hash, session)
+            if record is None or record.expires_at <= now:
+                raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
+            login = await self._logins.by_id(record.login_id, session)
+            if login is None or login.revoked_at is not None:
+                raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
+            if not await self._refresh.mark_rotated(_id(record), now, session):
+                # Already rotated: someone holds an old token. End the login (committed).
+                await self._logins.revoke(_id(login), now, "refresh_token_reuse", session)
+                return None
+            issued = await self._issue_refresh(_id(login), record.user_id, now, session)
+            await self._logins.touch(_id(login), now, issued.expires_at, session)
+            return _Rotated(_id(login), record.user_id, issued)
+
+        rotated = await self._db.transaction(rotate)
+        if rotated is None:
+            raise UnauthenticatedError(
+                "This refresh token was already used; the login has been signed out."
+            )
+        user = await self._users.by_id(rotated.user_id)
+        if user is None:
+            raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
+        access, access_expires = self._access.issue(rotated.user_id, rotated.login_id, now)
+        return SignIn(user, access, access_expires, rotated.issued.token, rotated.issued.expires_at)
+
+    async def logout(self, refresh_token: str) -> None:
+        """End the login the refresh token belongs to (also when that token was rotated)."""
+        record = await self._refresh.by_hash(hash_refresh_token(refresh_token))
+        if record is None:
+            raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
+        await self._logins.revoke(record.login_id, utcnow(), "logout")
+
+    async def change_password(
+        self, viewer: Viewer, current_password: str, new_password: str, client: ClientInfo
+    ) -> int:
+        """Set a new password and end every other login. Returns how many were ended."""
+        user = await self.current_user(viewer)
+        keys = LoginThrottle.keys(user.email_key, client.ip)
+        now = utcnow()
+        await self._throttle.check(keys, now)
+        if not await self._passwords.verify(user.password_hash, current_password):
+            await self._throttle.record_failure(keys, now)
+            raise ValidationError("Current password is incorrect.", field=["currentPassword"])
+        identity.check_password(new_password, field="newPassword")
+        if new_password == current_password:
+            raise ValidationError(
+                "New password must differ from the current one.", field=["newPassword"]
+            )
+        new_hash = await self._passwords.hash(new_password)
+
+        async def apply(session: Session) -> int:
+            await self._users.set_password(viewer.user_id, new_hash, now, session)
+            return await self._logins.revoke_all_of_user_except(
+                viewer.user_id, viewer.login_id, now, "password_change", session
+            )
+
+        return await self._db.transaction(apply)
+
+    async def authenticate(self, access_token: str) -> Viewer:
+        claims = self._access.decode(access_token)
+        login = await self._logins.by_id(claims.login_id)
+        if login is None or login.revoked_at is not None or login.user_id != claims.user_id:
+            raise UnauthenticatedError("This login has ended. Sign in again.")
+        return Viewer(claims.user_id, claims.login_id)
+
+    async def current_user(self, viewer: Viewer) -> UserDocument:
+        user = await self._users.by_id(viewer.user_id)
+        if user is None:
+            raise UnauthenticatedError("This login has ended. Sign in again.")
+        return user
+
+    async def _sign_in(self, user: UserDocument, client: ClientInfo, now: datetime) -> SignIn:
+        """Open a new login for `user`: one login document and its first refresh token."""
+        user_id = _id(user)
+
+        async def open_login(session: Session) -> tuple[PydanticObjectId, _IssuedRefresh]:
+            login = LoginDocument(
+                user_id=user_id,
+                created_at=now,
+                last_used_at=now,
+                expires_at=now + self._refresh_ttl,
+                user_agent=(client.user_agent or "")[:300] or None,
+                ip=client.ip,
+            )
+            await self._logins.add(login, session)
+            return _id(login), await self._issue_refresh(_id(login), user_id, now, session)
+
+        login_id, issued = await self._db.transaction(open_login)
+        access, access_expires = self._access.issue(user_id, login_id, now)
+        return SignIn(user, access, access_expires, issued.token, issued.expires_at)
+
+    async def _issue_refresh(
+        self,
+        login_id: PydanticObjectId,
+        user_id: PydanticObjectId,
+        now: datetime,
+        session: Session,
+    ) -> _IssuedRefresh:
+        token = new_refresh_token()
+        expires_at = now + self._refresh_ttl
+        await self._refresh.add(
+            RefreshTokenDocument(
+                token_hash=hash_refresh_token(token),
+                login_id=login_id,
+                user_id=user_id,
+                issued_at=now,
+                expires_at=expires_at,
+            ),
+            session,
+        )
+        return _IssuedRefresh(token, expires_at)
+
+    async def sessions(self, viewer: Viewer, request: PageRequest, size: int) -> Page:
+        """The viewer's active logins (devices), newest first."""
+        return await active_logins_page(viewer.user_id, utcnow(), request, size)

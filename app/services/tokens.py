@@ -1,0 +1,65 @@
+"""Access tokens (HS256 JWT, short-lived) and refresh tokens (opaque, stored hashed)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+from beanie import PydanticObjectId
+from bson.errors import InvalidId
+
+from app.core.errors import UnauthenticatedError
+
+ALGORITHM = "HS256"
+_REQUIRED_CLAIMS = ["sub", "sid", "iat", "exp", "jti"]
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: PydanticObjectId
+    login_id: PydanticObjectId
+
+
+class AccessTokens:
+    def __init__(self, secret: str, ttl_seconds: int) -> None:
+        self._secret = secret
+        self.ttl = timedelta(seconds=ttl_seconds)
+
+    def issue(
+        self, user_id: PydanticObjectId, login_id: PydanticObjectId, now: datetime
+    ) -> tuple[str, datetime]:
+        expires_at = now + self.ttl
+        claims = {
+            "sub": str(user_id),
+            "sid": str(login_id),
+            "iat": int(now.timestamp()),
+            "exp": int(expires_at.timestamp()),
+            "jti": uuid.uuid4().hex,
+        }
+        return jwt.encode(claims, self._secret, algorithm=ALGORITHM), expires_at
+
+    def decode(self, token: str) -> AccessClaims:
+        """Verify signature and expiry. Any defect is the same UNAUTHENTICATED answer."""
+        try:
+            claims = jwt.decode(
+                token, self._secret, algorithms=[ALGORITHM], options={"require": _REQUIRED_CLAIMS}
+            )
+            return AccessClaims(PydanticObjectId(claims["sub"]), PydanticObjectId(claims["sid"]))
+        except jwt.ExpiredSignatureError:
+            raise UnauthenticatedError("Access token expired.") from None
+        except (jwt.InvalidTokenError, InvalidId, TypeError):
+            raise UnauthenticatedError("Invalid access token.") from None
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_refresh_token(token: str) -> str:
+    # The token carries 256 random bits, so a fast hash is enough to make a stolen
+    # database useless for signing in; no salt or slow hash is needed.
+    return hashlib.sha256(token.encode()).hexdigest()
