@@ -12,9 +12,8 @@ from fastapi.responses import JSONResponse
 from app.core.logs import configure_logging
 from app.core.middleware import RequestIdMiddleware
 from app.core.settings import Settings
-from app.graphql.context import get_context
-from app.graphql.playground import PlaygroundGraphQLRouter, assets_installed, assets_router
-from app.graphql.schema import build_schema
+from app.graphql.playground import assets_installed, assets_router
+from app.graphql.router import EnvelopesGraphQLRouter
 from app.persistence.mongo import Database
 from app.services.container import Services
 
@@ -42,14 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    graphql = PlaygroundGraphQLRouter(
-        build_schema(settings),
-        context_getter=get_context,
-        graphql_ide="graphiql" if settings.playground_enabled else None,
-        allow_queries_via_get=False,
-    )
-    graphql.settings = settings
-    app.include_router(graphql, prefix="/graphql")
+    app.include_router(EnvelopesGraphQLRouter(settings), prefix="/graphql")
     if settings.playground_enabled:
         app.include_router(assets_router(settings))
 

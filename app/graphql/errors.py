@@ -13,14 +13,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
 from pymongo.errors import ConnectionFailure, NotPrimaryError, WTimeoutError
-from strawberry.extensions import SchemaExtension
 
 from app.core.errors import AppError, RateLimitedError, UnavailableError
 from app.core.logs import request_id_var
@@ -89,6 +88,11 @@ def _rebuild(error: GraphQLError, message: str, extensions: dict[str, Any]) -> G
     )
 
 
+def shape_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Give every error a code; mask the unexpected ones (see the module docstring)."""
+    return [shape_error(e) for e in errors]
+
+
 def shape_error(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if original is None:
@@ -112,15 +116,7 @@ def shape_error(error: GraphQLError) -> GraphQLError:
             else _rebuild(error, error.message, {"code": "GRAPHQL_VALIDATION_FAILED"})
         )
     request_id = request_id_var.get()
-    log.error("unexpected error at %s", error.path, exc_info=original)
+    log.error(
+        "unexpected error at %s", error.path, exc_info=original, extra={"request_id": request_id}
+    )
     return _rebuild(error, "Unexpected error", {"code": "INTERNAL", "requestId": request_id})
-
-
-class ErrorShaping(SchemaExtension):
-    """Give every error a code; mask the unexpected ones (see the module docstring)."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [shape_error(e) for e in result.errors]

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse
-from strawberry.fastapi import GraphQLRouter
 
 from app.core.settings import Settings
 
@@ -63,15 +62,10 @@ def assets_installed(settings: Settings) -> bool:
     return all((root / relative).is_file() for relative in VENDOR_ASSETS.values())
 
 
-class PlaygroundGraphQLRouter(GraphQLRouter):
-    """Strawberry's router, with our offline GraphiQL page instead of the CDN one."""
-
-    settings: Settings
-
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        if not assets_installed(self.settings):
-            return HTMLResponse(MISSING, status_code=503)
-        return HTMLResponse(PAGE, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+def playground_page(settings: Settings) -> HTMLResponse:
+    if not assets_installed(settings):
+        return HTMLResponse(MISSING, status_code=503)
+    return HTMLResponse(PAGE, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
 
 def assets_router(settings: Settings) -> APIRouter:

@@ -20,7 +20,6 @@ from app.core.settings import Settings
 from app.graphql.auth.mutations import AuthMutation
 from app.graphql.auth.queries import AuthQuery
 from app.graphql.auth.types import LoginSession, User
-from app.graphql.errors import ErrorShaping
 from app.graphql.limits import alias_limit_rule, depth_limit_rule
 from app.graphql.nodes import NodeQuery
 
@@ -37,7 +36,8 @@ class Mutation(AuthMutation):
 
 class EnvelopesSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        """Logging happens in `ErrorShaping`, which knows expected errors from bugs."""
+        """Errors are logged where they are shaped (`app.graphql.router`), which knows
+        expected errors from bugs."""
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -46,7 +46,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         alias_limit_rule(settings.max_aliases),
     ]
     extensions: list[Callable[[], SchemaExtension]] = [
-        ErrorShaping,  # first: it sees the errors of every later step
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(rules),
         lambda: ParserCache(maxsize=512),
