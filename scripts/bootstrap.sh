@@ -33,13 +33,15 @@ fi
 
 stamp_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
-py_stamp="$extras-$(stamp_of pyproject.toml constraints.txt)"
-if [ "$(cat .venv/.envelopes-stamp 2>/dev/null)" != "$py_stamp" ]; then
+# One stamp per profile; installing "dev" also satisfies "run" (dev includes local-mongo).
+inputs=$(stamp_of pyproject.toml constraints.txt)
+if [ "$(cat ".venv/.stamp-$profile" 2>/dev/null)" != "$inputs" ]; then
   echo "==> installing Python packages (.[$extras])"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check \
     -c constraints.txt -e ".[$extras]"
-  echo "$py_stamp" > .venv/.envelopes-stamp
+  echo "$inputs" > ".venv/.stamp-$profile"
+  [ "$profile" = dev ] && echo "$inputs" > .venv/.stamp-run
 fi
 
 npm_stamp=$(stamp_of playground/package.json playground/package-lock.json)
