@@ -19,9 +19,9 @@ from app.persistence.mongo import Session
 
 
 class UserRepository:
-    async def add(self, user: UserDocument) -> UserDocument:
+    async def add(self, user: UserDocument, session: Session) -> UserDocument:
         try:
-            return await user.insert()
+            return await user.insert(session=session)
         except DuplicateKeyError:
             raise ConflictError(
                 "An account with this email already exists.", field=["email"]

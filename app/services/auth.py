@@ -114,8 +114,7 @@ class AuthService:
             created_at=now,
             password_changed_at=now,
         )
-        await self._users.add(user)
-        return await self._sign_in(user, client, now)
+        return await self._sign_in(user, client, now, new_user=True)
 
     async def login(self, email: str, password: str, client: ClientInfo) -> SignIn:
         key = identity.email_key(email)
@@ -206,11 +205,16 @@ class AuthService:
             raise UnauthenticatedError("This login has ended. Sign in again.")
         return user
 
-    async def _sign_in(self, user: UserDocument, client: ClientInfo, now: datetime) -> SignIn:
-        """Open a new login for `user`: one login document and its first refresh token."""
-        user_id = _id(user)
+    async def _sign_in(
+        self, user: UserDocument, client: ClientInfo, now: datetime, new_user: bool = False
+    ) -> SignIn:
+        """Open a new login for `user`: one login document and its first refresh token,
+        in the same transaction as the user's insertion when the user is new."""
 
         async def open_login(session: Session) -> tuple[PydanticObjectId, _IssuedRefresh]:
+            if new_user:
+                await self._users.add(user, session)
+            user_id = _id(user)
             login = LoginDocument(
                 user_id=user_id,
                 created_at=now,
@@ -223,7 +227,7 @@ class AuthService:
             return _id(login), await self._issue_refresh(_id(login), user_id, now, session)
 
         login_id, issued = await self._db.transaction(open_login)
-        access, access_expires = self._access.issue(user_id, login_id, now)
+        access, access_expires = self._access.issue(_id(user), login_id, now)
         return SignIn(user, access, access_expires, issued.token, issued.expires_at)
 
     async def _issue_refresh(

@@ -1,6 +1,9 @@
 import asyncio
 from typing import Any
 
+import pytest
+
+from app.persistence.auth_repository import RefreshTokenRepository
 from tests.graphql_client import ME, REGISTER, GraphQLClient
 
 
@@ -72,3 +75,18 @@ class TestRegister:
         codes = [[e["code"] for e in r.data["register"]["userErrors"]] for r in replies]
         assert sorted(codes) == [[], ["CONFLICT"], ["CONFLICT"], ["CONFLICT"]]
         assert mongo.users.count_documents({}) == 1
+
+
+async def test_a_failure_after_the_user_is_written_undoes_the_whole_sign_up(
+    gql: GraphQLClient, mongo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def fail(*_: Any) -> None:
+        raise RuntimeError("crash between the user and the login insert")
+
+    monkeypatch.setattr(RefreshTokenRepository, "add", fail)
+    reply = await gql.execute(REGISTER, register_input("ana@example.com"))
+    assert reply.error_codes() == ["INTERNAL"]
+    assert mongo.users.count_documents({}) == 0
+    assert mongo.logins.count_documents({}) == 0
+    monkeypatch.undo()
+    assert (await gql.register("ana@example.com"))["user"]["email"] == "ana@example.com"
