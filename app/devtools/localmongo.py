@@ -193,15 +193,7 @@ class ReplicaSet:
     def stop(self, timeout: float = 60) -> None:
         """Shut every member down cleanly (SIGTERM), killing any that hang past `timeout`."""
         pids = {p for p in self.pids if p is not None and _pid_alive(p)}
-        pids |= _mongod_pids_under(self.folder)
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-        leftover = _wait_gone(pids, timeout)
-        for pid in leftover:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        _wait_gone(leftover, 10)
+        _terminate(pids | _mongod_pids_under(self.folder), timeout)
         self.pids = [None] * len(self.ports)
         self.save()
 
@@ -237,6 +229,17 @@ def _ended(pid: int) -> bool:
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
     return not _pid_alive(pid)
+
+
+def _terminate(pids: set[int], timeout: float) -> None:
+    """SIGTERM (mongod shuts down cleanly), then SIGKILL whatever still runs after `timeout`."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        pids = _wait_gone(pids, wait)
+        if not pids:
+            return
 
 
 def _wait_gone(pids: set[int] | list[int], timeout: float) -> set[int]:
@@ -314,9 +317,7 @@ def stop_replica_set(folder: str | os.PathLike[str], timeout: float = 60) -> boo
         rs.stop(timeout)
         return running
     pids = _mongod_pids_under(root) if root.exists() else set()
-    for pid in pids:
-        os.kill(pid, signal.SIGTERM)
-    _wait_gone(pids, timeout)
+    _terminate(pids, timeout)
     return bool(pids)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 
 import strawberry
 
 from app.core.errors import ValidationError
+from app.core.tokens_b64 import b64url_decode, b64url_encode
 from app.persistence.keyset import PageRequest
 
 MAX_PAGE_SIZE = 100
@@ -20,14 +20,14 @@ class Node:
 
 
 def to_global_id(type_name: str, raw_id: str) -> strawberry.ID:
-    token = base64.urlsafe_b64encode(f"{type_name}:{raw_id}".encode()).decode().rstrip("=")
+    token = b64url_encode(f"{type_name}:{raw_id}".encode())
     return strawberry.ID(token)
 
 
 def from_global_id(global_id: str) -> tuple[str, str] | None:
     """(type name, raw id), or None when the id is not one of ours."""
     try:
-        text = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
+        text = b64url_decode(global_id).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     type_name, sep, raw_id = text.partition(":")

@@ -7,7 +7,6 @@ before it in reverse order and flips the result, so each row is seen exactly onc
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from bson import ObjectId
 from pymongo.asynchronous.collection import AsyncCollection
 
 from app.core.errors import ValidationError
+from app.core.tokens_b64 import b64url_decode, b64url_encode
 
 SortSpec = list[tuple[str, int]]  # [(field, 1 | -1), …]; the last field must be unique
 
@@ -57,12 +57,12 @@ def _decode_value(value: Any) -> Any:
 
 def encode_cursor(row: Mapping[str, Any], sort: SortSpec) -> str:
     values = [_encode_value(row[name]) for name, _ in sort]
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+    return b64url_encode(json.dumps(values).encode())
 
 
 def decode_cursor(cursor: str, sort: SortSpec, field: str) -> list[Any]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        raw = b64url_decode(cursor)
         values = json.loads(raw)
         if not isinstance(values, list) or len(values) != len(sort):
             raise ValueError(cursor)
