@@ -10,6 +10,8 @@ with `extensions.code` (in queries and for authentication); any other exception 
     ├── NotFoundError        NOT_FOUND        absent, or not visible to the caller
     ├── ConflictError        CONFLICT         clashes with existing state (duplicate email…)
     ├── ForbiddenError       FORBIDDEN        visible, but the caller's role may not do this
+    ├── InsufficientFundsError INSUFFICIENT_FUNDS  an envelope would go below zero where the
+    │                                           account does not allow it
     ├── UnauthenticatedError UNAUTHENTICATED  missing, expired, tampered or revoked credentials
     ├── RateLimitedError     RATE_LIMITED     too many attempts; `retry_after` seconds
     └── UnavailableError     UNAVAILABLE      the database cannot serve now; safe to retry
@@ -43,6 +45,10 @@ class ConflictError(AppError):
 
 class ForbiddenError(AppError):
     code = "FORBIDDEN"
+
+
+class InsufficientFundsError(AppError):
+    code = "INSUFFICIENT_FUNDS"
 
 
 class UnauthenticatedError(AppError):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from bson import ObjectId
 from fastapi import Request
+from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
@@ -21,6 +26,14 @@ class Context(BaseContext):
         )
         self._authorization = http_request.headers.get("authorization")
         self._viewer: Viewer | None = None
+        # Who recorded an entry / who is a member: one query per request for all of them.
+        self.profiles: DataLoader[ObjectId, dict[str, Any] | None] = DataLoader(
+            load_fn=self._load_profiles
+        )
+
+    async def _load_profiles(self, user_ids: Sequence[ObjectId]) -> list[dict[str, Any] | None]:
+        found = await self.services.history.profiles(list(user_ids))
+        return [found.get(user_id) for user_id in user_ids]
 
     async def viewer(self) -> Viewer:
         """The authenticated caller; UNAUTHENTICATED when the bearer token is missing or bad."""

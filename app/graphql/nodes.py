@@ -13,6 +13,7 @@ from bson.errors import InvalidId
 from app.core.errors import ValidationError
 from app.graphql.auth.types import User
 from app.graphql.context import Info
+from app.graphql.ledger.queries import LEDGER_LOADERS
 from app.graphql.relay import Node, from_global_id
 
 Loader = Callable[[Info, PydanticObjectId], Awaitable[Node | None]]
@@ -25,7 +26,7 @@ async def _load_user(info: Info, raw_id: PydanticObjectId) -> Node | None:
     return User.from_document(await info.context.services.auth.current_user(viewer))
 
 
-LOADERS: dict[str, Loader] = {"User": _load_user}
+LOADERS: dict[str, Loader] = {"User": _load_user, **LEDGER_LOADERS}
 
 
 async def load_node(info: Info, global_id: str) -> Node | None:

@@ -15,22 +15,29 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 
 from app.core.settings import Settings
 from app.graphql.auth.mutations import AuthMutation
 from app.graphql.auth.queries import AuthQuery
 from app.graphql.auth.types import LoginSession, User
+from app.graphql.ledger.account_mutations import AccountMutation
+from app.graphql.ledger.household_mutations import HouseholdMutation
+from app.graphql.ledger.money_mutations import MoneyMutation
+from app.graphql.ledger.queries import LedgerQuery
+from app.graphql.ledger.scalars import DECIMAL_SCALAR, Decimal
+from app.graphql.ledger.types import Account, Envelope, PaymentSource, Transaction
 from app.graphql.limits import alias_limit_rule, depth_limit_rule
 from app.graphql.nodes import NodeQuery
 
 
 @strawberry.type
-class Query(AuthQuery, NodeQuery):
+class Query(AuthQuery, LedgerQuery, NodeQuery):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutation):
+class Mutation(AuthMutation, MoneyMutation, AccountMutation, HouseholdMutation):
     pass
 
 
@@ -54,5 +61,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     return EnvelopesSchema(
-        query=Query, mutation=Mutation, types=[User, LoginSession], extensions=extensions
+        config=StrawberryConfig(scalar_map={Decimal: DECIMAL_SCALAR}),
+        query=Query,
+        mutation=Mutation,
+        types=[User, LoginSession, Account, Envelope, Transaction, PaymentSource],
+        extensions=extensions,
     )

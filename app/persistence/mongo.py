@@ -20,6 +20,7 @@ from pymongo.read_concern import ReadConcern
 
 from app.core.settings import Settings
 from app.persistence.documents import DOCUMENT_MODELS
+from app.persistence.ledger_documents import LEDGER_MODELS
 
 T = TypeVar("T")
 Session = AsyncClientSession
@@ -38,7 +39,7 @@ class Database:
 
     async def connect(self) -> None:
         """Bind the document models to this database and create their indexes."""
-        await init_beanie(database=self.db, document_models=DOCUMENT_MODELS)
+        await init_beanie(database=self.db, document_models=[*DOCUMENT_MODELS, *LEDGER_MODELS])
 
     async def close(self) -> None:
         await self.client.close()

@@ -1,0 +1,1 @@
+"""GraphQL of the ledger: accounts, envelopes, entries, payment sources, members."""

@@ -1,0 +1,367 @@
+"""GraphQL types of the ledger, each converted from its stored row in `from_row`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from app.graphql.context import Info
+from app.graphql.ledger.ids import optional_raw_id
+from app.graphql.ledger.scalars import Money, money
+from app.graphql.relay import Node, PageInfo, page_request, to_global_id
+from app.persistence.keyset import Page
+from app.services.ledger.history import HistoryFilter
+
+Row = dict[str, Any]
+
+
+@strawberry.enum
+class AccountType(Enum):
+    CHECKING = "checking"
+    SAVINGS = "savings"
+    CREDIT_CARD = "credit_card"
+    CASH = "cash"
+    LOAN = "loan"
+    OTHER = "other"
+
+
+@strawberry.enum(description="What a member may do: viewer < editor < admin < owner.")
+class MemberRole(Enum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+@strawberry.enum
+class TransactionKind(Enum):
+    OPENING = "opening"
+    INCOME = "income"
+    EXPENSE = "expense"
+    MOVE = "move"
+    TRANSFER = "transfer"
+    REVERSAL = "reversal"
+
+
+@strawberry.type(description="A named pot of an account's money.")
+class Envelope(Node):
+    name: str
+    balance: Money
+    archived: bool
+    is_available: bool = strawberry.field(
+        description="The built-in envelope of money not yet assigned; never archived or deleted."
+    )
+    deleted: bool = strawberry.field(description="Only old entries still name a deleted envelope.")
+
+    @classmethod
+    def from_row(cls, row: Row, currency: str) -> Envelope:
+        return cls(
+            id=to_global_id("Envelope", str(row["id"])),
+            name=row["name"],
+            balance=money(row["balance"], currency),
+            archived=row.get("archived", False),
+            is_available=row.get("builtin", False),
+            deleted=row.get("deleted", False),
+        )
+
+
+@strawberry.type(description="How a person appears to the other members of an account.")
+class Profile:
+    id: strawberry.ID
+    display_name: str
+    avatar_color: str
+
+    @classmethod
+    def from_row(cls, row: Row | None, user_id: object) -> Profile:
+        row = row or {}
+        return cls(
+            id=to_global_id("User", str(user_id)),
+            display_name=row.get("display_name", "Former user"),
+            avatar_color=row.get("avatar_color", "#9E9E9E"),
+        )
+
+
+@strawberry.type
+class AccountMember:
+    profile: Profile
+    email: str
+    role: MemberRole
+    added_at: datetime
+
+
+@strawberry.type(description="The sums of the entries matching a filter.")
+class Totals:
+    income: Money = strawberry.field(description="Income (and paydays) less their undos.")
+    expense: Money = strawberry.field(description="Spending less its undos, as a positive sum.")
+    transfers: Money = strawberry.field(description="Net money transferred in (+) or out (-).")
+    net: Money = strawberry.field(description="The change of the balance over these entries.")
+    count: int
+
+
+@strawberry.type
+class TransactionLine:
+    envelope: Envelope
+    amount: Money = strawberry.field(description="The signed change of the envelope.")
+
+
+@strawberry.type(description="One entry of an account's ledger. Entries are never deleted.")
+class Transaction(Node):
+    sequence: int = strawberry.field(description="1, 2, 3… per account, without gaps.")
+    kind: TransactionKind
+    booking_date: date
+    amount: Money = strawberry.field(description="The signed change of the account balance.")
+    lines: list[TransactionLine]
+    payee: str | None
+    memo: str | None
+    tags: list[str]
+    balance_after: Money = strawberry.field(
+        description="The account balance right after this entry was recorded."
+    )
+    recorded_at: datetime
+    undone: bool = strawberry.field(description="True once a reversal undid this entry.")
+    row: strawberry.Private[Row]
+
+    @classmethod
+    def from_row(cls, row: Row, account: Row) -> Transaction:
+        currency = row["currency"]
+        envelopes = {e["id"]: e for e in account["envelopes"]}
+        return cls(
+            id=to_global_id("Transaction", str(row["_id"])),
+            sequence=row["seq"],
+            kind=TransactionKind(row["kind"]),
+            booking_date=row["booking_date"].date(),
+            amount=money(row["amount"], currency),
+            lines=[
+                TransactionLine(
+                    envelope=Envelope.from_row(envelopes[line["envelope_id"]], currency),
+                    amount=money(line["amount"], currency),
+                )
+                for line in row["lines"]
+            ],
+            payee=row.get("payee"),
+            memo=row.get("memo"),
+            tags=row.get("tags", []),
+            balance_after=money(row["balance_after"], currency),
+            recorded_at=row["recorded_at"],
+            undone=row.get("reversed_by") is not None,
+            row=row,
+        )
+
+    @strawberry.field(description="The member who recorded it.")
+    async def recorded_by(self, info: Info) -> Profile:
+        user_id = self.row["recorded_by"]
+        return Profile.from_row(await info.context.profiles.load(user_id), user_id)
+
+    async def _linked(self, info: Info, name: str) -> Transaction | None:
+        viewer = await info.context.viewer()
+        history = info.context.services.history
+        linked = await history.visible_entry(viewer, self.row.get(name))
+        if linked is None:
+            return None
+        _, account = await history.entry(viewer, linked["_id"])
+        return Transaction.from_row(linked, account)
+
+    @strawberry.field(description="For a reversal: the entry it undid.")
+    async def reverses(self, info: Info) -> Transaction | None:
+        return await self._linked(info, "reverses")
+
+    @strawberry.field(description="The reversal that undid this entry, if any.")
+    async def reversed_by(self, info: Info) -> Transaction | None:
+        return await self._linked(info, "reversed_by")
+
+    @strawberry.field(description="For a transfer: the other account's entry (if visible).")
+    async def counterpart(self, info: Info) -> Transaction | None:
+        return await self._linked(info, "counterpart_id")
+
+
+@strawberry.type
+class TransactionEdge:
+    cursor: str
+    node: Transaction
+
+
+@strawberry.type
+class TransactionConnection:
+    edges: list[TransactionEdge]
+    page_info: PageInfo
+
+    @classmethod
+    def from_page(cls, page: Page, account: Row) -> TransactionConnection:
+        return cls(
+            edges=[
+                TransactionEdge(cursor=c, node=Transaction.from_row(r, account))
+                for r, c in zip(page.rows, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=page.has_previous_page,
+                start_cursor=page.cursors[0] if page.cursors else None,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+        )
+
+
+@strawberry.type
+class PaymentAllocation:
+    envelope: Envelope
+    amount: Money
+
+
+@strawberry.type(description="A payday template: expected pay and fixed amounts per envelope.")
+class PaymentSource(Node):
+    name: str
+    payer: str | None
+    expected_amount: Money
+    allocations: list[PaymentAllocation] = strawberry.field(
+        description="Filled in this order on payday; a short pay fills the first ones first."
+    )
+
+    @classmethod
+    def from_row(cls, row: Row, account: Row) -> PaymentSource:
+        currency = account["currency"]
+        envelopes = {e["id"]: e for e in account["envelopes"]}
+        return cls(
+            id=to_global_id("PaymentSource", str(row["_id"])),
+            name=row["name"],
+            payer=row.get("payer"),
+            expected_amount=money(row["expected_amount"], currency),
+            allocations=[
+                PaymentAllocation(
+                    envelope=Envelope.from_row(envelopes[a["envelope_id"]], currency),
+                    amount=money(a["amount"], currency),
+                )
+                for a in row["allocations"]
+            ],
+        )
+
+
+@strawberry.input(description="Every given condition must hold.")
+class TransactionFilter:
+    date_from: date | None = None
+    date_to: date | None = strawberry.field(default=None, description="Inclusive.")
+    envelope_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Entries that changed this envelope."
+    )
+    kinds: list[TransactionKind] | None = None
+    payee: str | None = strawberry.field(
+        default=None, description="Payee contains this, in any case."
+    )
+    min_amount: str | None = strawberry.field(
+        default=None, description="The entered amount is at least this (a decimal string)."
+    )
+    max_amount: str | None = None
+    text: str | None = strawberry.field(
+        default=None, description="Payee or memo contains this, in any case."
+    )
+
+    def to_filter(self) -> HistoryFilter:
+        return HistoryFilter(
+            date_from=self.date_from,
+            date_to=self.date_to,
+            envelope_id=optional_raw_id(self.envelope_id, "Envelope", "envelopeId"),
+            kinds=tuple(k.value for k in self.kinds or ()),
+            payee=self.payee,
+            min_amount=self.min_amount,
+            max_amount=self.max_amount,
+            text=self.text,
+        )
+
+
+def _filter(spec: TransactionFilter | None) -> HistoryFilter:
+    return spec.to_filter() if spec is not None else HistoryFilter()
+
+
+@strawberry.type(description="A real-world money container and its envelopes.")
+class Account(Node):
+    name: str
+    type: AccountType
+    institution: str | None
+    currency: str
+    on_budget: bool
+    allow_overdraft: bool = strawberry.field(description="May envelopes go below zero?")
+    closed_at: datetime | None
+    balance: Money = strawberry.field(description="Always the sum of the envelopes' balances.")
+    my_role: MemberRole
+    created_at: datetime
+    row: strawberry.Private[Row]
+
+    @classmethod
+    def from_row(cls, row: Row, user_id: object) -> Account:
+        return cls(
+            id=to_global_id("Account", str(row["_id"])),
+            name=row["name"],
+            type=AccountType(row["type"]),
+            institution=row.get("institution"),
+            currency=row["currency"],
+            on_budget=row["on_budget"],
+            allow_overdraft=row["allow_overdraft"],
+            closed_at=row.get("closed_at"),
+            balance=money(row["balance"], row["currency"]),
+            my_role=next(MemberRole(m["role"]) for m in row["members"] if m["user_id"] == user_id),
+            created_at=row["created_at"],
+            row=row,
+        )
+
+    @strawberry.field
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    @strawberry.field(description="In display order; archived ones only when asked.")
+    def envelopes(self, include_archived: bool = False) -> list[Envelope]:
+        return [
+            Envelope.from_row(e, self.currency)
+            for e in self.row["envelopes"]
+            if not e.get("deleted") and (include_archived or not e.get("archived"))
+        ]
+
+    @strawberry.field(description="The built-in envelope of money not yet assigned.")
+    def available(self) -> Envelope:
+        row = next(e for e in self.row["envelopes"] if e.get("builtin"))
+        return Envelope.from_row(row, self.currency)
+
+    @strawberry.field(description="The household sharing this account, owner first.")
+    async def members(self, info: Info) -> list[AccountMember]:
+        rows = sorted(self.row["members"], key=lambda m: m["role"] != "owner")
+        profiles = await info.context.profiles.load_many([m["user_id"] for m in rows])
+        return [
+            AccountMember(
+                profile=Profile.from_row(p, m["user_id"]),
+                email=(p or {}).get("email", ""),
+                role=MemberRole(m["role"]),
+                added_at=m["added_at"],
+            )
+            for m, p in zip(rows, profiles, strict=True)
+        ]
+
+    @strawberry.field
+    async def payment_sources(self, info: Info) -> list[PaymentSource]:
+        rows = await info.context.services.payment_sources.of_account(self.row)
+        return [PaymentSource.from_row(r, self.row) for r in rows]
+
+    @strawberry.field(description="Entries, newest booking date first (then newest recorded).")
+    async def transactions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: TransactionFilter | None = None,
+    ) -> TransactionConnection:
+        request, size = page_request(first, after, last, before)
+        page = await info.context.services.history.page(self.row, _filter(filter), request, size)
+        return TransactionConnection.from_page(page, self.row)
+
+    @strawberry.field(description="Income, expense and net of the entries matching the filter.")
+    async def totals(self, info: Info, filter: TransactionFilter | None = None) -> Totals:
+        totals = await info.context.services.history.totals(self.row, _filter(filter))
+        return Totals(
+            income=money(totals.income, self.currency),
+            expense=money(totals.expense, self.currency),
+            transfers=money(totals.transfers, self.currency),
+            net=money(totals.net, self.currency),
+            count=totals.count,
+        )

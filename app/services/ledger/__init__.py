@@ -1,0 +1,1 @@
+"""The ledger's use cases: accounts, envelopes, money movements, history, members."""
