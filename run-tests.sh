@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 scripts/bootstrap.sh dev
 echo "==> ruff"
 .venv/bin/ruff check app tests bench
+.venv/bin/ruff format --check app tests bench
 echo "==> mypy"
 .venv/bin/mypy
 echo "==> pytest"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
@@ -52,6 +52,14 @@ class UserError:
     @classmethod
     def from_error(cls, error: AppError) -> UserError:
         return cls(field=error.field, message=error.message, code=ErrorCode(error.code))
+
+
+class Payload:
+    """Mixin of mutation payloads (which all have `user_errors`): the payload of a refusal."""
+
+    @classmethod
+    def failed(cls, errors: list[UserError]) -> Self:
+        return cls(user_errors=errors)  # type: ignore[call-arg]
 
 
 P = TypeVar("P")

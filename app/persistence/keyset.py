@@ -46,13 +46,21 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
 def _decode_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "o" in value:
+    """A sort-key value back from JSON; ValueError for anything a cursor of ours never holds."""
+    if isinstance(value, dict) and len(value) == 1:
+        if isinstance(value.get("o"), str) and ObjectId.is_valid(value["o"]):
             return ObjectId(value["o"])
-        if "d" in value:
+        if isinstance(value.get("d"), str):
             return datetime.fromisoformat(value["d"])
-    return value
+    if isinstance(value, str) or (
+        isinstance(value, int) and not isinstance(value, bool) and value in _INT64
+    ):
+        return value
+    raise ValueError(value)
 
 
 def encode_cursor(row: Mapping[str, Any], sort: SortSpec) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from app.graphql.context import Info
-from app.graphql.errors import UserError
+from app.graphql.errors import Payload, UserError
 from app.graphql.relay import Node, PageInfo, page_request, to_global_id
 from app.persistence.documents import UserDocument
 from app.services.auth import SignIn
@@ -91,7 +91,7 @@ class User(Node):
 
 
 @strawberry.type(description="The result of signing up, signing in or refreshing tokens.")
-class AuthPayload:
+class AuthPayload(Payload):
     user: User | None = None
     access_token: str | None = strawberry.field(
         default=None, description="Bearer token for the Authorization header (15 minutes)."
@@ -113,29 +113,17 @@ class AuthPayload:
             refresh_token_expires_at=result.refresh_token_expires_at,
         )
 
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> AuthPayload:
-        return cls(user_errors=errors)
-
 
 @strawberry.type
-class LogoutPayload:
+class LogoutPayload(Payload):
     ok: bool = False
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> LogoutPayload:
-        return cls(user_errors=errors)
-
 
 @strawberry.type
-class ChangePasswordPayload:
+class ChangePasswordPayload(Payload):
     user: User | None = None
     signed_out_sessions: int = strawberry.field(
         default=0, description="How many other logins were ended."
     )
     user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> ChangePasswordPayload:
-        return cls(user_errors=errors)

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from app.graphql.errors import UserError
+from app.graphql.errors import Payload, UserError
 from app.graphql.ledger.types import Account, Envelope, PaymentSource, Transaction
 from app.graphql.relay import to_global_id
 from app.services.ledger.unit import Outcome
@@ -29,24 +29,16 @@ def entries_of(outcome: Outcome) -> list[Transaction]:
 
 
 @strawberry.type
-class AccountPayload:
+class AccountPayload(Payload):
     account: Account | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> AccountPayload:
-        return cls(user_errors=errors)
 
 
 @strawberry.type
-class OpenAccountPayload:
+class OpenAccountPayload(Payload):
     account: Account | None = None
     opening_transaction: Transaction | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> OpenAccountPayload:
-        return cls(user_errors=errors)
 
     @classmethod
     def from_outcome(cls, outcome: Outcome, user_id: object) -> OpenAccountPayload:
@@ -58,14 +50,10 @@ class OpenAccountPayload:
 
 
 @strawberry.type(description="The result of recording income, a payday, an expense or a move.")
-class TransactionPayload:
+class TransactionPayload(Payload):
     transaction: Transaction | None = None
     account: Account | None = strawberry.field(default=None, description="As it is now.")
     user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> TransactionPayload:
-        return cls(user_errors=errors)
 
     @classmethod
     def from_outcome(cls, outcome: Outcome, user_id: object) -> TransactionPayload:
@@ -77,16 +65,12 @@ class TransactionPayload:
 
 
 @strawberry.type(description="A transfer: the entry leaving one account and the one arriving.")
-class TransferPayload:
+class TransferPayload(Payload):
     outgoing: Transaction | None = None
     incoming: Transaction | None = None
     from_account: Account | None = None
     to_account: Account | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> TransferPayload:
-        return cls(user_errors=errors)
 
     @classmethod
     def from_outcome(cls, outcome: Outcome, user_id: object) -> TransferPayload:
@@ -108,14 +92,10 @@ class TransferPayload:
 
 
 @strawberry.type(description="An undo: the reversal entries (two for a transfer).")
-class UndoPayload:
+class UndoPayload(Payload):
     reversals: list[Transaction] = strawberry.field(default_factory=list)
     accounts: list[Account] = strawberry.field(default_factory=list)
     user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> UndoPayload:
-        return cls(user_errors=errors)
 
     @classmethod
     def from_outcome(cls, outcome: Outcome, user_id: object) -> UndoPayload:
@@ -126,18 +106,14 @@ class UndoPayload:
 
 
 @strawberry.type
-class CreateEnvelopesPayload:
+class CreateEnvelopesPayload(Payload):
     account: Account | None = None
     envelopes: list[Envelope] = strawberry.field(default_factory=list)
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> CreateEnvelopesPayload:
-        return cls(user_errors=errors)
-
 
 @strawberry.type
-class DeleteEnvelopePayload:
+class DeleteEnvelopePayload(Payload):
     account: Account | None = None
     deleted_envelope_id: strawberry.ID | None = None
     remainder_move: Transaction | None = strawberry.field(
@@ -145,40 +121,24 @@ class DeleteEnvelopePayload:
     )
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> DeleteEnvelopePayload:
-        return cls(user_errors=errors)
-
 
 @strawberry.type
-class LeaveAccountPayload:
+class LeaveAccountPayload(Payload):
     account_id: strawberry.ID | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> LeaveAccountPayload:
-        return cls(user_errors=errors)
-
 
 @strawberry.type
-class PaymentSourcePayload:
+class PaymentSourcePayload(Payload):
     payment_source: PaymentSource | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> PaymentSourcePayload:
-        return cls(user_errors=errors)
-
 
 @strawberry.type
-class DeletePaymentSourcePayload:
+class DeletePaymentSourcePayload(Payload):
     deleted_payment_source_id: strawberry.ID | None = None
     account: Account | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-    @classmethod
-    def failed(cls, errors: list[UserError]) -> DeletePaymentSourcePayload:
-        return cls(user_errors=errors)
 
 
 def global_id(type_name: str, raw: object) -> strawberry.ID:

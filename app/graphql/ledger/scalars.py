@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import NewType
 
 import strawberry
+from graphql import GraphQLError
 
 from app.domain.money import format_amount
 
 
 def _parse_decimal(value: object) -> str:
     if not isinstance(value, str):
-        raise ValueError('Send amounts as strings, e.g. "12.50".')
+        raise GraphQLError('Send amounts as strings, e.g. "12.50".')
     return value
 
 

@@ -157,12 +157,8 @@ class Transaction(Node):
 
     async def _linked(self, info: Info, name: str) -> Transaction | None:
         viewer = await info.context.viewer()
-        history = info.context.services.history
-        linked = await history.visible_entry(viewer, self.row.get(name))
-        if linked is None:
-            return None
-        _, account = await history.entry(viewer, linked["_id"])
-        return Transaction.from_row(linked, account)
+        found = await info.context.services.history.visible_entry(viewer, self.row.get(name))
+        return Transaction.from_row(*found) if found else None
 
     @strawberry.field(description="For a reversal: the entry it undid.")
     async def reverses(self, info: Info) -> Transaction | None:

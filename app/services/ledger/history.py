@@ -121,11 +121,14 @@ class HistoryService:
             raise NotFoundError("No such transaction.", field=["id"])
         return entry, account
 
-    async def visible_entry(self, viewer: Viewer, entry_id: ObjectId | None) -> Row | None:
+    async def visible_entry(
+        self, viewer: Viewer, entry_id: ObjectId | None
+    ) -> tuple[Row, Row] | None:
+        """(entry, its account), or None when there is none or the caller may not see it."""
         if entry_id is None:
             return None
         try:
-            return (await self.entry(viewer, entry_id))[0]
+            return await self.entry(viewer, entry_id)
         except NotFoundError:
             return None
 

@@ -38,7 +38,9 @@ _current_key: ContextVar[str | None] = ContextVar("idempotency_key", default=Non
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, at the millisecond precision MongoDB stores, so an answer matches later reads."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def role_of(account: Row, user_id: ObjectId) -> Role:

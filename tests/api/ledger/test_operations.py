@@ -53,9 +53,7 @@ async def test_every_ledger_operation_runs_in_a_household_story(gql: GraphQLClie
 
     await ana.do("ShareAccount", accountId=account["id"], email="BEN@example.com", role="ADMIN")
     await ana.do("ShareAccount", accountId=account["id"], email="cleo@example.com", role="VIEWER")
-    await ana.do(
-        "ChangeMemberRole", accountId=account["id"], userId=ben.user["id"], role="EDITOR"
-    )
+    await ana.do("ChangeMemberRole", accountId=account["id"], userId=ben.user["id"], role="EDITOR")
     spent = await ben.do(
         "RecordExpense", accountId=account["id"], amount="22.10", payee="Market",
         envelopeId=ids["Food"], tags=["groceries"],
