@@ -22,11 +22,12 @@ from app.graphql.auth.mutations import AuthMutation
 from app.graphql.auth.queries import AuthQuery
 from app.graphql.auth.types import LoginSession, User
 from app.graphql.ledger.account_mutations import AccountMutation
+from app.graphql.ledger.account_type import Account
 from app.graphql.ledger.household_mutations import HouseholdMutation
 from app.graphql.ledger.money_mutations import MoneyMutation
 from app.graphql.ledger.queries import LedgerQuery
 from app.graphql.ledger.scalars import DECIMAL_SCALAR, Decimal
-from app.graphql.ledger.types import Account, Envelope, PaymentSource, Transaction
+from app.graphql.ledger.types import Envelope, PaymentSource, Transaction
 from app.graphql.limits import alias_limit_rule, depth_limit_rule
 from app.graphql.nodes import NodeQuery
 

@@ -9,6 +9,7 @@ from bson import ObjectId
 
 from app.graphql.context import Info
 from app.graphql.errors import user_errors_as_payload
+from app.graphql.ledger.account_type import Account
 from app.graphql.ledger.ids import optional_raw_id, raw_id
 from app.graphql.ledger.inputs import AccountInput, UpdateAccountInput
 from app.graphql.ledger.payloads import (
@@ -18,7 +19,7 @@ from app.graphql.ledger.payloads import (
     entries_of,
     global_id,
 )
-from app.graphql.ledger.types import Account, Envelope
+from app.graphql.ledger.types import Envelope
 from app.persistence.ledger_repository import Row
 from app.services.auth import Viewer
 from app.services.ledger.unit import Outcome

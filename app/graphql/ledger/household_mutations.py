@@ -9,6 +9,7 @@ from app.domain.members import Role
 from app.graphql.context import Info
 from app.graphql.errors import user_errors_as_payload
 from app.graphql.ledger.account_mutations import _account
+from app.graphql.ledger.account_type import Account
 from app.graphql.ledger.ids import raw_id
 from app.graphql.ledger.inputs import (
     AccountInput,
@@ -25,7 +26,7 @@ from app.graphql.ledger.payloads import (
     PaymentSourcePayload,
     global_id,
 )
-from app.graphql.ledger.types import Account, PaymentSource
+from app.graphql.ledger.types import PaymentSource
 
 
 @strawberry.input

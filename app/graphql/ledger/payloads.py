@@ -7,7 +7,8 @@ from typing import Any
 import strawberry
 
 from app.graphql.errors import Payload, UserError
-from app.graphql.ledger.types import Account, Envelope, PaymentSource, Transaction
+from app.graphql.ledger.account_type import Account
+from app.graphql.ledger.types import Envelope, PaymentSource, Transaction
 from app.graphql.relay import to_global_id
 from app.services.ledger.unit import Outcome
 

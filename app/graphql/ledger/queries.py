@@ -9,8 +9,9 @@ from bson import ObjectId
 
 from app.core.errors import NotFoundError
 from app.graphql.context import Info
+from app.graphql.ledger.account_type import Account
 from app.graphql.ledger.ids import raw_id
-from app.graphql.ledger.types import Account, Envelope, PaymentSource, Transaction
+from app.graphql.ledger.types import Envelope, PaymentSource, Transaction
 from app.graphql.relay import Node
 
 

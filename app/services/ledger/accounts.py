@@ -18,16 +18,8 @@ from app.persistence.ledger_repository import LedgerRepository, Row
 from app.persistence.mongo import Session
 from app.services.auth import Viewer
 from app.services.ledger.commands import OpenAccount, UpdateAccount
-from app.services.ledger.unit import (
-    MAX_PAYEE_LENGTH,
-    LedgerUnit,
-    LockedAccount,
-    Outcome,
-    booking_datetime,
-    clean_text,
-    envelope_rows,
-    utcnow,
-)
+from app.services.ledger.entry_fields import MAX_PAYEE_LENGTH, booking_datetime, clean_text
+from app.services.ledger.unit import LedgerUnit, LockedAccount, Outcome, envelope_rows, utcnow
 
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "loan", "other")
 DEBT_TYPES = ("credit_card", "loan")

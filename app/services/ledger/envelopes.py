@@ -16,7 +16,8 @@ from app.persistence.ledger_repository import LedgerRepository
 from app.persistence.mongo import Session
 from app.services.auth import Viewer
 from app.services.ledger.commands import EntryDetails
-from app.services.ledger.unit import LedgerUnit, Outcome, booking_datetime
+from app.services.ledger.entry_fields import booking_datetime
+from app.services.ledger.unit import LedgerUnit, Outcome
 
 
 class EnvelopeService:

@@ -27,7 +27,8 @@ from app.services.ledger.commands import (
     Payday,
     Transfer,
 )
-from app.services.ledger.unit import LedgerUnit, LockedAccount, Outcome, booking_datetime
+from app.services.ledger.entry_fields import booking_datetime
+from app.services.ledger.unit import LedgerUnit, LockedAccount, Outcome
 
 NO_ENTRY = "No such transaction."
 NO_SOURCE = "No such payment source."

@@ -16,7 +16,8 @@ from app.persistence.ledger_repository import LedgerRepository, Row
 from app.persistence.mongo import Session
 from app.services.auth import Viewer
 from app.services.ledger.commands import PaymentSourceSpec
-from app.services.ledger.unit import MAX_PAYEE_LENGTH, LedgerUnit, LockedAccount, clean_text
+from app.services.ledger.entry_fields import MAX_PAYEE_LENGTH, clean_text
+from app.services.ledger.unit import LedgerUnit, LockedAccount
 
 MAX_SOURCES = 50
 NO_SOURCE = "No such payment source."

@@ -13,7 +13,7 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, is_dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
@@ -21,18 +21,21 @@ from pymongo.errors import DuplicateKeyError
 
 from app.core.errors import ConflictError, NotFoundError, ValidationError
 from app.domain import members
-from app.domain.envelopes import Envelope, Ledger, Line, clean_name
+from app.domain.envelopes import Envelope, Ledger, Line
 from app.domain.members import Permission, Role
 from app.persistence.ledger_repository import LedgerRepository, Row
 from app.persistence.mongo import Database, Session
 from app.services.auth import Viewer
 from app.services.ledger.commands import EntryDetails
+from app.services.ledger.entry_fields import (
+    MAX_MEMO_LENGTH,
+    MAX_PAYEE_LENGTH,
+    clean_tags,
+    clean_text,
+)
 
 MAX_KEY_LENGTH = 200
 KEY_LIFETIME = timedelta(days=30)
-MAX_TAGS, MAX_TAG_LENGTH = 20, 40
-MAX_PAYEE_LENGTH, MAX_MEMO_LENGTH = 200, 1000
-EARLIEST_BOOKING = date(1900, 1, 1)
 # The idempotency key of the change being run, stamped on the entries it writes.
 _current_key: ContextVar[str | None] = ContextVar("idempotency_key", default=None)
 
@@ -78,36 +81,6 @@ def envelope_rows(ledger: Ledger) -> list[Row]:
         }
         for e in ledger.envelopes
     ]
-
-
-def booking_datetime(day: date | None, today: date) -> datetime:
-    """Booking dates are days, stored as UTC midnight; today when not given."""
-    day = day or today
-    if not EARLIEST_BOOKING <= day <= today + timedelta(days=366):
-        raise ValidationError(
-            "The booking date must be after 1900 and at most a year ahead.", field=["bookingDate"]
-        )
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def clean_text(value: str | None, limit: int, field: str) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if len(value) > limit:
-        raise ValidationError(f"At most {limit} characters.", field=[field])
-    return value or None
-
-
-def clean_tags(tags: Sequence[str]) -> list[str]:
-    cleaned: list[str] = []
-    for tag in tags:
-        tag = clean_name(tag, "tags", MAX_TAG_LENGTH)
-        if tag.casefold() not in (t.casefold() for t in cleaned):
-            cleaned.append(tag)
-    if len(cleaned) > MAX_TAGS:
-        raise ValidationError(f"At most {MAX_TAGS} tags.", field=["tags"])
-    return cleaned
 
 
 @dataclass
