@@ -8,7 +8,7 @@ import strawberry
 
 from app.core.errors import ValidationError
 from app.core.tokens_b64 import b64url_decode, b64url_encode
-from app.persistence.keyset import PageRequest
+from app.persistence.keyset import Page, PageRequest
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -40,6 +40,15 @@ class PageInfo:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+    @classmethod
+    def from_page(cls, page: Page) -> PageInfo:
+        return cls(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        )
 
 
 def page_request(

@@ -189,12 +189,7 @@ class TransactionConnection:
                 TransactionEdge(cursor=c, node=Transaction.from_row(r, account))
                 for r, c in zip(page.rows, page.cursors, strict=True)
             ],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
+            page_info=PageInfo.from_page(page),
         )
 
 
