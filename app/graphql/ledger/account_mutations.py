@@ -61,7 +61,9 @@ class DeleteEnvelopeInput:
     )
 
 
-async def _account(info: Info, use_case: Callable[[Viewer], Awaitable[Row]]) -> AccountPayload:
+async def account_payload(
+    info: Info, use_case: Callable[[Viewer], Awaitable[Row]]
+) -> AccountPayload:
     viewer = await info.context.viewer()
 
     async def run() -> AccountPayload:
@@ -76,7 +78,7 @@ async def _envelopes(
     async def row(viewer: Viewer) -> Row:
         return (await use_case(viewer)).accounts[0]
 
-    return await _account(info, row)
+    return await account_payload(info, row)
 
 
 def _ids(account_id: str, envelope_id: str) -> tuple[ObjectId, ObjectId]:
@@ -91,17 +93,17 @@ class AccountMutation:
     @strawberry.mutation(description="Change name, institution or flags (admins).")
     async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
         accounts = info.context.services.accounts
-        return await _account(info, lambda v: accounts.update(v, input.to_command()))
+        return await account_payload(info, lambda v: accounts.update(v, input.to_command()))
 
     @strawberry.mutation(description="Close an account whose envelopes are all at zero (owner).")
     async def close_account(self, info: Info, input: AccountInput) -> AccountPayload:
         accounts = info.context.services.accounts
-        return await _account(info, lambda v: accounts.close(v, input.raw()))
+        return await account_payload(info, lambda v: accounts.close(v, input.raw()))
 
     @strawberry.mutation(description="Reopen a closed account (owner).")
     async def reopen_account(self, info: Info, input: AccountInput) -> AccountPayload:
         accounts = info.context.services.accounts
-        return await _account(info, lambda v: accounts.reopen(v, input.raw()))
+        return await account_payload(info, lambda v: accounts.reopen(v, input.raw()))
 
     @strawberry.mutation(description="Add envelopes at the end, in the given order (admins).")
     async def create_envelopes(

@@ -8,7 +8,7 @@ from bson import ObjectId
 from app.domain.members import Role
 from app.graphql.context import Info
 from app.graphql.errors import user_errors_as_payload
-from app.graphql.ledger.account_mutations import _account
+from app.graphql.ledger.account_mutations import account_payload
 from app.graphql.ledger.account_type import Account
 from app.graphql.ledger.ids import raw_id
 from app.graphql.ledger.inputs import (
@@ -39,7 +39,7 @@ class HouseholdMutation:
     @strawberry.mutation(description="Share the account with a registered user (admins).")
     async def share_account(self, info: Info, input: ShareAccountInput) -> AccountPayload:
         members = info.context.services.members
-        return await _account(
+        return await account_payload(
             info,
             lambda v: members.share(
                 v, input_account(input.account_id), input.email, Role(input.role.value)
@@ -49,7 +49,7 @@ class HouseholdMutation:
     @strawberry.mutation(description="Give a member another role (admins; not the owner).")
     async def change_member_role(self, info: Info, input: ChangeMemberRoleInput) -> AccountPayload:
         members = info.context.services.members
-        return await _account(
+        return await account_payload(
             info,
             lambda v: members.change_role(
                 v,
@@ -62,7 +62,7 @@ class HouseholdMutation:
     @strawberry.mutation(description="Remove a member (admins; not the owner).")
     async def remove_member(self, info: Info, input: MemberInput) -> AccountPayload:
         members = info.context.services.members
-        return await _account(
+        return await account_payload(
             info,
             lambda v: members.remove(
                 v, input_account(input.account_id), raw_id(input.user_id, "User", "userId")
@@ -72,7 +72,7 @@ class HouseholdMutation:
     @strawberry.mutation(description="Hand the account to another member; you become admin.")
     async def transfer_ownership(self, info: Info, input: MemberInput) -> AccountPayload:
         members = info.context.services.members
-        return await _account(
+        return await account_payload(
             info,
             lambda v: members.transfer_ownership(
                 v, input_account(input.account_id), raw_id(input.user_id, "User", "userId")
