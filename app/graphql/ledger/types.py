@@ -44,6 +44,11 @@ class TransactionKind(Enum):
     REVERSAL = "reversal"
 
 
+def envelope_index(account: Row) -> dict[Any, Row]:
+    """The account's envelopes (deleted ones too) by id, to name the envelopes of entries."""
+    return {e["id"]: e for e in account["envelopes"]}
+
+
 @strawberry.type(description="A named pot of an account's money.")
 class Envelope(Node):
     name: str
@@ -123,9 +128,12 @@ class Transaction(Node):
     row: strawberry.Private[Row]
 
     @classmethod
-    def from_row(cls, row: Row, account: Row) -> Transaction:
+    def from_row(
+        cls, row: Row, account: Row, envelopes: dict[Any, Row] | None = None
+    ) -> Transaction:
+        """`envelopes`: `envelope_index(account)`, when converting many entries of it."""
         currency = row["currency"]
-        envelopes = {e["id"]: e for e in account["envelopes"]}
+        envelopes = envelopes if envelopes is not None else envelope_index(account)
         return cls(
             id=to_global_id("Transaction", str(row["_id"])),
             sequence=row["seq"],
@@ -184,9 +192,10 @@ class TransactionConnection:
 
     @classmethod
     def from_page(cls, page: Page, account: Row) -> TransactionConnection:
+        envelopes = envelope_index(account)
         return cls(
             edges=[
-                TransactionEdge(cursor=c, node=Transaction.from_row(r, account))
+                TransactionEdge(cursor=c, node=Transaction.from_row(r, account, envelopes))
                 for r, c in zip(page.rows, page.cursors, strict=True)
             ],
             page_info=PageInfo.from_page(page),
@@ -211,7 +220,7 @@ class PaymentSource(Node):
     @classmethod
     def from_row(cls, row: Row, account: Row) -> PaymentSource:
         currency = account["currency"]
-        envelopes = {e["id"]: e for e in account["envelopes"]}
+        envelopes = envelope_index(account)
         return cls(
             id=to_global_id("PaymentSource", str(row["_id"])),
             name=row["name"],

@@ -222,8 +222,7 @@ class MovementService:
             if len(reversals) == 2:
                 reversals[0]["counterpart_id"] = reversals[1]["_id"]
                 reversals[1]["counterpart_id"] = reversals[0]["_id"]
-            outcome = await self.unit.save(session, *(a for a, _ in legs))
-            return Outcome(outcome.accounts, outcome.entries, extra={"undone": entry_id})
+            return await self.unit.save(session, *(a for a, _ in legs))
 
         return await self.unit.run(viewer, "undoTransaction", entry_id, key, change)
 

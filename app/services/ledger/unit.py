@@ -165,13 +165,11 @@ class Outcome:
 
     accounts: list[Row]
     entries: list[Row]
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def reference(self) -> dict[str, Any]:
         return {
             "accounts": [a["_id"] for a in self.accounts],
             "entries": [e["_id"] for e in self.entries],
-            "extra": self.extra,
         }
 
 
@@ -272,7 +270,7 @@ class LedgerUnit:
         visible = {a["_id"] for a in accounts}
         by_id = await self.repo.entries_by_ids(reference["entries"])
         entries = [by_id[i] for i in reference["entries"] if by_id[i]["account_id"] in visible]
-        return Outcome(accounts=accounts, entries=entries, extra=reference.get("extra", {}))
+        return Outcome(accounts=accounts, entries=entries)
 
 
 def _check_key(key: str) -> str:
