@@ -26,11 +26,13 @@ def create_app(settings: Settings) -> FastAPI:
         db = Database(settings)
         try:
             await db.connect()
-            app.state.services = Services.build(settings, db)
+            app.state.services = services = Services.build(settings, db)
+            services.start_background_work()
             if settings.playground_enabled and not assets_installed(settings):
                 log.warning("playground assets missing in %s", settings.playground_assets_dir)
             log.info("ready", extra={"database": settings.mongodb_database})
             yield
+            await services.stop_background_work()
         finally:
             await db.close()
 

@@ -51,6 +51,9 @@ class AccountDocument(Document):
     balance: int
     seq: int
     version: int = 0
+    # True once `month_totals` holds every entry of the account (new accounts start so;
+    # older ones are filled in by `MonthTotals.backfill` at start-up).
+    month_totals: bool = False
     created_at: datetime
     updated_at: datetime
 
@@ -127,6 +130,38 @@ class TransactionDocument(Document):
         ]
 
 
+class MonthTotalDocument(Document):
+    """Running figures of one account per booking month, entry kind and flow: the whole
+    account (`envelope_id` None) and each envelope (the sum of its lines), with a count.
+
+    Updated by `$inc` in the same transaction as the entries they count, so totals over
+    whole months never read the history."""
+
+    account_id: PydanticObjectId
+    envelope_id: PydanticObjectId | None
+    month: datetime
+    kind: str
+    flow: str
+    total: int
+    entries: int
+
+    class Settings:
+        name = "month_totals"
+        indexes = [
+            IndexModel(
+                [
+                    ("account_id", ASCENDING),
+                    ("envelope_id", ASCENDING),
+                    ("month", ASCENDING),
+                    ("kind", ASCENDING),
+                    ("flow", ASCENDING),
+                ],
+                unique=True,
+                name="bucket",
+            ),
+        ]
+
+
 class AllocationRecord(BaseModel):
     envelope_id: PydanticObjectId
     amount: int
@@ -176,4 +211,5 @@ LEDGER_MODELS: list[type[Document]] = [
     TransactionDocument,
     PaymentSourceDocument,
     IdempotencyDocument,
+    MonthTotalDocument,
 ]

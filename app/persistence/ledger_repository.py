@@ -120,15 +120,20 @@ class LedgerRepository:
     async def history_page(self, query: Row, request: PageRequest, size: int) -> Page:
         return await fetch_page(self.entries, query, HISTORY_SORT, request, size)
 
-    async def totals(self, query: Row, envelope_id: ObjectId | None) -> list[Row]:
+    async def totals(
+        self, query: Row, envelope_id: ObjectId | None, session: Session | None = None
+    ) -> list[Row]:
         """Per flow: the sum of entry amounts (or of one envelope's lines) and a count."""
         pipeline: list[Row] = [{"$match": query}]
         amount: Any = "$amount"
         if envelope_id is not None:
             pipeline += [{"$unwind": "$lines"}, {"$match": {"lines.envelope_id": envelope_id}}]
             amount = "$lines.amount"
-        pipeline.append({"$group": {"_id": "$flow", "sum": {"$sum": amount}, "n": {"$sum": 1}}})
-        cursor = await self.entries.aggregate(pipeline)
+        pipeline += [
+            {"$group": {"_id": "$flow", "sum": {"$sum": amount}, "n": {"$sum": 1}}},
+            {"$project": {"_id": 0, "flow": "$_id", "sum": 1, "n": 1}},
+        ]
+        cursor = await self.entries.aggregate(pipeline, session=session)
         return await cursor.to_list(None)
 
     # --- payment sources -------------------------------------------------------------------

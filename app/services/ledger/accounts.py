@@ -68,6 +68,7 @@ class AccountService:
                 "balance": 0,
                 "seq": 0,
                 "version": 0,
+                "month_totals": True,
                 "created_at": now,
                 "updated_at": now,
             }

@@ -4,12 +4,17 @@ Pages are keyset-paged on (booking date desc, sequence desc), served by the `his
 indexes. Totals use the same filter: income and expense count their reversals negatively
 (a reversal carries the flow of the entry it undoes), so an undone expense is no expense.
 With an envelope filter, only that envelope's share of split entries counts.
+
+Totals filtered by dates, envelope and kinds only are added up from the per-month figures
+(`app.persistence.month_totals`) for the whole months of the range, and from the entries
+for the days at its ragged edges, all read in one snapshot; all-time totals read no entry.
+Filters on payee, text or amount need the entries themselves.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,8 +22,11 @@ from bson import ObjectId
 
 from app.core.errors import NotFoundError, ValidationError
 from app.domain.money import parse_amount
+from app.domain.periods import cut_into_months
 from app.persistence.keyset import Page, PageRequest
 from app.persistence.ledger_repository import LedgerRepository, Row
+from app.persistence.mongo import Session
+from app.persistence.month_totals import MonthTotals
 from app.services.auth import Viewer
 
 KINDS = ("opening", "income", "expense", "move", "transfer", "reversal")
@@ -35,6 +43,13 @@ class HistoryFilter:
     min_amount: str | None = None
     max_amount: str | None = None
     text: str | None = None
+
+    @property
+    def by_month(self) -> bool:
+        """Whether per-month figures can answer totals of this filter."""
+        return not (
+            self.payee or self.text or self.min_amount is not None or self.max_amount is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -91,8 +106,9 @@ def history_query(account: Row, spec: HistoryFilter) -> Row:
 
 
 class HistoryService:
-    def __init__(self, repo: LedgerRepository) -> None:
+    def __init__(self, repo: LedgerRepository, month_totals: MonthTotals) -> None:
         self.repo = repo
+        self.month_totals = month_totals
 
     async def page(
         self, account: Row, spec: HistoryFilter, request: PageRequest, size: int
@@ -101,8 +117,14 @@ class HistoryService:
         return await self.repo.history_page(history_query(account, spec), request, size)
 
     async def totals(self, account: Row, spec: HistoryFilter) -> Totals:
-        groups = await self.repo.totals(history_query(account, spec), spec.envelope_id)
-        by_flow = {g["_id"]: g["sum"] for g in groups}
+        query = history_query(account, spec)  # validates the filter in every case
+        if account.get("month_totals") and spec.by_month:
+            groups = await self._totals_by_month(account, spec)
+        else:
+            groups = await self.repo.totals(query, spec.envelope_id)
+        by_flow: dict[str, int] = {}
+        for group in groups:
+            by_flow[group["flow"]] = by_flow.get(group["flow"], 0) + group["sum"]
         return Totals(
             income=by_flow.get("income", 0),
             expense=-by_flow.get("expense", 0),
@@ -110,6 +132,28 @@ class HistoryService:
             net=sum(by_flow.values()),
             count=sum(g["n"] for g in groups),
         )
+
+    async def _totals_by_month(self, account: Row, spec: HistoryFilter) -> list[Row]:
+        cut = cut_into_months(spec.date_from, spec.date_to)
+        kinds = tuple(dict.fromkeys(spec.kinds))
+
+        async def read(session: Session | None) -> list[Row]:
+            groups: list[Row] = []
+            if cut.months is not None:
+                groups += await self.month_totals.find(
+                    account["_id"], spec.envelope_id, cut.months.first, cut.months.last, kinds,
+                    session,
+                )  # fmt: skip
+            for edge in cut.edges:
+                edge_spec = replace(spec, date_from=edge.first, date_to=edge.last)
+                query = history_query(account, edge_spec)
+                groups += await self.repo.totals(query, spec.envelope_id, session)
+            return groups
+
+        if not cut.edges:
+            return await read(None)
+        async with self.month_totals.snapshot() as session:
+            return await read(session)
 
     async def entry(self, viewer: Viewer, entry_id: ObjectId) -> tuple[Row, Row]:
         """(entry, its account) if the caller may see it; NOT_FOUND otherwise."""

@@ -25,6 +25,7 @@ from app.domain.envelopes import Envelope, Ledger, Line
 from app.domain.members import Permission, Role
 from app.persistence.ledger_repository import LedgerRepository, Row
 from app.persistence.mongo import Database, Session
+from app.persistence.month_totals import MonthTotals
 from app.services.auth import Viewer
 from app.services.ledger.commands import EntryDetails
 from app.services.ledger.entry_fields import (
@@ -176,9 +177,10 @@ class Outcome:
 class LedgerUnit:
     """Runs ledger changes in transactions; shared by every ledger service."""
 
-    def __init__(self, db: Database, repo: LedgerRepository) -> None:
+    def __init__(self, db: Database, repo: LedgerRepository, month_totals: MonthTotals) -> None:
         self.db = db
         self.repo = repo
+        self.month_totals = month_totals
 
     async def lock(
         self,
@@ -206,9 +208,9 @@ class LedgerUnit:
             for entry in account.entries:
                 entry["idempotency_key"] = _current_key.get()
             await self.repo.insert_entries(account.entries, session)
-        return Outcome(
-            accounts=[a.row for a in accounts], entries=[e for a in accounts for e in a.entries]
-        )
+        entries = [e for a in accounts for e in a.entries]
+        await self.month_totals.add(entries, session)
+        return Outcome(accounts=[a.row for a in accounts], entries=entries)
 
     async def run(
         self,
