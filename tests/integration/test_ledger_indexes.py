@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from app.graphql.relay import from_global_id
 from app.persistence.keyset import PageRequest, encode_cursor
 from app.persistence.ledger_repository import HISTORY_SORT, LedgerRepository
+from app.persistence.month_totals import MonthTotals
 from app.services.ledger.history import HistoryFilter, HistoryService
 from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
@@ -80,8 +81,15 @@ def recording_repository() -> LedgerRepository:
     return repo
 
 
-def recorded(repo: LedgerRepository) -> list[dict[str, Any]]:
-    collections = (repo.accounts, repo.entries, repo.sources, repo.keys, repo.users)
+def recording_history(api: tuple[FastAPI, GraphQLClient], repo: LedgerRepository) -> HistoryService:
+    """The history service over `repo` and a recording stand-in of the per-month figures."""
+    month_totals = MonthTotals(api[0].state.services.db)
+    month_totals.buckets = RecordingCollection("month_totals")  # type: ignore[assignment]
+    return HistoryService(repo, month_totals)
+
+
+def recorded(repo: LedgerRepository, *more: Any) -> list[dict[str, Any]]:
+    collections = (repo.accounts, repo.entries, repo.sources, repo.keys, repo.users, *more)
     calls = [c for collection in collections for c in collection.calls]  # type: ignore[attr-defined]
     assert calls, "the repository sent no query"
     return calls
@@ -127,8 +135,8 @@ def stages(plan: Any) -> Iterator[str]:
             yield from stages(item)
 
 
-def assert_served_by_an_index(mongo: Any, repo: LedgerRepository) -> None:
-    for call in recorded(repo):
+def assert_served_by_an_index(mongo: Any, repo: LedgerRepository, *more: Any) -> None:
+    for call in recorded(repo, *more):
         explained = explain(mongo, call)
         plans = list(winning_plans(explained))
         assert plans, explained
@@ -252,17 +260,22 @@ FILTERS: dict[str, Any] = {
 class TestHistoryPagesUseAnIndex:
     @pytest.mark.parametrize("shape", FILTERS)
     async def test_the_first_page_of_each_filter_is_served_by_an_index(
-        self, ledger: dict[str, Any], mongo: Any, shape: str
+        self, api: tuple[FastAPI, GraphQLClient], ledger: dict[str, Any], mongo: Any, shape: str
     ) -> None:
         repo = recording_repository()
         spec = FILTERS[shape](ledger["envelopes"])
-        await HistoryService(repo).page(ledger["account"], spec, PageRequest(first=20), 20)
+        await recording_history(api, repo).page(ledger["account"], spec, PageRequest(first=20), 20)
         assert_served_by_an_index(mongo, repo)
 
     @pytest.mark.parametrize("shape", ["no-filter", "date-range", "envelope", "two-kinds", "text"])
     @pytest.mark.parametrize("direction", ["after", "before"])
     async def test_a_page_beyond_a_cursor_is_served_by_an_index(
-        self, ledger: dict[str, Any], mongo: Any, shape: str, direction: str
+        self,
+        api: tuple[FastAPI, GraphQLClient],
+        ledger: dict[str, Any],
+        mongo: Any,
+        shape: str,
+        direction: str,
     ) -> None:
         middle = mongo.transactions.find_one({"account_id": ledger["account"]["_id"], "seq": 1100})
         cursor = encode_cursor(middle, HISTORY_SORT)
@@ -273,21 +286,25 @@ class TestHistoryPagesUseAnIndex:
         )
         repo = recording_repository()
         spec = FILTERS[shape](ledger["envelopes"])
-        await HistoryService(repo).page(ledger["account"], spec, request, 20)
+        await recording_history(api, repo).page(ledger["account"], spec, request, 20)
         assert_served_by_an_index(mongo, repo)
 
     async def test_the_last_page_is_served_by_an_index(
-        self, ledger: dict[str, Any], mongo: Any
+        self, api: tuple[FastAPI, GraphQLClient], ledger: dict[str, Any], mongo: Any
     ) -> None:
         repo = recording_repository()
-        await HistoryService(repo).page(ledger["account"], HistoryFilter(), PageRequest(last=5), 5)
+        await recording_history(api, repo).page(
+            ledger["account"], HistoryFilter(), PageRequest(last=5), 5
+        )
         assert_served_by_an_index(mongo, repo)
 
     async def test_the_unfiltered_page_needs_no_in_memory_sort(
-        self, ledger: dict[str, Any], mongo: Any
+        self, api: tuple[FastAPI, GraphQLClient], ledger: dict[str, Any], mongo: Any
     ) -> None:
         repo = recording_repository()
-        await HistoryService(repo).page(ledger["account"], HistoryFilter(), PageRequest(), 20)
+        await recording_history(api, repo).page(
+            ledger["account"], HistoryFilter(), PageRequest(), 20
+        )
         [call] = recorded(repo)
         [plan] = winning_plans(explain(mongo, call))
         assert "SORT" not in set(stages(plan)), plan
@@ -296,12 +313,13 @@ class TestHistoryPagesUseAnIndex:
 class TestTotalsUseAnIndex:
     @pytest.mark.parametrize("shape", FILTERS)
     async def test_the_totals_of_each_filter_are_served_by_an_index(
-        self, ledger: dict[str, Any], mongo: Any, shape: str
+        self, api: tuple[FastAPI, GraphQLClient], ledger: dict[str, Any], mongo: Any, shape: str
     ) -> None:
         repo = recording_repository()
         spec = FILTERS[shape](ledger["envelopes"])
-        await HistoryService(repo).totals(ledger["account"], spec)
-        assert_served_by_an_index(mongo, repo)
+        history = recording_history(api, repo)
+        await history.totals(ledger["account"], spec)
+        assert_served_by_an_index(mongo, repo, history.month_totals.buckets)
 
 
 class TestLookupsUseAnIndex:

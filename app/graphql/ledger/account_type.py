@@ -142,7 +142,7 @@ class Account(Node):
     ) -> TransactionConnection:
         request, size = page_request(first, after, last, before)
         page = await info.context.services.history.page(self.row, _filter(filter), request, size)
-        return TransactionConnection.from_page(page, self.row)
+        return await TransactionConnection.from_page(page, self.row, info)
 
     @strawberry.field(description="Income, expense and net of the entries matching the filter.")
     async def totals(self, info: Info, filter: TransactionFilter | None = None) -> Totals:

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from app.graphql.context import Info
+from app.graphql.fast_execution import PREFETCHED
 from app.graphql.ledger.scalars import Money, money
 from app.graphql.relay import Node, PageInfo, to_global_id
 from app.persistence.keyset import Page
@@ -126,12 +127,18 @@ class Transaction(Node):
     recorded_at: datetime
     undone: bool = strawberry.field(description="True once a reversal undid this entry.")
     row: strawberry.Private[Row]
+    recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
 
     @classmethod
     def from_row(
-        cls, row: Row, account: Row, envelopes: dict[Any, Row] | None = None
+        cls,
+        row: Row,
+        account: Row,
+        envelopes: dict[Any, Row] | None = None,
+        recorders: dict[Any, Row | None] | None = None,
     ) -> Transaction:
-        """`envelopes`: `envelope_index(account)`, when converting many entries of it."""
+        """`envelopes`: `envelope_index(account)`, when converting many entries of it;
+        `recorders`: the profiles of their recorders by user id, when loaded ahead."""
         currency = row["currency"]
         envelopes = envelopes if envelopes is not None else envelope_index(account)
         return cls(
@@ -154,10 +161,17 @@ class Transaction(Node):
             recorded_at=row["recorded_at"],
             undone=row.get("reversed_by") is not None,
             row=row,
+            recorder=(
+                Profile.from_row(recorders[row["recorded_by"]], row["recorded_by"])
+                if recorders is not None
+                else None
+            ),
         )
 
-    @strawberry.field(description="The member who recorded it.")
+    @strawberry.field(description="The member who recorded it.", metadata={PREFETCHED: "recorder"})
     async def recorded_by(self, info: Info) -> Profile:
+        if self.recorder is not None:
+            return self.recorder
         user_id = self.row["recorded_by"]
         return Profile.from_row(await info.context.profiles.load(user_id), user_id)
 
@@ -191,11 +205,17 @@ class TransactionConnection:
     page_info: PageInfo
 
     @classmethod
-    def from_page(cls, page: Page, account: Row) -> TransactionConnection:
+    async def from_page(cls, page: Page, account: Row, info: Info) -> TransactionConnection:
+        """The page's entries, with their recorders loaded in one query."""
         envelopes = envelope_index(account)
+        user_ids = list(dict.fromkeys(r["recorded_by"] for r in page.rows))
+        profiles = await info.context.profiles.load_many(user_ids)
+        recorders = dict(zip(user_ids, profiles, strict=True))
         return cls(
             edges=[
-                TransactionEdge(cursor=c, node=Transaction.from_row(r, account, envelopes))
+                TransactionEdge(
+                    cursor=c, node=Transaction.from_row(r, account, envelopes, recorders)
+                )
                 for r, c in zip(page.rows, page.cursors, strict=True)
             ],
             page_info=PageInfo.from_page(page),

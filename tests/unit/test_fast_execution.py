@@ -1,0 +1,201 @@
+"""The plain-field executor answers exactly what graphql-core's own executor answers: the
+same data, the same errors at the same paths, the same null propagation. Each query runs
+on two copies of one schema, one per executor, and the results are compared whole."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from app.graphql.fast_execution import PREFETCHED, PlainFieldExecutor
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Money:
+    amount: str
+    currency: str
+
+
+@strawberry.type
+class Person(Named):
+    age: int | None
+    colour: Colour
+    born: date
+    tags: list[str]
+    wallet: Money
+    savings: list[Money]
+    friend: Person | None = None
+    prefetched_nickname: strawberry.Private[str | None] = None
+    calls: strawberry.Private[list[str]] = strawberry.field(default_factory=list)
+
+    @strawberry.field(metadata={PREFETCHED: "prefetched_nickname"})
+    async def nickname(self) -> str:
+        """Like `Transaction.recorded_by`: the value loaded ahead, else loaded now."""
+        self.calls.append("nickname")
+        if self.prefetched_nickname is not None:
+            return self.prefetched_nickname
+        await asyncio.sleep(0)
+        return f"loaded {self.name}"
+
+    @strawberry.field
+    def greeting(self, loud: bool = False) -> str:
+        return f"HELLO {self.name}" if loud else f"hello {self.name}"
+
+
+def person(**changes: Any) -> Person:
+    values: dict[str, Any] = {
+        "name": "Ana",
+        "age": 41,
+        "colour": Colour.RED,
+        "born": date(1985, 3, 1),
+        "tags": ["a", "b"],
+        "wallet": Money(amount="1.00", currency="EUR"),
+        "savings": [Money(amount="2.00", currency="EUR"), Money(amount="3.50", currency="USD")],
+    }
+    values.update(changes)
+    return Person(**values)
+
+
+PEOPLE: dict[str, Any] = {}
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def people(self) -> list[Person]:
+        return PEOPLE["people"]  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def someone(self) -> Person | None:
+        return PEOPLE["people"][0]  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def named(self) -> list[Named]:
+        return PEOPLE["people"]  # type: ignore[no-any-return]
+
+
+def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
+    fast = strawberry.Schema(
+        query=Query, types=[Person], execution_context_class=PlainFieldExecutor
+    )
+    stock = strawberry.Schema(
+        query=Query, types=[Person], execution_context_class=StrawberryGraphQLCoreExecutionContext
+    )
+    return fast, stock
+
+
+FAST, STOCK = schemas()
+
+EVERYTHING = """
+query {
+  people {
+    __typename name age colour born tags
+    wallet { amount currency }
+    savings { amount currency __typename }
+    friend { name wallet { amount } friend { name } }
+    nickname
+    greeting
+    loud: greeting(loud: true)
+  }
+}
+"""
+
+
+async def both(query: str, people: list[Person]) -> tuple[dict[str, Any], dict[str, Any]]:
+    results = []
+    for schema in (FAST, STOCK):
+        PEOPLE["people"] = people
+        result = await schema.execute(query)
+        results.append(
+            {
+                "data": result.data,
+                "errors": [
+                    {"message": e.message, "path": e.path, "locations": e.locations}
+                    for e in result.errors or []
+                ],
+            }
+        )
+    return results[0], results[1]
+
+
+CASES: dict[str, list[Person]] = {
+    "plain values": [person(), person(name="Ben", age=None, friend=person(name="Cy"))],
+    "prefetched": [person(prefetched_nickname="Annie"), person(name="Ben")],
+    "empty list": [person(tags=[], savings=[])],
+    "null in a non-null leaf": [person(), person(name=None)],
+    "null in a non-null object": [person(wallet=None)],
+    "null inside a nested non-null": [person(friend=person(name="Cy", wallet=None))],
+    "null item in a list of non-null": [person(savings=[Money(amount="1", currency="EUR"), None])],
+    "a leaf of the wrong type": [person(age="forty")],
+    "an enum that is no member": [person(colour="green")],
+    "an object of the wrong type": [person(wallet="not money")],
+    "a string where a list belongs": [person(tags="abc")],
+    "no date": [person(born="yesterday")],
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+async def test_both_executors_answer_the_same(case: str) -> None:
+    fast, stock = await both(EVERYTHING, CASES[case])
+    assert fast == stock
+
+
+async def test_the_plain_case_has_data_and_no_error() -> None:
+    fast, _ = await both(EVERYTHING, CASES["plain values"])
+    assert fast["errors"] == []
+    assert fast["data"]["people"][1]["friend"]["name"] == "Cy"
+    assert fast["data"]["people"][0]["savings"][1] == {
+        "amount": "3.50",
+        "currency": "USD",
+        "__typename": "Money",
+    }
+
+
+async def test_an_error_case_reports_an_error() -> None:
+    fast, _ = await both(EVERYTHING, CASES["null in a non-null leaf"])
+    assert [e["path"] for e in fast["errors"]] == [["people", 1, "name"]]
+    assert fast["data"] is None  # non-null all the way up
+
+
+async def test_a_prefetched_value_skips_the_resolver_and_a_missing_one_runs_it() -> None:
+    people = [person(prefetched_nickname="Annie"), person(name="Ben")]
+    PEOPLE["people"] = people
+    for someone in people:
+        someone.calls.clear()
+    result = await FAST.execute("{ people { nickname } }")
+    assert result.data == {"people": [{"nickname": "Annie"}, {"nickname": "loaded Ben"}]}
+    assert people[0].calls == []
+    assert people[1].calls == ["nickname"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ someone { ...P } } fragment P on Person { name wallet { amount } tags }",
+        "{ someone { ... on Person { name } name age } }",
+        "{ named { __typename name ... on Person { colour friend { name } } } }",
+        "{ a: someone { n: name w: wallet { c: currency } } b: someone { age } }",
+        "{ someone { name @include(if: false) age @skip(if: false) } }",
+    ],
+)
+async def test_fragments_aliases_interfaces_and_directives_answer_the_same(query: str) -> None:
+    fast, stock = await both(query, CASES["plain values"])
+    assert fast == stock
+    assert fast["errors"] == []
