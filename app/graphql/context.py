@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from bson import ObjectId
 from fastapi import Request
@@ -15,6 +16,8 @@ from app.core.errors import UnauthenticatedError
 from app.services.auth import ClientInfo, Viewer
 from app.services.container import Services
 
+T = TypeVar("T")
+
 
 class Context(BaseContext):
     def __init__(self, services: Services, http_request: Request) -> None:
@@ -25,7 +28,7 @@ class Context(BaseContext):
             user_agent=http_request.headers.get("user-agent"),
         )
         self._authorization = http_request.headers.get("authorization")
-        self._viewer: Viewer | None = None
+        self._confirming: tuple[Viewer, asyncio.Future[Viewer]] | None = None
         # Who recorded an entry / who is a member: one query per request for all of them.
         self.profiles: DataLoader[ObjectId, dict[str, Any] | None] = DataLoader(
             load_fn=self._load_profiles
@@ -36,13 +39,35 @@ class Context(BaseContext):
         return [found.get(user_id) for user_id in user_ids]
 
     async def viewer(self) -> Viewer:
-        """The authenticated caller; UNAUTHENTICATED when the bearer token is missing or bad."""
-        if self._viewer is None:
+        """The authenticated caller; UNAUTHENTICATED when the bearer token is missing or bad,
+        or its login has ended. Checked once per request."""
+        _claimed, confirmation = self._login()
+        return await confirmation
+
+    async def read_as_viewer(self, read: Callable[[Viewer], Awaitable[T]]) -> T:
+        """`read(viewer)`, run while the caller's login is being confirmed rather than after:
+        two database round trips at once. The read's answer is only returned once the login
+        is confirmed; otherwise UNAUTHENTICATED, as with `viewer()`. For reads only."""
+        claimed, confirmation = self._login()
+        if confirmation.done():
+            return await read(await confirmation)
+        confirmed, value = await asyncio.gather(confirmation, read(claimed), return_exceptions=True)
+        if isinstance(confirmed, BaseException):
+            raise confirmed
+        if isinstance(value, BaseException):
+            raise value
+        return value
+
+    def _login(self) -> tuple[Viewer, asyncio.Future[Viewer]]:
+        """Who the token claims to be (checked without the database, or UNAUTHENTICATED),
+        and the confirmation that their login is open, started once per request."""
+        if self._confirming is None:
             scheme, _, token = (self._authorization or "").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise UnauthenticatedError("Sign in first: send 'Authorization: Bearer <token>'.")
-            self._viewer = await self.services.auth.authenticate(token.strip())
-        return self._viewer
+            claimed = self.services.auth.claimed(token.strip())
+            self._confirming = claimed, asyncio.ensure_future(self.services.auth.confirm(claimed))
+        return self._confirming
 
 
 Info = StrawberryInfo[Context, None]

@@ -52,6 +52,14 @@ class LoginRepository:
     ) -> LoginDocument | None:
         return await LoginDocument.get(login_id, session=session)
 
+    async def is_active(self, login_id: PydanticObjectId, user_id: PydanticObjectId) -> bool:
+        """Whether the login exists, belongs to the user and was not revoked (asked on every
+        authenticated request: one indexed lookup, no document decoded)."""
+        found = await LoginDocument.get_pymongo_collection().find_one(
+            {"_id": login_id, "user_id": user_id, "revoked_at": None}, {"_id": 1}
+        )
+        return found is not None
+
     async def touch(
         self, login_id: PydanticObjectId, at: datetime, expires_at: datetime, session: Session
     ) -> None:

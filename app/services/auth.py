@@ -193,11 +193,20 @@ class AuthService:
         return await self._db.transaction(apply)
 
     async def authenticate(self, access_token: str) -> Viewer:
+        return await self.confirm(self.claimed(access_token))
+
+    def claimed(self, access_token: str) -> Viewer:
+        """Who a well-signed, unexpired access token says the caller is (no database): only
+        `confirm` makes it an authenticated caller."""
         claims = self._access.decode(access_token)
-        login = await self._logins.by_id(claims.login_id)
-        if login is None or login.revoked_at is not None or login.user_id != claims.user_id:
-            raise UnauthenticatedError("This login has ended. Sign in again.")
         return Viewer(claims.user_id, claims.login_id)
+
+    async def confirm(self, claimed: Viewer) -> Viewer:
+        """The caller, once their login is known to be still open (not signed out, not
+        revoked); UNAUTHENTICATED otherwise."""
+        if not await self._logins.is_active(claimed.login_id, claimed.user_id):
+            raise UnauthenticatedError("This login has ended. Sign in again.")
+        return claimed
 
     async def current_user(self, viewer: Viewer) -> UserDocument:
         user = await self._users.by_id(viewer.user_id)

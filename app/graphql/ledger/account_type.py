@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import Any
 
@@ -141,7 +142,12 @@ class Account(Node):
         filter: TransactionFilter | None = None,
     ) -> TransactionConnection:
         request, size = page_request(first, after, last, before)
-        page = await info.context.services.history.page(self.row, _filter(filter), request, size)
+        # The members' profiles (who most likely recorded the entries) load meanwhile.
+        members = [m["user_id"] for m in self.row["members"]]
+        page, _ = await asyncio.gather(
+            info.context.services.history.page(self.row, _filter(filter), request, size),
+            info.context.profiles.load_many(members),
+        )
         return await TransactionConnection.from_page(page, self.row, info)
 
     @strawberry.field(description="Income, expense and net of the entries matching the filter.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import strawberry
 from bson import ObjectId
@@ -13,27 +14,39 @@ from app.graphql.ledger.account_type import Account
 from app.graphql.ledger.ids import raw_id
 from app.graphql.ledger.types import Envelope, PaymentSource, Transaction
 from app.graphql.relay import Node
+from app.services.auth import Viewer
+
+T = TypeVar("T")
+
+
+async def _with_viewer(viewer: Viewer, read: Awaitable[T]) -> tuple[Viewer, T]:
+    return viewer, await read
 
 
 @strawberry.type
 class LedgerQuery:
     @strawberry.field(description="Accounts you own or that are shared with you.")
     async def accounts(self, info: Info, include_closed: bool = False) -> list[Account]:
-        viewer = await info.context.viewer()
-        rows = await info.context.services.accounts.list(viewer, include_closed)
+        accounts = info.context.services.accounts
+        viewer, rows = await info.context.read_as_viewer(
+            lambda viewer: _with_viewer(viewer, accounts.list(viewer, include_closed))
+        )
         return [Account.from_row(r, viewer.user_id) for r in rows]
 
     @strawberry.field(description="One account; NOT_FOUND if it does not exist or is not yours.")
     async def account(self, info: Info, id: strawberry.ID) -> Account | None:
-        viewer = await info.context.viewer()
-        row = await info.context.services.accounts.get(viewer, raw_id(id, "Account", "id"))
+        account_id, accounts = raw_id(id, "Account", "id"), info.context.services.accounts
+        viewer, row = await info.context.read_as_viewer(
+            lambda viewer: _with_viewer(viewer, accounts.get(viewer, account_id))
+        )
         return Account.from_row(row, viewer.user_id)
 
     @strawberry.field(description="One entry; NOT_FOUND if it does not exist or is not yours.")
     async def transaction(self, info: Info, id: strawberry.ID) -> Transaction | None:
-        viewer = await info.context.viewer()
-        history = info.context.services.history
-        entry, account = await history.entry(viewer, raw_id(id, "Transaction", "id"))
+        entry_id, history = raw_id(id, "Transaction", "id"), info.context.services.history
+        entry, account = await info.context.read_as_viewer(
+            lambda viewer: history.entry(viewer, entry_id)
+        )
         return Transaction.from_row(entry, account)
 
     @strawberry.field(description="One payday template; NOT_FOUND if not yours.")
