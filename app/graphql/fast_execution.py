@@ -22,17 +22,29 @@ one query, and then every entry's `recordedBy` is plain data.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from graphql import (
+    BREAK,
+    FragmentDefinitionNode,
+    GraphQLBoolean,
     GraphQLEnumType,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLString,
+    OperationDefinitionNode,
     Undefined,
+    Visitor,
+    visit,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path, gather_with_cancel
@@ -57,14 +69,13 @@ class _Plan:
     """How to execute one selection set on one object type: a completer per plain field
     (None for the fields graphql-core executes), in response order."""
 
-    __slots__ = ("all_plain", "fields", "keep_alive")
+    __slots__ = ("all_plain", "any_plain", "fields", "keep_alive")
 
-    def __init__(
-        self, fields: list[tuple[str, Complete | None]], keep_alive: GroupedFieldSet
-    ) -> None:
+    def __init__(self, fields: list[tuple[str, Complete | None]], keep_alive: object) -> None:
         self.fields = fields
         self.all_plain = all(complete is not None for _, complete in fields)
-        self.keep_alive = keep_alive  # so that its id() is not reused while cached
+        self.any_plain = any(complete is not None for _, complete in fields)
+        self.keep_alive = keep_alive  # what the plan's cache key holds ids of
 
     def run_plain(self, source: Any) -> dict[str, Any]:
         """Every field, when all are plain."""
@@ -77,6 +88,8 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         self._plans: dict[int, _Plan] = {}
         # A schema extension with a `resolve` hook must see every field: no fast path then.
         self._fast = not self.middleware_manager or not self.middleware_manager.middlewares
+        free = _directive_free(self.operation, self.fragment_definitions)
+        self._shared = _shared_plans(self.schema) if free else None
 
     def execute_fields(
         self,
@@ -158,14 +171,28 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         plan = self._plans.get(id(fields))
         if plan is None:
             plan = self._compile(parent_type, fields)
-            self._plans[id(fields)] = plan
-        return plan if any(complete is not None for _, complete in plan.fields) else None
+        return plan if plan.any_plain else None
 
     def _compile(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> _Plan:
-        compiled: list[tuple[str, Complete | None]] = []
-        for name, details in fields.items():
-            compiled.append((name, self._plain_field(parent_type, details)))
-        return _Plan(compiled, fields)
+        """The plan of a selection set, from this request's plans, else from the plans of
+        earlier requests of the same document, else compiled now."""
+        plan = self._plans.get(id(fields))
+        if plan is not None:
+            return plan
+        key = None
+        if self._shared is not None:
+            nodes = tuple(d.node for details in fields.values() for d in details)
+            key = (parent_type.name, *map(id, nodes))
+            plan = self._shared.get(key)
+        if plan is None:
+            compiled: list[tuple[str, Complete | None]] = []
+            for name, details in fields.items():
+                compiled.append((name, self._plain_field(parent_type, details)))
+            plan = _Plan(compiled, keep_alive=fields)
+            if self._shared is not None and key is not None:
+                _remember(self._shared, key, _Plan(compiled, keep_alive=nodes))
+        self._plans[id(fields)] = plan
+        return plan
 
     def _plain_field(
         self, parent_type: GraphQLObjectType, details: FieldDetailsList
@@ -202,11 +229,10 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             inner = self._completer(type_.of_type, details)
             return None if inner is None else _list_of(inner)
         if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
-            return _leaf(type_.serialize)
+            return _leaf(type_)
         if isinstance(type_, GraphQLObjectType):
             grouped, _defers, _forbidden = self.collect_subfields(type_, details)
-            plan = self._plans.get(id(grouped)) or self._compile(type_, grouped)
-            self._plans[id(grouped)] = plan
+            plan = self._compile(type_, grouped)
             if not plan.all_plain:
                 return None
             return _object(plan, type_.is_type_of)
@@ -222,6 +248,58 @@ def _attribute(read: Callable[[Any, str], Any], attribute: str, complete: Comple
         return complete(value)
 
     return complete_attribute
+
+
+# Plans outlive a request when its document has no directive (no @skip/@include, whose
+# variables could change which fields a selection holds). A plan is keyed by the ids of
+# the field nodes of the cached, parsed document, and keeps those nodes alive.
+_SHARED_PLANS: WeakKeyDictionary[GraphQLSchema, OrderedDict[tuple[Any, ...], _Plan]]
+_SHARED_PLANS = WeakKeyDictionary()
+_MAX_SHARED_PLANS = 4096
+_DIRECTIVE_FREE: OrderedDict[int, tuple[OperationDefinitionNode, bool]] = OrderedDict()
+_MAX_DOCUMENTS = 1024
+
+
+def _shared_plans(schema: GraphQLSchema) -> OrderedDict[tuple[Any, ...], _Plan]:
+    plans = _SHARED_PLANS.get(schema)
+    if plans is None:
+        plans = _SHARED_PLANS[schema] = OrderedDict()
+    return plans
+
+
+def _remember(
+    plans: OrderedDict[tuple[Any, ...], _Plan], key: tuple[Any, ...], plan: _Plan
+) -> None:
+    plans[key] = plan
+    if len(plans) > _MAX_SHARED_PLANS:
+        plans.popitem(last=False)
+
+
+def _directive_free(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> bool:
+    """Whether the operation and the fragments of its document use no directive."""
+    known = _DIRECTIVE_FREE.get(id(operation))
+    if known is not None and known[0] is operation:
+        return known[1]
+    free = _has_no_directive(operation) and all(map(_has_no_directive, fragments.values()))
+    _DIRECTIVE_FREE[id(operation)] = (operation, free)
+    if len(_DIRECTIVE_FREE) > _MAX_DOCUMENTS:
+        _DIRECTIVE_FREE.popitem(last=False)
+    return free
+
+
+def _has_no_directive(node: OperationDefinitionNode | FragmentDefinitionNode) -> bool:
+    found = False
+
+    class Finder(Visitor):
+        def enter_directive(self, *_: Any) -> Any:
+            nonlocal found
+            found = True
+            return BREAK
+
+    visit(node, Finder())
+    return not found
 
 
 def _prefetched(holder: str, complete: Complete) -> Complete:
@@ -254,7 +332,30 @@ def _list_of(inner: Complete) -> Complete:
     return complete
 
 
-def _leaf(serialize: Callable[[Any], Any]) -> Complete:
+# Values that graphql-core's built-in scalars serialise to themselves: no call needed.
+_IDENTICAL: dict[GraphQLScalarType, Callable[[Any], bool]] = {
+    GraphQLString: lambda value: value.__class__ is str,
+    GraphQLID: lambda value: value.__class__ is str,
+    GraphQLBoolean: lambda value: value.__class__ is bool,
+    GraphQLInt: lambda value: value.__class__ is int and -(2**31) <= value < 2**31,
+}
+
+
+def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Complete:
+    by_call = _leaf_by_call(type_.serialize)
+    identical = _IDENTICAL.get(type_) if isinstance(type_, GraphQLScalarType) else None
+    if identical is None:
+        return by_call
+
+    def complete(value: Any) -> Any:
+        if identical(value):
+            return value
+        return by_call(value)
+
+    return complete
+
+
+def _leaf_by_call(serialize: Callable[[Any], Any]) -> Complete:
     def complete(value: Any) -> Any:
         if value is None:
             return None

@@ -148,6 +148,10 @@ CASES: dict[str, list[Person]] = {
     "an object of the wrong type": [person(wallet="not money")],
     "a string where a list belongs": [person(tags="abc")],
     "no date": [person(born="yesterday")],
+    "an int beyond 32 bits": [person(age=2**40)],
+    "a boolean where an int belongs": [person(age=True)],
+    "a number where a string belongs": [person(name=5)],
+    "a float where an int belongs": [person(age=41.0), person(age=41.5)],
 }
 
 
@@ -199,3 +203,33 @@ async def test_fragments_aliases_interfaces_and_directives_answer_the_same(query
     fast, stock = await both(query, CASES["plain values"])
     assert fast == stock
     assert fast["errors"] == []
+
+
+async def test_plans_kept_between_requests_still_answer_the_same() -> None:
+    """The second run of one document uses the plans of the first."""
+    for case in ("plain values", "null inside a nested non-null", "plain values", "no date"):
+        fast, stock = await both(EVERYTHING, CASES[case])
+        assert fast == stock, case
+
+
+async def test_variables_of_skip_and_include_are_honoured_on_every_request() -> None:
+    query = """
+    query ($withAge: Boolean!, $withWallet: Boolean!) {
+      people { name age @include(if: $withAge) wallet @include(if: $withWallet) { amount } }
+    }
+    """
+    PEOPLE["people"] = CASES["plain values"]
+    seen = []
+    for with_age, with_wallet in ((True, False), (False, True), (True, True), (False, False)):
+        variables = {"withAge": with_age, "withWallet": with_wallet}
+        fast = await FAST.execute(query, variable_values=variables)
+        stock = await STOCK.execute(query, variable_values=variables)
+        assert fast.data == stock.data
+        assert not fast.errors
+        seen.append(sorted(fast.data["people"][0]))  # type: ignore[index]
+    assert seen == [
+        ["age", "name"],
+        ["name", "wallet"],
+        ["age", "name", "wallet"],
+        ["name"],
+    ]

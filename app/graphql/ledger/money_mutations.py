@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import strawberry
 
 from app.graphql.context import Info
-from app.graphql.errors import user_errors_as_payload
+from app.graphql.errors import UserError, user_errors_as_payload
 from app.graphql.ledger.ids import raw_id
 from app.graphql.ledger.inputs import (
     MoveMoneyInput,
@@ -20,6 +22,7 @@ from app.graphql.ledger.inputs import (
 )
 from app.graphql.ledger.payloads import (
     OpenAccountPayload,
+    Recorders,
     TransactionPayload,
     TransferPayload,
     UndoPayload,
@@ -27,16 +30,41 @@ from app.graphql.ledger.payloads import (
 from app.services.auth import Viewer
 from app.services.ledger.unit import Outcome
 
+P = TypeVar("P")
+
+
+async def _recording(
+    info: Info,
+    failed: Callable[[list[UserError]], P],
+    payload: Callable[[Outcome, object, Recorders], P],
+    use_case: Callable[[Viewer], Awaitable[Outcome]],
+) -> P:
+    """Run a money mutation for the caller. The caller's profile (`recordedBy` of the new
+    entries) loads while the change runs instead of after it."""
+    viewer = await info.context.viewer()
+    recorder = info.context.profiles.load(viewer.user_id)
+
+    async def run() -> P:
+        outcome = await use_case(viewer)
+        # Never fail a change that is done: without the profile, `recordedBy` loads it later.
+        try:
+            recorders: Recorders = {viewer.user_id: await recorder}
+        except Exception:
+            recorders = None
+        return payload(outcome, viewer.user_id, recorders)
+
+    try:
+        return await user_errors_as_payload(failed, run)
+    finally:
+        await asyncio.gather(recorder, return_exceptions=True)
+
 
 async def _movement(
     info: Info, use_case: Callable[[Viewer], Awaitable[Outcome]]
 ) -> TransactionPayload:
-    viewer = await info.context.viewer()
-
-    async def run() -> TransactionPayload:
-        return TransactionPayload.from_outcome(await use_case(viewer), viewer.user_id)
-
-    return await user_errors_as_payload(TransactionPayload.failed, run)
+    return await _recording(
+        info, TransactionPayload.failed, TransactionPayload.from_outcome, use_case
+    )
 
 
 @strawberry.type
@@ -85,26 +113,23 @@ class MoneyMutation:
 
     @strawberry.mutation(description="Move money between two accounts you may edit.")
     async def transfer_money(self, info: Info, input: TransferMoneyInput) -> TransferPayload:
-        viewer = await info.context.viewer()
         movements = info.context.services.movements
-
-        async def run() -> TransferPayload:
-            outcome = await movements.transfer(viewer, input.to_command(), input.idempotency_key)
-            return TransferPayload.from_outcome(outcome, viewer.user_id)
-
-        return await user_errors_as_payload(TransferPayload.failed, run)
+        return await _recording(
+            info,
+            TransferPayload.failed,
+            TransferPayload.from_outcome,
+            lambda v: movements.transfer(v, input.to_command(), input.idempotency_key),
+        )
 
     @strawberry.mutation(
         description="Undo an entry with a linked reversal (both legs of a transfer). "
         "Nothing is deleted; undoing a reversal redoes the entry."
     )
     async def undo_transaction(self, info: Info, input: UndoTransactionInput) -> UndoPayload:
-        viewer = await info.context.viewer()
         movements = info.context.services.movements
 
-        async def run() -> UndoPayload:
+        async def undo(viewer: Viewer) -> Outcome:
             entry_id = raw_id(input.id, "Transaction", "id")
-            outcome = await movements.undo(viewer, entry_id, input.idempotency_key)
-            return UndoPayload.from_outcome(outcome, viewer.user_id)
+            return await movements.undo(viewer, entry_id, input.idempotency_key)
 
-        return await user_errors_as_payload(UndoPayload.failed, run)
+        return await _recording(info, UndoPayload.failed, UndoPayload.from_outcome, undo)

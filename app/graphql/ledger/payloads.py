@@ -8,22 +8,25 @@ import strawberry
 
 from app.graphql.errors import Payload, UserError
 from app.graphql.ledger.account_type import Account
-from app.graphql.ledger.types import Envelope, PaymentSource, Transaction
+from app.graphql.ledger.types import Envelope, PaymentSource, SharedParts, Transaction
 from app.graphql.relay import to_global_id
 from app.services.ledger.unit import Outcome
 
 Row = dict[str, Any]
+Recorders = dict[Any, Row | None] | None
 
 
 def _accounts(outcome: Outcome) -> dict[Any, Row]:
     return {a["_id"]: a for a in outcome.accounts}
 
 
-def entries_of(outcome: Outcome) -> list[Transaction]:
-    """The outcome's entries that the caller may still see."""
+def entries_of(outcome: Outcome, recorders: Recorders = None) -> list[Transaction]:
+    """The outcome's entries that the caller may still see. `recorders`: the profiles of
+    who recorded them by user id, when already loaded."""
     accounts = _accounts(outcome)
+    shared = {key: SharedParts(row, recorders) for key, row in accounts.items()}
     return [
-        Transaction.from_row(e, accounts[e["account_id"]])
+        Transaction.from_row(e, accounts[e["account_id"]], shared[e["account_id"]])
         for e in outcome.entries
         if e["account_id"] in accounts
     ]
@@ -42,8 +45,10 @@ class OpenAccountPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def from_outcome(cls, outcome: Outcome, user_id: object) -> OpenAccountPayload:
-        entries = entries_of(outcome)
+    def from_outcome(
+        cls, outcome: Outcome, user_id: object, recorders: Recorders = None
+    ) -> OpenAccountPayload:
+        entries = entries_of(outcome, recorders)
         return cls(
             account=Account.from_row(outcome.accounts[0], user_id) if outcome.accounts else None,
             opening_transaction=entries[0] if entries else None,
@@ -57,8 +62,10 @@ class TransactionPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def from_outcome(cls, outcome: Outcome, user_id: object) -> TransactionPayload:
-        entries = entries_of(outcome)
+    def from_outcome(
+        cls, outcome: Outcome, user_id: object, recorders: Recorders = None
+    ) -> TransactionPayload:
+        entries = entries_of(outcome, recorders)
         return cls(
             transaction=entries[0] if entries else None,
             account=Account.from_row(outcome.accounts[0], user_id) if outcome.accounts else None,
@@ -74,8 +81,10 @@ class TransferPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def from_outcome(cls, outcome: Outcome, user_id: object) -> TransferPayload:
-        entries = entries_of(outcome)
+    def from_outcome(
+        cls, outcome: Outcome, user_id: object, recorders: Recorders = None
+    ) -> TransferPayload:
+        entries = entries_of(outcome, recorders)
         out = next((e for e in entries if e.row["amount"] < 0), None)
         into = next((e for e in entries if e.row["amount"] > 0), None)
         accounts = _accounts(outcome)
@@ -99,9 +108,11 @@ class UndoPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def from_outcome(cls, outcome: Outcome, user_id: object) -> UndoPayload:
+    def from_outcome(
+        cls, outcome: Outcome, user_id: object, recorders: Recorders = None
+    ) -> UndoPayload:
         return cls(
-            reversals=entries_of(outcome),
+            reversals=entries_of(outcome, recorders),
             accounts=[Account.from_row(a, user_id) for a in outcome.accounts],
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -48,6 +49,35 @@ class TransactionKind(Enum):
 def envelope_index(account: Row) -> dict[Any, Row]:
     """The account's envelopes (deleted ones too) by id, to name the envelopes of entries."""
     return {e["id"]: e for e in account["envelopes"]}
+
+
+class SharedParts:
+    """What the entries of one account share, each part built once for all of them: the
+    envelopes their lines name and the profiles of who recorded them (when loaded ahead;
+    otherwise `recordedBy` loads them)."""
+
+    def __init__(self, account: Row, recorders: Mapping[Any, Row | None] | None = None) -> None:
+        self._currency: str = account["currency"]
+        self._envelope_rows = envelope_index(account)
+        self._envelopes: dict[Any, Envelope] = {}
+        self._recorder_rows = recorders
+        self._recorders: dict[Any, Profile] = {}
+
+    def envelope(self, envelope_id: Any) -> Envelope:
+        found = self._envelopes.get(envelope_id)
+        if found is None:
+            row = self._envelope_rows[envelope_id]
+            found = self._envelopes[envelope_id] = Envelope.from_row(row, self._currency)
+        return found
+
+    def recorder(self, user_id: Any) -> Profile | None:
+        if self._recorder_rows is None or user_id not in self._recorder_rows:
+            return None
+        found = self._recorders.get(user_id)
+        if found is None:
+            row = self._recorder_rows[user_id]
+            found = self._recorders[user_id] = Profile.from_row(row, user_id)
+        return found
 
 
 @strawberry.type(description="A named pot of an account's money.")
@@ -130,17 +160,10 @@ class Transaction(Node):
     recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
 
     @classmethod
-    def from_row(
-        cls,
-        row: Row,
-        account: Row,
-        envelopes: dict[Any, Row] | None = None,
-        recorders: dict[Any, Row | None] | None = None,
-    ) -> Transaction:
-        """`envelopes`: `envelope_index(account)`, when converting many entries of it;
-        `recorders`: the profiles of their recorders by user id, when loaded ahead."""
+    def from_row(cls, row: Row, account: Row, shared: SharedParts | None = None) -> Transaction:
+        """`shared`: the parts that many entries of `account` share, when converting many."""
         currency = row["currency"]
-        envelopes = envelopes if envelopes is not None else envelope_index(account)
+        shared = shared or SharedParts(account)
         return cls(
             id=to_global_id("Transaction", str(row["_id"])),
             sequence=row["seq"],
@@ -149,7 +172,7 @@ class Transaction(Node):
             amount=money(row["amount"], currency),
             lines=[
                 TransactionLine(
-                    envelope=Envelope.from_row(envelopes[line["envelope_id"]], currency),
+                    envelope=shared.envelope(line["envelope_id"]),
                     amount=money(line["amount"], currency),
                 )
                 for line in row["lines"]
@@ -161,11 +184,7 @@ class Transaction(Node):
             recorded_at=row["recorded_at"],
             undone=row.get("reversed_by") is not None,
             row=row,
-            recorder=(
-                Profile.from_row(recorders[row["recorded_by"]], row["recorded_by"])
-                if recorders is not None
-                else None
-            ),
+            recorder=shared.recorder(row["recorded_by"]),
         )
 
     @strawberry.field(description="The member who recorded it.", metadata={PREFETCHED: "recorder"})
@@ -207,15 +226,12 @@ class TransactionConnection:
     @classmethod
     async def from_page(cls, page: Page, account: Row, info: Info) -> TransactionConnection:
         """The page's entries, with their recorders loaded in one query."""
-        envelopes = envelope_index(account)
         user_ids = list(dict.fromkeys(r["recorded_by"] for r in page.rows))
         profiles = await info.context.profiles.load_many(user_ids)
-        recorders = dict(zip(user_ids, profiles, strict=True))
+        shared = SharedParts(account, dict(zip(user_ids, profiles, strict=True)))
         return cls(
             edges=[
-                TransactionEdge(
-                    cursor=c, node=Transaction.from_row(r, account, envelopes, recorders)
-                )
+                TransactionEdge(cursor=c, node=Transaction.from_row(r, account, shared))
                 for r, c in zip(page.rows, page.cursors, strict=True)
             ],
             page_info=PageInfo.from_page(page),
