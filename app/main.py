@@ -10,12 +10,14 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from app.core.logs import configure_logging
-from app.core.middleware import RequestIdMiddleware
+from app.core.middleware import PathGuardMiddleware, RequestIdMiddleware
 from app.core.settings import Settings
 from app.graphql.playground import assets_installed, assets_router
+from app.graphql.rate_limit import rate_limit_guard
 from app.graphql.router import EnvelopesGraphQLRouter
 from app.persistence.mongo import Database
 from app.services.container import Services
+from app.services.rate_limit import RequestRateLimiter
 
 log = logging.getLogger("envelopes")
 
@@ -28,6 +30,7 @@ def create_app(settings: Settings) -> FastAPI:
             await db.connect()
             app.state.services = services = Services.build(settings, db)
             services.start_background_work()
+            app.state.rate_limiter = RequestRateLimiter.build(settings, db)
             if settings.playground_enabled and not assets_installed(settings):
                 log.warning("playground assets missing in %s", settings.playground_assets_dir)
             log.info("ready", extra={"database": settings.mongodb_database})
@@ -60,7 +63,12 @@ def create_app(settings: Settings) -> FastAPI:
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "unavailable"}, status_code=503)
 
-    app.add_middleware(RequestIdMiddleware)
+    if settings.rate_limit_enabled:
+        guard = rate_limit_guard(
+            lambda: getattr(app.state, "rate_limiter", None), settings.max_query_cost
+        )
+        app.add_middleware(PathGuardMiddleware, path="/graphql", guard=guard)
+    app.add_middleware(RequestIdMiddleware)  # added last: outermost, so 429s get an id too
     return app
 
 

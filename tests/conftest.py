@@ -70,6 +70,12 @@ def make_settings(mongo_uri: str, database_name: str, **overrides: Any) -> Setti
         "password_hash_memory_kib": 1024,
         "password_hash_parallelism": 1,
         "log_format": "text",
+        # The suite fires thousands of requests from one IP in seconds; the rate-limit
+        # tests turn it on with small limits.
+        "rate_limit_enabled": False,
+        # Under the concurrency test's contention a request can take over 10 s on a small
+        # shared machine; the timeout tests set their own (tiny) budgets.
+        "request_timeout_seconds": 60,
     }
     values.update(overrides)
     return Settings(**values)

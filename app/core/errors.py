@@ -14,7 +14,9 @@ with `extensions.code` (in queries and for authentication); any other exception 
     │                                           account does not allow it
     ├── UnauthenticatedError UNAUTHENTICATED  missing, expired, tampered or revoked credentials
     ├── RateLimitedError     RATE_LIMITED     too many attempts; `retry_after` seconds
-    └── UnavailableError     UNAVAILABLE      the database cannot serve now; safe to retry
+    ├── UnavailableError     UNAVAILABLE      the database cannot serve now; safe to retry
+    └── RequestTimeoutError  TIMEOUT          the request ran out of its time budget; retry
+                                              (money mutations with the same idempotency key)
 """
 
 from __future__ import annotations
@@ -65,3 +67,7 @@ class RateLimitedError(AppError):
 
 class UnavailableError(AppError):
     code = "UNAVAILABLE"
+
+
+class RequestTimeoutError(AppError):
+    code = "TIMEOUT"

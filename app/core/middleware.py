@@ -1,4 +1,5 @@
-"""ASGI middleware: a request id for every request, and one access log line per request."""
+"""ASGI middleware: a request id for every request, one access log line per request, and a
+guard in front of one path (the rate limit of /graphql)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -64,3 +66,25 @@ class RequestIdMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+
+Guard = Callable[[Scope], Awaitable[ASGIApp | None]]
+
+
+class PathGuardMiddleware:
+    """Ask `guard` about every HTTP request to exactly `path` before the app sees it: a
+    response it returns (e.g. 429) is sent instead; None lets the request through. Other
+    paths (health checks, static assets) pass untouched."""
+
+    def __init__(self, app: ASGIApp, *, path: str, guard: Guard) -> None:
+        self.app = app
+        self.path = path
+        self.guard = guard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == self.path:
+            refusal = await self.guard(scope)
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

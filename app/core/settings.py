@@ -47,6 +47,17 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=2)
     max_aliases: int = Field(default=15, ge=0)
     max_tokens: int = Field(default=2000, ge=50)
+    # Estimated objects a request may return (see app/graphql/cost.py); lists without a
+    # page size count as `query_cost_list_size` items.
+    max_query_cost: int = Field(default=5000, ge=1)
+    query_cost_list_size: int = Field(default=10, ge=1)
+    # Bounds the database work of one request (PyMongo's client-side operation timeout).
+    request_timeout_seconds: float = Field(default=10, gt=0)
+
+    # Requests to /graphql per sliding minute, shared by every API process (in MongoDB).
+    rate_limit_enabled: bool = True
+    rate_limit_per_user_per_minute: int = Field(default=600, ge=1)
+    rate_limit_per_ip_per_minute: int = Field(default=1200, ge=1)
 
     playground_assets_dir: Path = _REPO_ROOT / "playground" / "node_modules"
 

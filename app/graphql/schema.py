@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import strawberry
@@ -21,14 +22,16 @@ from app.core.settings import Settings
 from app.graphql.auth.mutations import AuthMutation
 from app.graphql.auth.queries import AuthQuery
 from app.graphql.auth.types import LoginSession, User
+from app.graphql.cost import QueryCosts
+from app.graphql.fast_execution import PlainFieldExecutor
 from app.graphql.ledger.account_mutations import AccountMutation
 from app.graphql.ledger.account_type import Account
 from app.graphql.ledger.household_mutations import HouseholdMutation
 from app.graphql.ledger.money_mutations import MoneyMutation
 from app.graphql.ledger.queries import LedgerQuery
-from app.graphql.ledger.scalars import DECIMAL_SCALAR, Decimal
+from app.graphql.ledger.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 from app.graphql.ledger.types import Envelope, PaymentSource, Transaction
-from app.graphql.limits import alias_limit_rule, depth_limit_rule
+from app.graphql.limits import RequestLimits, alias_limit_rule, depth_limit_rule
 from app.graphql.nodes import NodeQuery
 
 
@@ -53,18 +56,21 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         depth_limit_rule(settings.max_query_depth),
         alias_limit_rule(settings.max_aliases),
     ]
+    costs = QueryCosts(settings.query_cost_list_size)
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(rules),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        lambda: RequestLimits(costs, settings),
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     return EnvelopesSchema(
-        config=StrawberryConfig(scalar_map={Decimal: DECIMAL_SCALAR}),
+        config=StrawberryConfig(scalar_map={Decimal: DECIMAL_SCALAR, date: DATE_SCALAR}),
         query=Query,
         mutation=Mutation,
         types=[User, LoginSession, Account, Envelope, Transaction, PaymentSource],
         extensions=extensions,
+        execution_context_class=PlainFieldExecutor,
     )

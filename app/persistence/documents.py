@@ -82,9 +82,28 @@ class LoginFailureDocument(Document):
         ]
 
 
+class RequestCounterDocument(Document):
+    """Requests of one rate-limit key (`_id`, e.g. "ip:198.51.100.7" or "user:<id>") in
+    the current minute `w` (`n`) and the one before it (`p`). Written only by
+    `RequestCounters` with raw queries; declared here for its TTL index."""
+
+    id: str  # type: ignore[assignment]
+    w: int
+    n: int
+    p: int
+    expires_at: datetime
+
+    class Settings:
+        name = "request_counters"
+        indexes = [
+            IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl"),
+        ]
+
+
 DOCUMENT_MODELS: list[type[Document]] = [
     UserDocument,
     LoginDocument,
     RefreshTokenDocument,
     LoginFailureDocument,
+    RequestCounterDocument,
 ]
