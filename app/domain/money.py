@@ -35,6 +35,7 @@ MINOR_DIGITS: dict[str, int] = {
 # 10^15 - 1 minor units: below 2^53, so every amount and any sum of a few of them survives
 # a JavaScript client, and no household ledger comes near it.
 MAX_AMOUNT_MINOR = 10**15 - 1
+_MAX_MINOR_DIGITS = len(str(MAX_AMOUNT_MINOR))
 _DECIMAL = re.compile(r"^(?P<sign>[+-]?)(?P<whole>[0-9]+)(?:\.(?P<frac>[0-9]+))?$")
 
 
@@ -68,7 +69,11 @@ def parse_signed(text: str, currency: str, field: Field = "amount") -> int:
         places = "no decimals" if digits == 0 else f"at most {digits} decimals"
         raise ValidationError(f"{currency} amounts take {places}.", field=_path(field))
     frac = frac[:digits].ljust(digits, "0")
-    minor = int(match["whole"] + frac)
+    # Bounded before int(): Python refuses to convert strings of thousands of digits.
+    whole = match["whole"].lstrip("0")
+    if len(whole) + digits > _MAX_MINOR_DIGITS:
+        raise ValidationError("The amount is too large.", field=_path(field))
+    minor = int(whole + frac or "0")
     if minor > MAX_AMOUNT_MINOR:
         raise ValidationError("The amount is too large.", field=_path(field))
     return -minor if match["sign"] == "-" else minor

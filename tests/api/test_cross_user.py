@@ -1,0 +1,483 @@
+"""Another user's ids behave exactly like ids that do not exist (no enumeration, no effect).
+
+Ana owns a household ledger: two funded accounts, an empty one and a closed one, envelopes
+(one empty, one archived), entries (income, payday, expense, a transfer, an undo), a payment
+source, and Cleo as a viewer. Ben is registered, owns an account of his own, and is no member
+of Ana's. Ben sends every query and mutation that takes an id twice: once with Ana's ids, once
+with well-formed ids of the same types that name nothing. With the ids taken out, the two
+answers must be the same: the same errors and userErrors (codes, messages, fields) and the
+same data. Afterwards, all of Ana's data is as it was.
+
+The probes are checked against the schema: every id an operation takes (arguments and input
+fields, at any depth) must be probed with one of Ana's ids, and every root field either takes
+an id or is listed below as exempt with the reason, so a new operation cannot slip past.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import graphql
+from bson import ObjectId
+
+from app.graphql.relay import to_global_id
+from app.graphql.schema import build_schema
+from tests.conftest import make_settings
+from tests.graphql_client import GraphQLClient, Response
+from tests.ledger_client import Member, operation
+
+# --- placeholders of ids, resolved when the probes run ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Theirs:
+    """One of Ana's objects; in the control run, a made-up id of the same type."""
+
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Own:
+    """One of Ben's own objects (the same in both runs)."""
+
+    name: str
+
+
+def A(kind: str, name: str) -> Theirs:  # reads as "Ana's"
+    return Theirs(kind, name)
+
+
+@dataclass(frozen=True)
+class Probe:
+    coordinate: str  # "Mutation.moveMoney": the field the placeholders are arguments of
+    document: str  # an operation name under schema/operations, or a document
+    variables: dict[str, Any]
+
+    def text(self) -> str:
+        return self.document if "{" in self.document else operation(self.document)
+
+
+NODES = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
+
+
+def _mutations() -> list[Probe]:
+    def m(name: str, /, **input: Any) -> Probe:
+        return Probe(f"Mutation.{name[0].lower()}{name[1:]}", name, {"input": input})
+
+    main, ben_account = A("Account", "main"), Own("account")
+    food, rent = A("Envelope", "food"), A("Envelope", "rent")
+    return [
+        m("RecordIncome", accountId=main, amount="10.00"),
+        m(
+            "RecordIncome",
+            accountId=ben_account,
+            amount="10.00",
+            allocations=[{"envelopeId": food, "amount": "5.00"}],
+        ),
+        m("RecordPayday", paymentSourceId=A("PaymentSource", "salary")),
+        m("RecordPayday", paymentSourceId=A("PaymentSource", "salary"), amount="1.00"),
+        m("RecordExpense", accountId=main, envelopeId=food, amount="1.00"),
+        m("RecordExpense", accountId=ben_account, envelopeId=food, amount="1.00"),
+        m(
+            "RecordExpense",
+            accountId=ben_account,
+            amount="1.00",
+            splits=[{"envelopeId": food, "amount": "1.00"}],
+        ),
+        m("MoveMoney", accountId=main, fromEnvelopeId=food, toEnvelopeId=rent, amount="1.00"),
+        m(
+            "MoveMoney",
+            accountId=ben_account,
+            fromEnvelopeId=food,
+            toEnvelopeId=Own("bills"),
+            amount="1.00",
+        ),
+        m(
+            "MoveMoney",
+            accountId=ben_account,
+            fromEnvelopeId=Own("bills"),
+            toEnvelopeId=rent,
+            amount="1.00",
+        ),
+        m("TransferMoney", fromAccountId=main, toAccountId=ben_account, amount="5.00"),
+        m("TransferMoney", fromAccountId=ben_account, toAccountId=main, amount="5.00"),
+        m(
+            "TransferMoney",
+            fromAccountId=ben_account,
+            toAccountId=Own("spare"),
+            fromEnvelopeId=food,
+            amount="1.00",
+        ),
+        m(
+            "TransferMoney",
+            fromAccountId=ben_account,
+            toAccountId=Own("spare"),
+            toEnvelopeId=A("Envelope", "holiday"),
+            amount="1.00",
+        ),
+        m("UndoTransaction", id=A("Transaction", "expense")),
+        m("UndoTransaction", id=A("Transaction", "transferOut")),
+        m("UndoTransaction", id=A("Transaction", "reversal")),
+        m("UndoTransaction", id=A("Transaction", "opening")),
+        m("UpdateAccount", accountId=main, name="Mine now", allowOverdraft=True),
+        m("CloseAccount", accountId=A("Account", "empty")),
+        m("ReopenAccount", accountId=A("Account", "closed")),
+        m("CreateEnvelopes", accountId=main, names=["Mine"]),
+        m("RenameEnvelope", accountId=main, envelopeId=food, name="Mine"),
+        m("RenameEnvelope", accountId=ben_account, envelopeId=food, name="Mine"),
+        m(
+            "ReorderEnvelopes",
+            accountId=main,
+            envelopeIds=[
+                A("Envelope", "available"),
+                rent,
+                food,
+                A("Envelope", "gifts"),
+                A("Envelope", "archived"),
+            ],
+        ),
+        m(
+            "ReorderEnvelopes",
+            accountId=ben_account,
+            envelopeIds=[Own("bills"), Own("available"), food],
+        ),
+        m("ArchiveEnvelope", accountId=main, envelopeId=A("Envelope", "gifts")),
+        m("ArchiveEnvelope", accountId=ben_account, envelopeId=A("Envelope", "gifts")),
+        m("UnarchiveEnvelope", accountId=main, envelopeId=A("Envelope", "archived")),
+        m("UnarchiveEnvelope", accountId=ben_account, envelopeId=A("Envelope", "archived")),
+        m("DeleteEnvelope", accountId=main, envelopeId=A("Envelope", "gifts")),
+        m("DeleteEnvelope", accountId=main, envelopeId=food, moveRemainderTo=rent),
+        m("DeleteEnvelope", accountId=ben_account, envelopeId=food),
+        m(
+            "DeleteEnvelope",
+            accountId=ben_account,
+            envelopeId=Own("bills"),
+            moveRemainderTo=food,
+        ),
+        m("ShareAccount", accountId=main, email="ben@example.com", role="ADMIN"),
+        m("ChangeMemberRole", accountId=main, userId=A("User", "cleo"), role="ADMIN"),
+        m("ChangeMemberRole", accountId=ben_account, userId=A("User", "ana"), role="VIEWER"),
+        m("RemoveMember", accountId=main, userId=A("User", "cleo")),
+        m("RemoveMember", accountId=ben_account, userId=A("User", "ana")),
+        m("TransferOwnership", accountId=main, userId=Own("ben")),
+        m("TransferOwnership", accountId=ben_account, userId=A("User", "ana")),
+        m("LeaveAccount", accountId=main),
+        m("LeaveAccount", accountId=A("Account", "savings")),
+        m("CreatePaymentSource", accountId=main, name="Mine", expectedAmount="10.00"),
+        m(
+            "CreatePaymentSource",
+            accountId=ben_account,
+            name="Mine",
+            expectedAmount="10.00",
+            allocations=[{"envelopeId": food, "amount": "1.00"}],
+        ),
+        m(
+            "UpdatePaymentSource",
+            id=A("PaymentSource", "salary"),
+            name="Mine",
+            expectedAmount="1.00",
+        ),
+        m(
+            "UpdatePaymentSource",
+            id=Own("source"),
+            name="Mine",
+            expectedAmount="10.00",
+            allocations=[{"envelopeId": food, "amount": "1.00"}],
+        ),
+        m("DeletePaymentSource", id=A("PaymentSource", "salary")),
+    ]
+
+
+ACCOUNTS = ("main", "savings", "empty", "closed")  # Ana's
+ANA_OBJECTS = [
+    A("Account", "main"),
+    A("Account", "savings"),
+    A("Account", "closed"),
+    A("Envelope", "food"),
+    A("Envelope", "available"),
+    A("Envelope", "archived"),
+    A("Transaction", "opening"),
+    A("Transaction", "income"),
+    A("Transaction", "payday"),
+    A("Transaction", "expense"),
+    A("Transaction", "reversal"),
+    A("Transaction", "transferOut"),
+    A("Transaction", "transferIn"),
+    A("PaymentSource", "salary"),
+    A("User", "ana"),
+    A("LoginSession", "session"),
+]
+
+
+def _queries() -> list[Probe]:
+    probes = [Probe("Query.account", "Account", {"id": A("Account", name)}) for name in ACCOUNTS]
+    probes += [
+        Probe("Query.transaction", "Transaction", {"id": a})
+        for a in ANA_OBJECTS
+        if a.kind == "Transaction"
+    ]
+    probes += [
+        Probe("Query.paymentSource", "PaymentSource", {"id": A("PaymentSource", "salary")}),
+        *(Probe("Query.node", "Node", {"id": a}) for a in ANA_OBJECTS),
+        Probe("Query.nodes", NODES, {"ids": [Own("account"), *ANA_OBJECTS]}),
+    ]
+    for name in ("food", "archived"):
+        filters = {"id": Own("account"), "filter": {"envelopeId": A("Envelope", name)}}
+        probes += [
+            Probe("Account.transactions", "Transactions", {**filters, "first": 10}),
+            Probe("Account.totals", "Totals", filters),
+        ]
+    return probes
+
+
+PROBES = _queries() + _mutations()
+
+# Root fields that name no object of another user, and why.
+EXEMPT = {
+    "Query.me": "the caller's own user; takes no id",
+    "Query.accounts": "lists the caller's own accounts; takes no id",
+    "Mutation.register": "creates a new user; takes no id",
+    "Mutation.login": "by email and password; takes no id",
+    "Mutation.refreshToken": "by the caller's own opaque token; takes no id",
+    "Mutation.logout": "by the caller's own opaque token; takes no id",
+    "Mutation.changePassword": "the caller's own password; takes no id",
+    "Mutation.openAccount": "creates a new account; takes no id",
+}
+
+# --- the schema's id slots -------------------------------------------------------------------
+
+
+def _id_paths(type_: graphql.GraphQLInputType, prefix: str, seen: frozenset[str]) -> Iterator[str]:
+    named = graphql.get_named_type(type_)
+    if isinstance(named, graphql.GraphQLScalarType) and named.name == "ID":
+        yield prefix
+    elif isinstance(named, graphql.GraphQLInputObjectType) and named.name not in seen:
+        for name, input_field in named.fields.items():
+            yield from _id_paths(input_field.type, f"{prefix}.{name}", seen | {named.name})
+
+
+def schema_id_slots() -> tuple[set[str], set[str]]:
+    """("Type.field(arg.path)" of every id the schema takes, every root field)."""
+    settings = make_settings("mongodb://unused.invalid", "unused")
+    schema = graphql.build_schema(build_schema(settings).as_str())
+    slots, roots = set(), set()
+    for type_ in schema.type_map.values():
+        if not isinstance(type_, graphql.GraphQLObjectType) or type_.name.startswith("__"):
+            continue
+        for field_name, field_ in type_.fields.items():
+            if type_.name in ("Query", "Mutation"):
+                roots.add(f"{type_.name}.{field_name}")
+            for arg_name, arg in field_.args.items():
+                for path in _id_paths(arg.type, arg_name, frozenset()):
+                    slots.add(f"{type_.name}.{field_name}({path})")
+    return slots, roots
+
+
+def _placeholder_paths(value: Any, path: str) -> Iterator[str]:
+    if isinstance(value, Theirs):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholder_paths(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _placeholder_paths(item, path)
+
+
+def probed_slots() -> set[str]:
+    return {
+        f"{probe.coordinate}({path})"
+        for probe in PROBES
+        for path in _placeholder_paths(probe.variables, "")
+    }
+
+
+def test_every_id_the_schema_takes_is_probed_with_another_users_id() -> None:
+    slots, roots = schema_id_slots()
+    assert slots - probed_slots() == set(), "probe these ids with one of Ana's ids"
+    assert probed_slots() - slots == set(), "these probes name ids the schema does not take"
+    with_ids = {slot.split("(")[0] for slot in slots}
+    assert roots - with_ids == set(EXEMPT), "list root fields without ids in EXEMPT"
+
+
+# --- Ana's household and Ben ----------------------------------------------------------------
+
+
+async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]:
+    ana = await Member.register(gql, "ana@example.com", "Ana")
+    cleo = await Member.register(gql, "cleo@example.com", "Cleo")
+    main = await ana.open_account(
+        name="Joint", openingBalance="1000.00", envelopeNames=["Food", "Rent", "Gifts", "Old"]
+    )
+    savings = await ana.open_account(name="Savings", type="SAVINGS", openingBalance="200.00")
+    empty = await ana.open_account(name="Empty")
+    closed = await ana.open_account(name="Closed")
+    await ana.do("CloseAccount", accountId=closed["id"])
+    envelopes = await ana.envelope_ids(main["id"])
+    savings_envelopes = await ana.envelope_ids(savings["id"])
+    await ana.do("ArchiveEnvelope", accountId=main["id"], envelopeId=envelopes["Old"])
+    income = await ana.do(
+        "RecordIncome",
+        accountId=main["id"],
+        amount="300.00",
+        allocations=[
+            {"envelopeId": envelopes["Food"], "amount": "100.00"},
+            {"envelopeId": envelopes["Rent"], "amount": "150.00"},
+        ],
+    )
+    expense = await ana.do(
+        "RecordExpense", accountId=main["id"], envelopeId=envelopes["Food"], amount="30.00"
+    )
+    reversal = await ana.do("UndoTransaction", id=expense["transaction"]["id"])
+    salary = await ana.do(
+        "CreatePaymentSource",
+        accountId=main["id"],
+        name="Salary",
+        expectedAmount="900.00",
+        allocations=[{"envelopeId": envelopes["Rent"], "amount": "400.00"}],
+    )
+    payday = await ana.do("RecordPayday", paymentSourceId=salary["paymentSource"]["id"])
+    transfer = await ana.do(
+        "TransferMoney", fromAccountId=main["id"], toAccountId=savings["id"], amount="50.00"
+    )
+    await ana.do("ShareAccount", accountId=main["id"], email="cleo@example.com", role="VIEWER")
+    me = await ana.query("Me")
+    ids = {
+        A("Account", "main"): main["id"],
+        A("Account", "savings"): savings["id"],
+        A("Account", "empty"): empty["id"],
+        A("Account", "closed"): closed["id"],
+        A("Envelope", "food"): envelopes["Food"],
+        A("Envelope", "rent"): envelopes["Rent"],
+        A("Envelope", "gifts"): envelopes["Gifts"],
+        A("Envelope", "archived"): envelopes["Old"],
+        A("Envelope", "available"): envelopes["Available"],
+        A("Envelope", "holiday"): savings_envelopes["Available"],
+        A("Transaction", "income"): income["transaction"]["id"],
+        A("Transaction", "expense"): expense["transaction"]["id"],
+        A("Transaction", "reversal"): reversal["reversals"][0]["id"],
+        A("Transaction", "payday"): payday["transaction"]["id"],
+        A("Transaction", "transferOut"): transfer["outgoing"]["id"],
+        A("Transaction", "transferIn"): transfer["incoming"]["id"],
+        A("PaymentSource", "salary"): salary["paymentSource"]["id"],
+        A("User", "ana"): ana.user["id"],
+        A("User", "cleo"): cleo.user["id"],
+        A("LoginSession", "session"): me["me"]["sessions"]["edges"][0]["node"]["id"],
+    }
+    ids[A("Transaction", "opening")] = await _opening_entry(ana, main["id"])
+    return ana, ids
+
+
+async def _opening_entry(member: Member, account_id: str) -> str:
+    page = await member.query("Transactions", id=account_id, first=1, filter={"kinds": ["OPENING"]})
+    entry_id: str = page["account"]["transactions"]["edges"][0]["node"]["id"]
+    return entry_id
+
+
+async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
+    ben = await Member.register(gql, "ben@example.com", "Ben")
+    account = await ben.open_account(name="Ben's", openingBalance="100.00", envelopeNames=["Bills"])
+    spare = await ben.open_account(name="Ben's spare")
+    envelopes = await ben.envelope_ids(account["id"])
+    await ben.do(
+        "MoveMoney",
+        accountId=account["id"],
+        fromEnvelopeId=envelopes["Available"],
+        toEnvelopeId=envelopes["Bills"],
+        amount="20.00",
+    )
+    source = await ben.do(
+        "CreatePaymentSource", accountId=account["id"], name="Job", expectedAmount="50.00"
+    )
+    return ben, {
+        "account": account["id"],
+        "spare": spare["id"],
+        "bills": envelopes["Bills"],
+        "available": envelopes["Available"],
+        "source": source["paymentSource"]["id"],
+        "ben": ben.user["id"],
+    }
+
+
+async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
+    """All Ana can see of her accounts: settings, envelopes, members, templates, entries."""
+    found: dict[str, Any] = {}
+    for name in ACCOUNTS:
+        account_id = theirs[A("Account", name)]
+        page = await ana.query("Transactions", id=account_id, first=100)
+        totals = await ana.query("Totals", id=account_id)
+        found[name] = {
+            "account": await ana.account(account_id),
+            "entries": [edge["node"] for edge in page["account"]["transactions"]["edges"]],
+            "totals": totals["account"]["totals"],
+        }
+    found["salary"] = await ana.query("PaymentSource", id=theirs[A("PaymentSource", "salary")])
+    return found
+
+
+# --- running a probe twice -------------------------------------------------------------------
+
+
+def _resolve(value: Any, ids: dict[Theirs, str], own: dict[str, str]) -> Any:
+    if isinstance(value, Theirs):
+        return ids[value]
+    if isinstance(value, Own):
+        return own[value.name]
+    if isinstance(value, dict):
+        return {key: _resolve(item, ids, own) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve(item, ids, own) for item in value]
+    return value
+
+
+def _normalised(reply: Response, ids: dict[Theirs, str]) -> Any:
+    """The answer with the probe's ids of Ana's (or made-up) objects named by placeholder."""
+    names = {value: f"<{key.kind}:{key.name}>" for key, value in ids.items()}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items() if k != "requestId"}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return names.get(value, value) if isinstance(value, str) else value
+
+    return {"status": reply.status, "body": walk(reply.body)}
+
+
+def made_up_ids(ids: dict[Theirs, str]) -> dict[Theirs, str]:
+    return {key: str(to_global_id(key.kind, str(ObjectId()))) for key in ids}
+
+
+async def _ask(ben: Member, probe: Probe, ids: dict[Theirs, str], own: dict[str, str]) -> Any:
+    reply = await ben.gql.execute(probe.text(), _resolve(probe.variables, ids, own), ben.token)
+    return _normalised(reply, ids)
+
+
+def _unexpected(answer: Any) -> bool:
+    return "Unexpected error" in json.dumps(answer)
+
+
+async def test_another_users_ids_get_the_answer_of_ids_that_do_not_exist(
+    gql: GraphQLClient,
+) -> None:
+    ana, theirs = await _ana_household(gql)
+    ben, own = await _ben(gql)
+    before = await snapshot(ana, theirs)
+
+    differences = []
+    for probe in PROBES:
+        with_theirs = await _ask(ben, probe, theirs, own)
+        with_made_up = await _ask(ben, probe, made_up_ids(theirs), own)
+        assert not _unexpected(with_theirs), (probe, with_theirs)
+        if with_theirs != with_made_up:
+            differences.append((probe, with_theirs, with_made_up))
+
+    assert differences == [], "\n\n".join(
+        f"{p.coordinate} {p.variables}\n  Ana's ids: {a}\n  made up:   {b}"
+        for p, a, b in differences
+    )
+    assert await snapshot(ana, theirs) == before
