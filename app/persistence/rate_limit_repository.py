@@ -1,4 +1,5 @@
-"""Request counters of the rate limiter: one small document per key, one round trip per hit.
+"""Request counters of the rate limiter: one small document per key, one round trip per hit
+(a hit may count several requests: a lease, see `app.services.rate_limit`).
 
 Each document holds the key's count in the current window and in the one before it, so
 the limiter can weigh the previous window into a sliding estimate. A hit is one
@@ -23,7 +24,7 @@ from pymongo.errors import DuplicateKeyError
 from app.persistence.documents import RequestCounterDocument
 from app.persistence.mongo import Database
 
-_PROJECTION = {"_id": 0, "p": 1, "n": 1, "ok": 1}
+_PROJECTION = {"_id": 0, "p": 1, "n": 1, "ok": 1, "g": 1}
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,14 @@ class WindowCounts:
     previous: int
     current: int
     admitted: bool
+    granted: int = 1  # requests counted by this hit: this one, and a lease of more
 
 
 def _hit_pipeline(
-    window: int, previous_weight: float, limit: int, expires_at: datetime
+    window: int, previous_weight: float, limit: int, expires_at: datetime, want: int
 ) -> list[dict[str, Any]]:
     same_window = {"$eq": ["$w", window]}
+    room = {"$floor": {"$subtract": [limit, "$used"]}}
     return [
         {
             "$set": {
@@ -54,12 +57,12 @@ def _hit_pipeline(
                 "expires_at": expires_at,
             }
         },
-        {
-            "$set": {
-                "ok": {"$lte": [{"$add": [{"$multiply": ["$p", previous_weight]}, "$n", 1]}, limit]}
-            }
-        },
-        {"$set": {"n": {"$cond": ["$ok", {"$add": ["$n", 1]}, "$n"]}}},
+        {"$set": {"used": {"$add": [{"$multiply": ["$p", previous_weight]}, "$n"]}}},
+        {"$set": {"ok": {"$lte": [{"$add": ["$used", 1]}, limit]}}},
+        # When one request fits (ok), count up to `want` of them, as many as fit.
+        {"$set": {"g": {"$cond": ["$ok", {"$max": [1, {"$min": [want, room]}]}, 0]}}},
+        {"$set": {"n": {"$add": ["$n", "$g"]}}},
+        {"$unset": "used"},
     ]
 
 
@@ -70,17 +73,26 @@ class RequestCounters:
         )
 
     async def hit(
-        self, key: str, window: int, previous_weight: float, limit: int, expires_at: datetime
+        self,
+        key: str,
+        window: int,
+        previous_weight: float,
+        limit: int,
+        expires_at: datetime,
+        want: int = 1,
     ) -> WindowCounts:
         """Count one request for `key` in window number `window`, unless
         previous * previous_weight + current + 1 would exceed `limit` (then nothing is
-        counted and `admitted` is False)."""
-        pipeline = _hit_pipeline(window, previous_weight, limit, expires_at)
+        counted and `admitted` is False). With `want` > 1, count up to `want` requests at
+        once, as many as fit: the caller admits the others itself (a lease)."""
+        pipeline = _hit_pipeline(window, previous_weight, limit, expires_at, want)
         try:
             row = await self._update(key, pipeline)
         except DuplicateKeyError:  # two first hits raced to insert the key; the other won
             row = await self._update(key, pipeline)
-        return WindowCounts(previous=row["p"], current=row["n"], admitted=row["ok"])
+        return WindowCounts(
+            previous=row["p"], current=row["n"], admitted=row["ok"], granted=int(row["g"])
+        )
 
     async def _update(self, key: str, pipeline: list[dict[str, Any]]) -> dict[str, Any]:
         row = await self._collection.find_one_and_update(

@@ -8,7 +8,14 @@ A sliding minute, estimated from two fixed windows: a key may make one more requ
 Refused requests are not counted, so a client that keeps retrying still gets `limit`
 requests a minute through, and `Retry-After` is exact for a client that waits for it.
 Both keys of a request are counted in parallel, one MongoDB round trip each
-(`RequestCounters`); a request must fit both. The user is the `sub` of a valid access
+(`RequestCounters`); a request must fit both.
+
+Leases: a round trip counts up to a 50th of the key's limit at once (as many as fit), and
+the process admits that many more requests of the key in the same window without asking
+MongoDB again: with the default limits, one round trip per key per 12 or 24 requests
+instead of one per request. Requests leased but unused when the window ends stay counted,
+so a client spread over many processes can be limited a little early, never late. Limits
+below 100 a minute lease nothing and are exact. The user is the `sub` of a valid access
 token, checked by signature and expiry only (no database read): a bad token counts for the
 IP alone, like an anonymous request.
 
@@ -38,6 +45,8 @@ from app.services.tokens import AccessTokens
 log = logging.getLogger("envelopes.rate_limit")
 
 WINDOW_SECONDS = 60
+LEASE_FRACTION = 50
+MAX_LEASES = 10_000
 
 
 def fits(previous: int, current: int, limit: int, at: float) -> bool:
@@ -69,6 +78,13 @@ def retry_after_seconds(previous: int, current: int, limit: int, elapsed: float)
     return seconds
 
 
+def lease_size(limit: int) -> int:
+    """How many requests a process counts at once for a key (a 50th of its limit): the
+    others are admitted from the lease without a round trip to MongoDB. A small limit is
+    counted request by request, so it is exact."""
+    return max(1, limit // LEASE_FRACTION)
+
+
 class RequestRateLimiter:
     def __init__(
         self,
@@ -89,6 +105,8 @@ class RequestRateLimiter:
         self._budget = budget_seconds
         self._pause = pause_seconds
         self._paused_until = 0.0
+        # key -> [window, requests counted in MongoDB but not yet used by this process]
+        self._leases: dict[str, list[int]] = {}
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> RequestRateLimiter:
@@ -105,16 +123,24 @@ class RequestRateLimiter:
         if not keys or time.monotonic() < self._paused_until:
             return
         now = self.clock()
-        window, elapsed = divmod(now, WINDOW_SECONDS)
+        window_float, elapsed = divmod(now, WINDOW_SECONDS)
+        window = int(window_float)
+        # Keys with requests leased to this process in this window need no round trip.
+        wanted = [(key, limit) for key, limit in keys if not self._take_leased(key, window)]
+        if not wanted:
+            return
         try:
-            counts = await self._hit(keys, int(window), elapsed)
+            counts = await self._hit(wanted, window, elapsed)
         except PyMongoError as error:
             self._paused_until = time.monotonic() + self._pause
             log.warning("rate limiter skipped for %ss: %s", self._pause, type(error).__name__)
             return
+        for count, (key, _) in zip(counts, wanted, strict=True):
+            if count.granted > 1:  # this request, and a lease of more
+                self._lease(key, window, count.granted - 1)
         waits = [
             retry_after_seconds(c.previous, c.current, limit, elapsed)
-            for c, (_, limit) in zip(counts, keys, strict=True)
+            for c, (_, limit) in zip(counts, wanted, strict=True)
             if not c.admitted
         ]
         if waits:
@@ -122,6 +148,23 @@ class RequestRateLimiter:
             raise RateLimitedError(
                 f"Too many requests. Try again in {retry_after} seconds.", retry_after=retry_after
             )
+
+    def _take_leased(self, key: str, window: int) -> bool:
+        lease = self._leases.get(key)
+        if lease is None or lease[0] != window or lease[1] < 1:
+            return False
+        lease[1] -= 1
+        return True
+
+    def _lease(self, key: str, window: int, count: int) -> None:
+        lease = self._leases.get(key)
+        if lease is not None and lease[0] == window:
+            lease[1] += count
+        else:
+            self._leases[key] = [window, count]
+        if len(self._leases) > MAX_LEASES:  # forget the oldest keys (their leases lapse)
+            for old in list(self._leases)[: len(self._leases) - MAX_LEASES]:
+                del self._leases[old]
 
     def _keys(self, ip: str | None, authorization: str | None) -> list[tuple[str, int]]:
         keys = []
@@ -147,7 +190,9 @@ class RequestRateLimiter:
         weight = 1 - elapsed / WINDOW_SECONDS
         expires_at = datetime.fromtimestamp((window + 2) * WINDOW_SECONDS, UTC)
         with pymongo.timeout(self._budget):
-            hits = [self._counters.hit(k, window, weight, n, expires_at) for k, n in keys]
+            hits = [
+                self._counters.hit(k, window, weight, n, expires_at, lease_size(n)) for k, n in keys
+            ]
             if len(hits) == 1:
                 return [await hits[0]]
             results = await asyncio.gather(*hits, return_exceptions=True)  # both finish

@@ -162,6 +162,51 @@ class TestRateLimits:
             for path in ("/healthz", "/readyz", "/playground/init.js"):
                 assert (await gql.http.get(path)).status_code == 200, path
 
+    async def test_a_lease_admits_exactly_the_limit_with_few_round_trips(
+        self, make_api: ApiFactory, mongo: Any
+    ) -> None:
+        """At 150 a minute a process counts 3 requests per round trip (a 50th)."""
+        clock = Clock()
+        async with make_api(**limits(per_ip=150)) as (app, gql):
+            limited(clock, app)
+            mongo.command("profile", 2)
+            try:
+                assert await statuses(gql, 151) == [200] * 150 + [429]
+            finally:
+                mongo.command("profile", 0)
+        hits = mongo["system.profile"].count_documents({"ns": {"$regex": r"\.request_counters$"}})
+        mongo["system.profile"].drop()
+        [counter] = mongo["request_counters"].find()
+        assert counter["n"] == 150
+        assert 50 <= hits <= 52  # 150 / 3, and the refused one
+
+    async def test_leases_of_two_processes_never_admit_more_than_the_limit(
+        self, make_api: ApiFactory, mongo: Any
+    ) -> None:
+        clock = Clock()
+        async with (
+            make_api(**limits(per_ip=100)) as (one, gql_one),
+            make_api(**limits(per_ip=100)) as (two, gql_two),
+        ):
+            limited(clock, one)
+            limited(clock, two)
+            answers = []
+            for _ in range(60):
+                answers += await statuses(gql_one, 1) + await statuses(gql_two, 1)
+            # Each process holds at most a lease of 2 it has not used yet.
+            assert 100 - 2 * 2 <= answers.count(200) <= 100
+            assert answers[-4:] == [429] * 4
+        [counter] = mongo["request_counters"].find()
+        assert counter["n"] == 100
+
+    async def test_a_lease_lapses_with_its_window(self, make_api: ApiFactory) -> None:
+        clock = Clock()
+        async with make_api(**limits(per_ip=100)) as (app, gql):
+            limited(clock, app)
+            assert await statuses(gql, 99) == [200] * 99  # the last round trip leased 2
+            clock.now += 120
+            assert await statuses(gql, 101) == [200] * 100 + [429]
+
     async def test_turned_off_nothing_is_counted(self, make_api: ApiFactory, mongo: Any) -> None:
         async with make_api(**limits(per_ip=1, rate_limit_enabled=False)) as (_, gql):
             assert await statuses(gql, 3) == [200] * 3
