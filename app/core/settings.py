@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = Field(default=15 * 60, ge=1)
     refresh_token_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
 
+    # How long a process trusts a login it found open (0: ask MongoDB on every request).
+    login_check_cache_seconds: float = Field(default=1.0, ge=0, le=60)
+
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=60, ge=1)
 

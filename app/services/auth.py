@@ -4,7 +4,9 @@ Invariants kept here:
 - an email is registered once, whatever its case;
 - a refresh token works once: using it rotates it; presenting a rotated token again revokes
   the whole login it belongs to (a stolen token is worth nothing after the owner refreshes);
-- an access token works only while its login (`sid`) is not revoked;
+- an access token works only while its login (`sid`) is not revoked (a process that
+  confirmed the login within the last `login_check_cache_seconds` does not ask again; see
+  `app.services.open_logins`);
 - a wrong password and an unknown email get the same answer, after the same work;
 - changing the password revokes every other login of the user.
 """
@@ -29,6 +31,7 @@ from app.persistence.auth_repository import (
 from app.persistence.documents import LoginDocument, RefreshTokenDocument, UserDocument
 from app.persistence.keyset import Page, PageRequest
 from app.persistence.mongo import Database, Session
+from app.services.open_logins import OpenLogins
 from app.services.passwords import Passwords
 from app.services.throttle import LoginThrottle
 from app.services.tokens import AccessTokens, hash_refresh_token, new_refresh_token
@@ -96,6 +99,7 @@ class AuthService:
         self._throttle = LoginThrottle(
             LoginFailureRepository(), settings.login_max_failures, settings.login_window_seconds
         )
+        self.open_logins = OpenLogins(settings.login_check_cache_seconds)
 
     async def register(
         self, email: str, password: str, display_name: str, client: ClientInfo
@@ -143,6 +147,7 @@ class AuthService:
             if not await self._refresh.mark_rotated(_id(record), now, session):
                 # Already rotated: someone holds an old token. End the login (committed).
                 await self._logins.revoke(_id(login), now, "refresh_token_reuse", session)
+                self.open_logins.forget(_id(login))
                 return None
             issued = await self._issue_refresh(_id(login), record.user_id, now, session)
             await self._logins.touch(_id(login), now, issued.expires_at, session)
@@ -165,6 +170,7 @@ class AuthService:
         if record is None:
             raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
         await self._logins.revoke(record.login_id, utcnow(), "logout")
+        self.open_logins.forget(record.login_id)
 
     async def change_password(
         self, viewer: Viewer, current_password: str, new_password: str, client: ClientInfo
@@ -190,7 +196,9 @@ class AuthService:
                 viewer.user_id, viewer.login_id, now, "password_change", session
             )
 
-        return await self._db.transaction(apply)
+        ended = await self._db.transaction(apply)
+        self.open_logins.forget_user(viewer.user_id, keep=viewer.login_id)
+        return ended
 
     async def authenticate(self, access_token: str) -> Viewer:
         return await self.confirm(self.claimed(access_token))
@@ -204,8 +212,11 @@ class AuthService:
     async def confirm(self, claimed: Viewer) -> Viewer:
         """The caller, once their login is known to be still open (not signed out, not
         revoked); UNAUTHENTICATED otherwise."""
+        if self.open_logins.known(claimed.login_id, claimed.user_id):
+            return claimed
         if not await self._logins.is_active(claimed.login_id, claimed.user_id):
             raise UnauthenticatedError("This login has ended. Sign in again.")
+        self.open_logins.remember(claimed.login_id, claimed.user_id)
         return claimed
 
     async def current_user(self, viewer: Viewer) -> UserDocument:
