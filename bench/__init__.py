@@ -1,0 +1,1 @@
+"""Benchmarks of Envelopes: load, history paging, totals and footprint (`bench/run.sh`)."""
