@@ -59,10 +59,10 @@ PREFETCHED = "prefetched_attribute"
 
 
 class _NotPlain(Exception):
-    """A value the fast path does not handle: graphql-core executes the object instead."""
+    """A value the fast path does not handle: graphql-core executes the object instead.
 
-
-_NOT_PLAIN = _NotPlain()
+    Raised as a new instance every time: a shared instance would collect the traceback of
+    every raise, and with it the frames (and executors) of every such request."""
 
 
 class _Plan:
@@ -244,7 +244,7 @@ def _attribute(read: Callable[[Any, str], Any], attribute: str, complete: Comple
         try:
             value = read(source, attribute)
         except Exception:
-            raise _NOT_PLAIN from None  # graphql-core reports it at the field's path
+            raise _NotPlain from None  # graphql-core reports it at the field's path
         return complete(value)
 
     return complete_attribute
@@ -306,7 +306,7 @@ def _prefetched(holder: str, complete: Complete) -> Complete:
     def complete_prefetched(source: Any) -> Any:
         value = getattr(source, holder, None)
         if value is None:
-            raise _NOT_PLAIN  # not loaded ahead: the field's resolver runs
+            raise _NotPlain  # not loaded ahead: the field's resolver runs
         return complete(value)
 
     return complete_prefetched
@@ -315,7 +315,7 @@ def _prefetched(holder: str, complete: Complete) -> Complete:
 def _non_null(inner: Complete) -> Complete:
     def complete(value: Any) -> Any:
         if value is None:
-            raise _NOT_PLAIN
+            raise _NotPlain
         return inner(value)
 
     return complete
@@ -326,7 +326,7 @@ def _list_of(inner: Complete) -> Complete:
         if value is None:
             return None
         if isinstance(value, str | bytes | Mapping) or not hasattr(value, "__iter__"):
-            raise _NOT_PLAIN
+            raise _NotPlain
         return [inner(item) for item in value]
 
     return complete
@@ -362,9 +362,9 @@ def _leaf_by_call(serialize: Callable[[Any], Any]) -> Complete:
         try:
             serialized = serialize(value)
         except Exception:
-            raise _NOT_PLAIN from None
+            raise _NotPlain from None
         if serialized is None or serialized is Undefined:
-            raise _NOT_PLAIN
+            raise _NotPlain
         return serialized
 
     return complete
@@ -378,9 +378,9 @@ def _object(plan: _Plan, is_type_of: Callable[[Any, Any], Any] | None) -> Comple
             try:
                 matches = is_type_of(value, None)  # Strawberry's checks ignore `info`
             except Exception:
-                raise _NOT_PLAIN from None
+                raise _NotPlain from None
             if matches is not True:
-                raise _NOT_PLAIN
+                raise _NotPlain
         return plan.run_plain(value)
 
     return complete
