@@ -66,8 +66,15 @@ class Context(BaseContext):
             if scheme.lower() != "bearer" or not token.strip():
                 raise UnauthenticatedError("Sign in first: send 'Authorization: Bearer <token>'.")
             claimed = self.services.auth.claimed(token.strip())
-            self._confirming = claimed, asyncio.ensure_future(self.services.auth.confirm(claimed))
+            self._confirming = claimed, asyncio.ensure_future(self._confirm(claimed))
         return self._confirming
+
+    async def _confirm(self, claimed: Viewer) -> Viewer:
+        """Confirm the login; the caller's own profile comes along and is primed into
+        `profiles` (the entries they record show it)."""
+        viewer, user = await self.services.auth.confirm_with_user(claimed)
+        self.profiles.prime(viewer.user_id, user)
+        return viewer
 
 
 Info = StrawberryInfo[Context, None]

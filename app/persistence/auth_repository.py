@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from beanie import PydanticObjectId
 from pymongo.errors import DuplicateKeyError
@@ -52,13 +53,30 @@ class LoginRepository:
     ) -> LoginDocument | None:
         return await LoginDocument.get(login_id, session=session)
 
-    async def is_active(self, login_id: PydanticObjectId, user_id: PydanticObjectId) -> bool:
-        """Whether the login exists, belongs to the user and was not revoked (asked on every
-        authenticated request: one indexed lookup, no document decoded)."""
-        found = await LoginDocument.get_pymongo_collection().find_one(
-            {"_id": login_id, "user_id": user_id, "revoked_at": None}, {"_id": 1}
-        )
-        return found is not None
+    async def open_login_user(
+        self, login_id: PydanticObjectId, user_id: PydanticObjectId
+    ) -> dict[str, Any] | None:
+        """The user of the login (id, email, display name, avatar colour) when the login
+        exists, belongs to `user_id` and was not revoked; None otherwise. Asked on every
+        authenticated request, so one round trip: the user comes by `$lookup`."""
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"_id": login_id, "user_id": user_id, "revoked_at": None}},
+            {"$limit": 1},
+            {
+                "$lookup": {
+                    "from": UserDocument.Settings.name,
+                    "localField": "user_id",
+                    "foreignField": "_id",
+                    "pipeline": [{"$project": {"email": 1, "display_name": 1, "avatar_color": 1}}],
+                    "as": "user",
+                }
+            },
+            {"$project": {"_id": 0, "user": 1}},
+        ]
+        cursor = await LoginDocument.get_pymongo_collection().aggregate(pipeline)
+        rows = await cursor.to_list(1)
+        users: list[dict[str, Any]] = rows[0]["user"] if rows else []
+        return users[0] if users else None
 
     async def touch(
         self, login_id: PydanticObjectId, at: datetime, expires_at: datetime, session: Session

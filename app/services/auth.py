@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from beanie import Document, PydanticObjectId
 
@@ -212,12 +213,19 @@ class AuthService:
     async def confirm(self, claimed: Viewer) -> Viewer:
         """The caller, once their login is known to be still open (not signed out, not
         revoked); UNAUTHENTICATED otherwise."""
-        if self.open_logins.known(claimed.login_id, claimed.user_id):
-            return claimed
-        if not await self._logins.is_active(claimed.login_id, claimed.user_id):
-            raise UnauthenticatedError("This login has ended. Sign in again.")
-        self.open_logins.remember(claimed.login_id, claimed.user_id)
-        return claimed
+        viewer, _user = await self.confirm_with_user(claimed)
+        return viewer
+
+    async def confirm_with_user(self, claimed: Viewer) -> tuple[Viewer, dict[str, Any]]:
+        """`confirm`, and the caller's profile row (id, email, display name, avatar colour),
+        which comes with the same round trip."""
+        user = self.open_logins.known(claimed.login_id, claimed.user_id)
+        if user is None:
+            user = await self._logins.open_login_user(claimed.login_id, claimed.user_id)
+            if user is None:
+                raise UnauthenticatedError("This login has ended. Sign in again.")
+            self.open_logins.remember(claimed.login_id, claimed.user_id, user)
+        return claimed, user
 
     async def current_user(self, viewer: Viewer) -> UserDocument:
         user = await self._users.by_id(viewer.user_id)

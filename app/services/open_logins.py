@@ -2,9 +2,10 @@
 
 Every authenticated request must belong to a login that was not signed out or revoked. A
 front end sends requests in bursts; asking MongoDB for each one costs a round trip. A login
-confirmed open is remembered for `ttl_seconds` (1 s by default, 0 turns it off). Sign-outs
-and revocations made through this process forget the login at once; one made through
-another process takes effect here within `ttl_seconds`.
+confirmed open is remembered for `ttl_seconds` (1 s by default, 0 turns it off), together
+with its user's profile (which the answer usually shows as `recordedBy`). Sign-outs and
+revocations made through this process forget the login at once; one made through another
+process takes effect here within `ttl_seconds`.
 """
 
 from __future__ import annotations
@@ -14,19 +15,24 @@ from collections.abc import Callable
 from typing import Any
 
 MAX_ENTRIES = 10_000
+Row = dict[str, Any]
 
 
 class OpenLogins:
     def __init__(self, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl_seconds
         self.clock = clock
-        self._until: dict[Any, tuple[Any, float]] = {}  # login id -> (user id, open until)
+        # login id -> (user id, open until, the user's profile row)
+        self._until: dict[Any, tuple[Any, float, Row]] = {}
 
-    def known(self, login_id: Any, user_id: Any) -> bool:
+    def known(self, login_id: Any, user_id: Any) -> Row | None:
+        """The user's profile row if the login is remembered open, else None."""
         found = self._until.get(login_id)
-        return found is not None and found[0] == user_id and self.clock() < found[1]
+        if found is None or found[0] != user_id or self.clock() >= found[1]:
+            return None
+        return found[2]
 
-    def remember(self, login_id: Any, user_id: Any) -> None:
+    def remember(self, login_id: Any, user_id: Any, user: Row) -> None:
         if self.ttl <= 0:
             return
         now = self.clock()
@@ -34,13 +40,13 @@ class OpenLogins:
             self._until = {k: v for k, v in self._until.items() if v[1] > now}
             if len(self._until) >= MAX_ENTRIES:
                 self._until.clear()
-        self._until[login_id] = (user_id, now + self.ttl)
+        self._until[login_id] = (user_id, now + self.ttl, user)
 
     def forget(self, login_id: Any) -> None:
         self._until.pop(login_id, None)
 
     def forget_user(self, user_id: Any, keep: Any = None) -> None:
         """Forget every login of `user_id` but `keep`."""
-        for login_id, (owner, _) in list(self._until.items()):
+        for login_id, (owner, _, _) in list(self._until.items()):
             if owner == user_id and login_id != keep:
                 del self._until[login_id]
