@@ -72,7 +72,7 @@ class Context(BaseContext):
     async def _confirm(self, claimed: Viewer) -> Viewer:
         """Confirm the login; the caller's own profile comes along and is primed into
         `profiles` (the entries they record show it)."""
-        viewer, user = await self.services.auth.confirm_with_user(claimed)
+        viewer, user = await self.services.auth.confirm(claimed)
         self.profiles.prime(viewer.user_id, user)
         return viewer
 

@@ -201,24 +201,16 @@ class AuthService:
         self.open_logins.forget_user(viewer.user_id, keep=viewer.login_id)
         return ended
 
-    async def authenticate(self, access_token: str) -> Viewer:
-        return await self.confirm(self.claimed(access_token))
-
     def claimed(self, access_token: str) -> Viewer:
         """Who a well-signed, unexpired access token says the caller is (no database): only
         `confirm` makes it an authenticated caller."""
         claims = self._access.decode(access_token)
         return Viewer(claims.user_id, claims.login_id)
 
-    async def confirm(self, claimed: Viewer) -> Viewer:
+    async def confirm(self, claimed: Viewer) -> tuple[Viewer, dict[str, Any]]:
         """The caller, once their login is known to be still open (not signed out, not
-        revoked); UNAUTHENTICATED otherwise."""
-        viewer, _user = await self.confirm_with_user(claimed)
-        return viewer
-
-    async def confirm_with_user(self, claimed: Viewer) -> tuple[Viewer, dict[str, Any]]:
-        """`confirm`, and the caller's profile row (id, email, display name, avatar colour),
-        which comes with the same round trip."""
+        revoked), and their profile row (id, email, display name, avatar colour), which
+        comes with the same round trip; UNAUTHENTICATED otherwise."""
         user = self.open_logins.known(claimed.login_id, claimed.user_id)
         if user is None:
             user = await self._logins.open_login_user(claimed.login_id, claimed.user_id)

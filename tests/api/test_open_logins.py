@@ -10,14 +10,7 @@ from fastapi import FastAPI
 
 from tests.conftest import ApiFactory
 from tests.graphql_client import CHANGE_PASSWORD, LOGOUT, ME, GraphQLClient
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.settable_clock import Clock
 
 
 def set_clock(app: FastAPI) -> Clock:

@@ -19,18 +19,11 @@ from app.devtools.localmongo import start_replica_set
 from tests.conftest import ApiFactory, make_settings, running_api
 from tests.graphql_client import ME, GraphQLClient
 from tests.ledger_client import Member, operation
+from tests.settable_clock import Clock
 
 PING = "{ __typename }"
 OPEN = {"input": {"name": "Joint", "type": "CHECKING", "currency": "EUR"}}
 START = 60 * 40_000_000 + 15.0  # 15 s into a minute, far in the future (TTL never fires)
-
-
-class Clock:
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def limited(clock: Clock, app: FastAPI) -> None:
@@ -60,7 +53,7 @@ async def statuses(gql: GraphQLClient, count: int, token: str | None = None) -> 
 
 class TestRateLimits:
     async def test_two_api_processes_share_one_counter(self, make_api: ApiFactory) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with (
             make_api(**limits(per_ip=3)) as (one, gql_one),
             make_api(**limits(per_ip=3)) as (two, gql_two),
@@ -74,7 +67,7 @@ class TestRateLimits:
     async def test_a_refusal_is_a_graphql_error_with_retry_after(
         self, make_api: ApiFactory
     ) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with make_api(**limits(per_ip=2)) as (app, gql):
             limited(clock, app)
             assert await statuses(gql, 2) == [200, 200]
@@ -95,7 +88,7 @@ class TestRateLimits:
     async def test_retry_after_is_exactly_when_the_next_request_fits(
         self, make_api: ApiFactory
     ) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with make_api(**limits(per_ip=2)) as (app, gql):
             limited(clock, app)
             await statuses(gql, 2)
@@ -106,7 +99,7 @@ class TestRateLimits:
             assert (await gql.execute(PING)).status == 200
 
     async def test_the_window_resets(self, make_api: ApiFactory) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with make_api(**limits(per_ip=3)) as (app, gql):
             limited(clock, app)
             assert await statuses(gql, 4) == [200, 200, 200, 429]
@@ -114,7 +107,7 @@ class TestRateLimits:
             assert await statuses(gql, 4) == [200, 200, 200, 429]
 
     async def test_refused_requests_are_not_counted(self, make_api: ApiFactory) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with make_api(**limits(per_ip=3)) as (app, gql):
             limited(clock, app)
             assert await statuses(gql, 10) == [200] * 3 + [429] * 7
@@ -122,7 +115,7 @@ class TestRateLimits:
             assert await statuses(gql, 2) == [200, 429]
 
     async def test_the_user_limit_holds_across_addresses(self, make_api: ApiFactory) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with make_api(**limits(per_user=3)) as (app, gql):
             limited(clock, app)
             token = (await gql.register("ana@example.com"))["accessToken"]
@@ -132,7 +125,7 @@ class TestRateLimits:
                 assert (await b.execute(PING)).status == 200  # the address itself is fine
 
     async def test_the_address_limit_holds_across_users(self, make_api: ApiFactory) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with make_api(**limits(per_ip=3)) as (app, gql):
             limited(clock, app)
             async with client_from(app, "203.0.113.1") as a, client_from(app, "203.0.113.2") as b:
@@ -142,7 +135,7 @@ class TestRateLimits:
             assert (await gql.execute(ME, token=ben)).status == 429
 
     async def test_an_invalid_token_counts_for_the_address_only(self, make_api: ApiFactory) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with make_api(**limits(per_user=1)) as (app, gql):
             limited(clock, app)
             token = (await gql.register("ana@example.com"))["accessToken"]
@@ -155,7 +148,7 @@ class TestRateLimits:
     async def test_health_checks_and_playground_assets_are_not_limited(
         self, make_api: ApiFactory
     ) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with make_api(**limits(per_ip=1)) as (app, gql):
             limited(clock, app)
             assert await statuses(gql, 2) == [200, 429]
@@ -166,7 +159,7 @@ class TestRateLimits:
         self, make_api: ApiFactory, mongo: Any
     ) -> None:
         """At 150 a minute a process counts 3 requests per round trip (a 50th)."""
-        clock = Clock()
+        clock = Clock(START)
         async with make_api(**limits(per_ip=150)) as (app, gql):
             limited(clock, app)
             mongo.command("profile", 2)
@@ -183,7 +176,7 @@ class TestRateLimits:
     async def test_leases_of_two_processes_never_admit_more_than_the_limit(
         self, make_api: ApiFactory, mongo: Any
     ) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with (
             make_api(**limits(per_ip=100)) as (one, gql_one),
             make_api(**limits(per_ip=100)) as (two, gql_two),
@@ -200,7 +193,7 @@ class TestRateLimits:
         assert counter["n"] == 100
 
     async def test_a_lease_lapses_with_its_window(self, make_api: ApiFactory) -> None:
-        clock = Clock()
+        clock = Clock(START)
         async with make_api(**limits(per_ip=100)) as (app, gql):
             limited(clock, app)
             assert await statuses(gql, 99) == [200] * 99  # the last round trip leased 2
