@@ -12,9 +12,11 @@ from fastapi.responses import JSONResponse
 from app.core.logs import configure_logging
 from app.core.middleware import PathGuardMiddleware, RequestIdMiddleware
 from app.core.settings import Settings
-from app.graphql.playground import assets_installed, assets_router
-from app.graphql.rate_limit import rate_limit_guard
-from app.graphql.router import EnvelopesGraphQLRouter
+from app.graphql.context import get_context
+from app.graphql.engine.playground import assets_installed, assets_router
+from app.graphql.engine.rate_limit import rate_limit_guard
+from app.graphql.engine.router import EnvelopesGraphQLRouter
+from app.graphql.schema import build_schema
 from app.persistence.mongo import Database
 from app.services.container import Services
 from app.services.rate_limit import RequestRateLimiter
@@ -46,7 +48,8 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    app.include_router(EnvelopesGraphQLRouter(settings), prefix="/graphql")
+    graphql = EnvelopesGraphQLRouter(build_schema(settings), get_context, settings)
+    app.include_router(graphql, prefix="/graphql")
     if settings.playground_enabled:
         app.include_router(assets_router(settings))
 

@@ -8,7 +8,7 @@ entry of every measured page with the raw page. The raw page is the keyset find 
 
 Totals go through the shipped Totals query for one month, one year and all time; the raw
 baseline is the aggregate over the entries that totals ran before the per-month figures
-(`LedgerRepository.totals`: $match on the account and booking-date range, $group by flow).
+(`EntryRepository.totals`: $match on the account and booking-date range, $group by flow).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 
 from app.persistence.keyset import encode_cursor
-from app.persistence.ledger_repository import HISTORY_SORT
+from app.persistence.repositories.entries import HISTORY_SORT
 from bench.gql import Api, Household, operation
 from bench.loadgen import Connection, Operation, failed, graphql_request
 

@@ -8,7 +8,7 @@ account (two linked legs). Booking dates spread over ten years, some of them bac
 few days, so booking order and recording order differ as in real use. Sequence numbers are
 gapless, `balance_after` is the running balance, no envelope goes below zero. Afterwards the
 accounts get their final balances, envelopes and seq, and
-`app.persistence.month_totals.rebuild_month_totals` computes the per-month figures.
+`app.persistence.repositories.month_totals.rebuild_month_totals` computes the per-month figures.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.persistence.month_totals import rebuild_month_totals
+from app.persistence.repositories.month_totals import rebuild_month_totals
 from bench.gql import Api, Household, open_household
 
 Row = dict[str, Any]

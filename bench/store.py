@@ -27,8 +27,8 @@ SEED_VERSION = 1
 DATA = ROOT / ".data" / "bench"
 DATABASE = "envelopes_bench"
 SHAPE_MODULES = [
-    ROOT / "app" / "persistence" / "ledger_documents.py",
-    ROOT / "app" / "persistence" / "month_totals.py",
+    ROOT / "app" / "persistence" / "documents" / "entries.py",
+    ROOT / "app" / "persistence" / "repositories" / "month_totals.py",
     ROOT / "bench" / "seed.py",
 ]
 Row = dict[str, Any]

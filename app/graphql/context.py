@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from bson import ObjectId
 from fastapi import Request
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
 from app.core.errors import UnauthenticatedError
-from app.services.auth import ClientInfo, Viewer
+from app.core.ids import ObjectId
+from app.core.viewer import ClientInfo, Viewer
+from app.persistence.documents.auth import UserProfile
 from app.services.container import Services
 
 T = TypeVar("T")
@@ -30,11 +31,12 @@ class Context(BaseContext):
         self._authorization = http_request.headers.get("authorization")
         self._confirming: tuple[Viewer, asyncio.Future[Viewer]] | None = None
         # Who recorded an entry / who is a member: one query per request for all of them.
-        self.profiles: DataLoader[ObjectId, dict[str, Any] | None] = DataLoader(
+        self.profiles: DataLoader[ObjectId, UserProfile | None] = DataLoader(
             load_fn=self._load_profiles
         )
+        self.caller: UserProfile | None = None  # the caller's own profile, once confirmed
 
-    async def _load_profiles(self, user_ids: Sequence[ObjectId]) -> list[dict[str, Any] | None]:
+    async def _load_profiles(self, user_ids: Sequence[ObjectId]) -> list[UserProfile | None]:
         found = await self.services.history.profiles(list(user_ids))
         return [found.get(user_id) for user_id in user_ids]
 
@@ -74,6 +76,7 @@ class Context(BaseContext):
         `profiles` (the entries they record show it)."""
         viewer, user = await self.services.auth.confirm(claimed)
         self.profiles.prime(viewer.user_id, user)
+        self.caller = user
         return viewer
 
 

@@ -7,38 +7,34 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import strawberry
-from beanie import PydanticObjectId
-from bson.errors import InvalidId
 
 from app.core.errors import ValidationError
-from app.graphql.auth.types import User
+from app.core.ids import ObjectId
+from app.graphql.auth.queries import load_user
 from app.graphql.context import Info
-from app.graphql.ledger.queries import LEDGER_LOADERS
-from app.graphql.relay import Node, from_global_id
+from app.graphql.ledger.accounts.queries import load_account
+from app.graphql.ledger.envelopes.queries import load_envelope
+from app.graphql.ledger.history.queries import load_transaction
+from app.graphql.ledger.payment_sources.queries import load_payment_source
+from app.graphql.relay import Node, node_id
 
-Loader = Callable[[Info, PydanticObjectId], Awaitable[Node | None]]
+Loader = Callable[[Info, ObjectId], Awaitable[Node | None]]
 
-
-async def _load_user(info: Info, raw_id: PydanticObjectId) -> Node | None:
-    viewer = await info.context.viewer()
-    if raw_id != viewer.user_id:
-        return None
-    return User.from_document(await info.context.services.auth.current_user(viewer))
-
-
-LOADERS: dict[str, Loader] = {"User": _load_user, **LEDGER_LOADERS}
+LOADERS: dict[str, Loader] = {
+    "User": load_user,
+    "Account": load_account,
+    "Envelope": load_envelope,
+    "Transaction": load_transaction,
+    "PaymentSource": load_payment_source,
+}
 
 
 async def load_node(info: Info, global_id: str) -> Node | None:
     await info.context.viewer()  # every node needs a signed-in caller
-    decoded = from_global_id(global_id)
+    decoded = node_id(global_id)
     if decoded is None or decoded[0] not in LOADERS:
         return None
-    try:
-        raw_id = PydanticObjectId(decoded[1])
-    except (InvalidId, TypeError):
-        return None
-    return await LOADERS[decoded[0]](info, raw_id)
+    return await LOADERS[decoded[0]](info, decoded[1])
 
 
 @strawberry.type

@@ -1,17 +1,32 @@
-"""Relay plumbing: the Node interface, opaque global ids, PageInfo and page-size rules."""
+"""Relay plumbing: the Node interface, opaque global ids, PageInfo and page-size rules.
+
+A global id is "Type:rawid" in base64url. `decode_id` is the one way from a global id given
+as input to a stored id: an id that is malformed, of another type, or of an object the caller
+may not see all get the same NOT_FOUND answer.
+"""
 
 from __future__ import annotations
 
 import binascii
+from typing import Any
 
 import strawberry
 
-from app.core.errors import ValidationError
+from app.core.errors import NotFoundError, ValidationError
+from app.core.ids import ObjectId, parse_object_id
 from app.core.tokens_b64 import b64url_decode, b64url_encode
 from app.persistence.keyset import Page, PageRequest
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+# What a global id of each type that no caller can see is called in NOT_FOUND answers.
+MISSING = {
+    "Account": "No such account.",
+    "Envelope": "No such envelope in this account.",
+    "Transaction": "No such transaction.",
+    "PaymentSource": "No such payment source.",
+    "User": "No such member of this account.",
+}
 
 
 @strawberry.interface(description="An object with a globally unique, opaque id.")
@@ -19,7 +34,7 @@ class Node:
     id: strawberry.ID
 
 
-def to_global_id(type_name: str, raw_id: str) -> strawberry.ID:
+def to_global_id(type_name: str, raw_id: object) -> strawberry.ID:
     token = b64url_encode(f"{type_name}:{raw_id}".encode())
     return strawberry.ID(token)
 
@@ -34,6 +49,26 @@ def from_global_id(global_id: str) -> tuple[str, str] | None:
     return (type_name, raw_id) if sep and type_name and raw_id else None
 
 
+def node_id(global_id: str) -> tuple[str, ObjectId] | None:
+    """(type name, stored id), or None when the id cannot name a stored object."""
+    decoded = from_global_id(global_id)
+    object_id = parse_object_id(decoded[1]) if decoded is not None else None
+    return None if decoded is None or object_id is None else (decoded[0], object_id)
+
+
+def decode_id(global_id: str, type_name: str, field: str | list[str]) -> ObjectId:
+    """The stored id of an input naming a `type_name`; NOT_FOUND (with the input's `field`
+    path) when it cannot be one."""
+    found = node_id(global_id)
+    if found is None or found[0] != type_name:
+        raise NotFoundError(MISSING[type_name], field=[field] if isinstance(field, str) else field)
+    return found[1]
+
+
+def decode_optional_id(global_id: str | None, type_name: str, field: str) -> ObjectId | None:
+    return None if global_id is None else decode_id(global_id, type_name, field)
+
+
 @strawberry.type
 class PageInfo:
     has_next_page: bool
@@ -42,7 +77,7 @@ class PageInfo:
     end_cursor: str | None
 
     @classmethod
-    def from_page(cls, page: Page) -> PageInfo:
+    def from_page(cls, page: Page[Any]) -> PageInfo:
         return cls(
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,

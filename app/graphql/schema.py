@@ -1,4 +1,5 @@
-"""The GraphQL schema: one root type per operation kind, composed from feature packages."""
+"""The GraphQL schema: one root type per operation kind, composed from the feature packages
+in the order their fields appear in `schema/schema.graphql`."""
 
 from __future__ import annotations
 
@@ -22,32 +23,46 @@ from app.core.settings import Settings
 from app.graphql.auth.mutations import AuthMutation
 from app.graphql.auth.queries import AuthQuery
 from app.graphql.auth.types import LoginSession, User
-from app.graphql.cost import QueryCosts
-from app.graphql.fast_execution import PlainFieldExecutor
-from app.graphql.ledger.account_mutations import AccountMutation
-from app.graphql.ledger.account_type import Account
-from app.graphql.ledger.household_mutations import HouseholdMutation
-from app.graphql.ledger.money_mutations import MoneyMutation
-from app.graphql.ledger.queries import LedgerQuery
-from app.graphql.ledger.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
-from app.graphql.ledger.types import Envelope, PaymentSource, Transaction
-from app.graphql.limits import RequestLimits, alias_limit_rule, depth_limit_rule
+from app.graphql.engine.cost import QueryCosts
+from app.graphql.engine.fast_execution import PlainFieldExecutor
+from app.graphql.engine.limits import RequestLimits, alias_limit_rule, depth_limit_rule
+from app.graphql.ledger.accounts.mutations import AccountMutation, OpenAccountMutation
+from app.graphql.ledger.accounts.queries import AccountQuery
+from app.graphql.ledger.accounts.types import Account
+from app.graphql.ledger.envelopes.mutations import EnvelopeMutation
+from app.graphql.ledger.envelopes.types import Envelope
+from app.graphql.ledger.history.queries import HistoryQuery
+from app.graphql.ledger.history.types import Transaction
+from app.graphql.ledger.members.mutations import MemberMutation
+from app.graphql.ledger.movements.mutations import MovementMutation
+from app.graphql.ledger.payment_sources.mutations import PaymentSourceMutation
+from app.graphql.ledger.payment_sources.queries import PaymentSourceQuery
+from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.nodes import NodeQuery
+from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
 
 @strawberry.type
-class Query(AuthQuery, LedgerQuery, NodeQuery):
+class Query(AuthQuery, AccountQuery, HistoryQuery, PaymentSourceQuery, NodeQuery):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutation, MoneyMutation, AccountMutation, HouseholdMutation):
+class Mutation(
+    AuthMutation,
+    OpenAccountMutation,
+    MovementMutation,
+    AccountMutation,
+    EnvelopeMutation,
+    MemberMutation,
+    PaymentSourceMutation,
+):
     pass
 
 
 class EnvelopesSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        """Errors are logged where they are shaped (`app.graphql.router`), which knows
+        """Errors are logged where they are shaped (`app.graphql.engine.router`), which knows
         expected errors from bugs."""
 
 

@@ -8,10 +8,10 @@ before it in reverse order and flips the result, so each row is seen exactly onc
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from bson import ObjectId
 from pymongo.asynchronous.collection import AsyncCollection
@@ -20,6 +20,7 @@ from app.core.errors import ValidationError
 from app.core.tokens_b64 import b64url_decode, b64url_encode
 
 SortSpec = list[tuple[str, int]]  # [(field, 1 | -1), …]; the last field must be unique
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ class PageRequest:
 
 
 @dataclass(frozen=True)
-class Page:
-    rows: list[dict[str, Any]]
+class Page(Generic[T]):
+    items: list[T]
     cursors: list[str]
     has_next_page: bool
     has_previous_page: bool
@@ -96,7 +97,9 @@ async def fetch_page(
     sort: SortSpec,
     request: PageRequest,
     size: int,
-) -> Page:
+    parse: Callable[[dict[str, Any]], T],
+) -> Page[T]:
+    """One page of `parse`d documents, with the cursor of each."""
     forward = request.last is None
     cursor = request.after if forward else request.before
     if cursor is not None:
@@ -109,7 +112,7 @@ async def fetch_page(
     if not forward:
         rows.reverse()
     return Page(
-        rows=rows,
+        items=[parse(row) for row in rows],
         cursors=[encode_cursor(row, sort) for row in rows],
         has_next_page=more if forward else cursor is not None,
         has_previous_page=cursor is not None if forward else more,

@@ -1,34 +1,22 @@
-"""The service's handle on MongoDB: one async client, Beanie initialised, one way to transact.
-
-Every change that touches more than one document goes through `Database.transaction`, which
-runs the callback in a session transaction with read concern `snapshot` and write concern
-`majority`, retried by PyMongo on `TransientTransactionError` / `UnknownTransactionCommitResult`.
-An exception raised by the callback aborts the transaction: nothing is half-applied, and a
-transaction cut short by a time budget (`pymongo.timeout`) is aborted on the server too.
-"""
+"""The service's handle on MongoDB: one async client, Beanie initialised, one way to transact
+(`transaction()`, see `app.persistence.transactions`)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import contextvars
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import Any
 
-import pymongo
 from beanie import init_beanie
-from pymongo import AsyncMongoClient, ReadPreference, WriteConcern
-from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
-from pymongo.read_concern import ReadConcern
+from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
 
 from app.core.settings import Settings
+from app.persistence import transactions
 from app.persistence.documents import DOCUMENT_MODELS
-from app.persistence.ledger_documents import LEDGER_MODELS
+from app.persistence.transactions import Session, Transaction
 
-T = TypeVar("T")
-Session = AsyncClientSession
-_CLEANUP_SECONDS = 2.0
+__all__ = ["Database", "Session"]
 
 
 class Database:
@@ -44,43 +32,18 @@ class Database:
 
     async def connect(self) -> None:
         """Bind the document models to this database and create their indexes."""
-        await init_beanie(database=self.db, document_models=[*DOCUMENT_MODELS, *LEDGER_MODELS])
+        await init_beanie(database=self.db, document_models=DOCUMENT_MODELS)
 
     async def close(self) -> None:
         await self.client.close()
 
-    async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
-        async with self.client.start_session() as session:
-            try:
-                return await session.with_transaction(
-                    callback,
-                    read_concern=ReadConcern("snapshot"),
-                    write_concern=WriteConcern("majority"),
-                    read_preference=ReadPreference.PRIMARY,
-                )
-            except PyMongoError as error:
-                if error.timeout and not isinstance(error, ServerSelectionTimeoutError):
-                    await self._end_server_transaction(session)
-                raise
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """One attempt of a transaction, inside a `@transactional` use case."""
+        return transactions.transaction(self.client)
 
-    async def _end_server_transaction(self, session: Session) -> None:
-        """Abort, on the server, a transaction cut short by the caller's time budget.
-
-        When `pymongo.timeout` runs out inside a transaction, the driver's own abort is
-        refused (no time left) and the transaction stays open on the server, holding its
-        writes until `transactionLifetimeLimitSeconds` (60 s): every other transaction
-        touching those documents fails with a write conflict meanwhile. `killSessions` (a
-        user may kill their own sessions) ends it now; it runs in a fresh context so that
-        the expired deadline does not apply, with a budget of its own. Best effort: the
-        lifetime limit remains the backstop.
-        """
-
-        async def kill() -> None:
-            with pymongo.timeout(_CLEANUP_SECONDS):
-                await self.client.admin.command("killSessions", [session.session_id])
-
-        with contextlib.suppress(PyMongoError):
-            await asyncio.create_task(kill(), context=contextvars.Context())
+    def snapshot(self) -> AbstractAsyncContextManager[Session]:
+        """A session whose reads all see one point in time (several queries, one answer)."""
+        return self.client.start_session(snapshot=True)
 
     async def primary_answers(self, within_seconds: float = 2.0) -> bool:
         """True when a writable primary answers within `within_seconds`."""

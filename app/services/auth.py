@@ -15,23 +15,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from beanie import Document, PydanticObjectId
 
 from app.core.errors import UnauthenticatedError, ValidationError
+from app.core.ids import ObjectId
 from app.core.settings import Settings
+from app.core.viewer import ClientInfo, Viewer
 from app.domain import identity
-from app.persistence.auth_repository import (
+from app.persistence.documents.auth import (
+    LoginDocument,
+    RefreshTokenDocument,
+    UserDocument,
+    UserProfile,
+)
+from app.persistence.keyset import Page, PageRequest
+from app.persistence.mongo import Database
+from app.persistence.repositories.auth import (
     LoginFailureRepository,
     LoginRepository,
     RefreshTokenRepository,
     UserRepository,
     active_logins_page,
 )
-from app.persistence.documents import LoginDocument, RefreshTokenDocument, UserDocument
-from app.persistence.keyset import Page, PageRequest
-from app.persistence.mongo import Database, Session
+from app.persistence.transactions import Session, transactional
 from app.services.open_logins import OpenLogins
 from app.services.passwords import Passwords
 from app.services.throttle import LoginThrottle
@@ -43,20 +48,6 @@ INVALID_REFRESH_TOKEN = "Invalid or expired refresh token."  # noqa: S105 (a mes
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class ClientInfo:
-    ip: str | None = None
-    user_agent: str | None = None
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The authenticated caller of a request."""
-
-    user_id: PydanticObjectId
-    login_id: PydanticObjectId
 
 
 @dataclass(frozen=True)
@@ -76,16 +67,9 @@ class _IssuedRefresh:
 
 @dataclass(frozen=True)
 class _Rotated:
-    login_id: PydanticObjectId
-    user_id: PydanticObjectId
+    login_id: ObjectId
+    user_id: ObjectId
     issued: _IssuedRefresh
-
-
-def _id(document: Document) -> PydanticObjectId:
-    """The id of a stored document (Beanie types it as optional until insertion)."""
-    if document.id is None:
-        raise ValueError(f"{type(document).__name__} is not stored yet")
-    return document.id
 
 
 class AuthService:
@@ -136,25 +120,7 @@ class AuthService:
     async def refresh(self, refresh_token: str, client: ClientInfo) -> SignIn:
         """Rotate a refresh token. Reuse of a rotated token revokes its login, then refuses."""
         now = utcnow()
-        token_hash = hash_refresh_token(refresh_token)
-
-        async def rotate(session: Session) -> _Rotated | None:
-            record = await self._refresh.by_hash(token_hash, session)
-            if record is None or record.expires_at <= now:
-                raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
-            login = await self._logins.by_id(record.login_id, session)
-            if login is None or login.revoked_at is not None:
-                raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
-            if not await self._refresh.mark_rotated(_id(record), now, session):
-                # Already rotated: someone holds an old token. End the login (committed).
-                await self._logins.revoke(_id(login), now, "refresh_token_reuse", session)
-                self.open_logins.forget(_id(login))
-                return None
-            issued = await self._issue_refresh(_id(login), record.user_id, now, session)
-            await self._logins.touch(_id(login), now, issued.expires_at, session)
-            return _Rotated(_id(login), record.user_id, issued)
-
-        rotated = await self._db.transaction(rotate)
+        rotated = await self._rotate(hash_refresh_token(refresh_token), now)
         if rotated is None:
             raise UnauthenticatedError(
                 "This refresh token was already used; the login has been signed out."
@@ -164,6 +130,27 @@ class AuthService:
             raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
         access, access_expires = self._access.issue(rotated.user_id, rotated.login_id, now)
         return SignIn(user, access, access_expires, rotated.issued.token, rotated.issued.expires_at)
+
+    @transactional
+    async def _rotate(self, token_hash: str, now: datetime) -> _Rotated | None:
+        async with self._db.transaction() as tx:
+            session = tx.session
+            record = await self._refresh.by_hash(token_hash, session)
+            if record is None or record.expires_at <= now:
+                raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
+            login = await self._logins.by_id(record.login_id, session)
+            if login is None or login.revoked_at is not None:
+                raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
+            if not await self._refresh.mark_rotated(record.id, now, session):
+                # Already rotated: someone holds an old token. End the login (committed).
+                await self._logins.revoke(login.id, now, "refresh_token_reuse", session)
+                await tx.commit()
+                self.open_logins.forget(login.id)
+                return None
+            issued = await self._issue_refresh(login.id, record.user_id, now, session)
+            await self._logins.touch(login.id, now, issued.expires_at, session)
+            await tx.commit()
+            return _Rotated(login.id, record.user_id, issued)
 
     async def logout(self, refresh_token: str) -> None:
         """End the login the refresh token belongs to (also when that token was rotated)."""
@@ -190,16 +177,20 @@ class AuthService:
                 "New password must differ from the current one.", field=["newPassword"]
             )
         new_hash = await self._passwords.hash(new_password)
-
-        async def apply(session: Session) -> int:
-            await self._users.set_password(viewer.user_id, new_hash, now, session)
-            return await self._logins.revoke_all_of_user_except(
-                viewer.user_id, viewer.login_id, now, "password_change", session
-            )
-
-        ended = await self._db.transaction(apply)
+        ended = await self._set_password(viewer, new_hash, now)
         self.open_logins.forget_user(viewer.user_id, keep=viewer.login_id)
         return ended
+
+    @transactional
+    async def _set_password(self, viewer: Viewer, password_hash: str, now: datetime) -> int:
+        """Set the hash and end every other login; returns how many were ended."""
+        async with self._db.transaction() as tx:
+            await self._users.set_password(viewer.user_id, password_hash, now, tx.session)
+            ended = await self._logins.revoke_all_of_user_except(
+                viewer.user_id, viewer.login_id, now, "password_change", tx.session
+            )
+            await tx.commit()
+            return ended
 
     def claimed(self, access_token: str) -> Viewer:
         """Who a well-signed, unexpired access token says the caller is (no database): only
@@ -207,10 +198,10 @@ class AuthService:
         claims = self._access.decode(access_token)
         return Viewer(claims.user_id, claims.login_id)
 
-    async def confirm(self, claimed: Viewer) -> tuple[Viewer, dict[str, Any]]:
+    async def confirm(self, claimed: Viewer) -> tuple[Viewer, UserProfile]:
         """The caller, once their login is known to be still open (not signed out, not
-        revoked), and their profile row (id, email, display name, avatar colour), which
-        comes with the same round trip; UNAUTHENTICATED otherwise."""
+        revoked), and their profile, which comes with the same round trip; UNAUTHENTICATED
+        otherwise."""
         user = self.open_logins.known(claimed.login_id, claimed.user_id)
         if user is None:
             user = await self._logins.open_login_user(claimed.login_id, claimed.user_id)
@@ -230,30 +221,34 @@ class AuthService:
     ) -> SignIn:
         """Open a new login for `user`: one login document and its first refresh token,
         in the same transaction as the user's insertion when the user is new."""
+        login_id, issued = await self._open_login(user, client, now, new_user)
+        access, access_expires = self._access.issue(user.id, login_id, now)
+        return SignIn(user, access, access_expires, issued.token, issued.expires_at)
 
-        async def open_login(session: Session) -> tuple[PydanticObjectId, _IssuedRefresh]:
+    @transactional
+    async def _open_login(
+        self, user: UserDocument, client: ClientInfo, now: datetime, new_user: bool
+    ) -> tuple[ObjectId, _IssuedRefresh]:
+        async with self._db.transaction() as tx:
             if new_user:
-                await self._users.add(user, session)
-            user_id = _id(user)
+                await self._users.add(user, tx.session)
             login = LoginDocument(
-                user_id=user_id,
+                user_id=user.id,
                 created_at=now,
                 last_used_at=now,
                 expires_at=now + self._refresh_ttl,
                 user_agent=(client.user_agent or "")[:300] or None,
                 ip=client.ip,
             )
-            await self._logins.add(login, session)
-            return _id(login), await self._issue_refresh(_id(login), user_id, now, session)
-
-        login_id, issued = await self._db.transaction(open_login)
-        access, access_expires = self._access.issue(_id(user), login_id, now)
-        return SignIn(user, access, access_expires, issued.token, issued.expires_at)
+            await self._logins.add(login, tx.session)
+            issued = await self._issue_refresh(login.id, user.id, now, tx.session)
+            await tx.commit()
+            return login.id, issued
 
     async def _issue_refresh(
         self,
-        login_id: PydanticObjectId,
-        user_id: PydanticObjectId,
+        login_id: ObjectId,
+        user_id: ObjectId,
         now: datetime,
         session: Session,
     ) -> _IssuedRefresh:
@@ -271,6 +266,8 @@ class AuthService:
         )
         return _IssuedRefresh(token, expires_at)
 
-    async def sessions(self, viewer: Viewer, request: PageRequest, size: int) -> Page:
+    async def sessions(
+        self, viewer: Viewer, request: PageRequest, size: int
+    ) -> Page[LoginDocument]:
         """The viewer's active logins (devices), newest first."""
         return await active_logins_page(viewer.user_id, utcnow(), request, size)

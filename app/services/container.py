@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.settings import Settings
-from app.persistence.ledger_repository import LedgerRepository
 from app.persistence.mongo import Database
-from app.persistence.month_totals import MonthTotals
+from app.persistence.repositories.accounts import AccountRepository
+from app.persistence.repositories.entries import EntryRepository
+from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
+from app.persistence.repositories.payment_sources import PaymentSourceRepository
+from app.persistence.repositories.profiles import ProfileRepository
+from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.envelopes import EnvelopeService
@@ -17,7 +21,6 @@ from app.services.ledger.history import HistoryService
 from app.services.ledger.members import MemberService
 from app.services.ledger.movements import MovementService
 from app.services.ledger.payment_sources import PaymentSourceService
-from app.services.ledger.unit import LedgerUnit
 
 
 @dataclass
@@ -31,31 +34,32 @@ class Services:
     history: HistoryService
     members: MemberService
     payment_sources: PaymentSourceService
-    month_totals: MonthTotals
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:
-        repo = LedgerRepository()
-        month_totals = MonthTotals(db)
-        unit = LedgerUnit(db, repo, month_totals)
+        """Every service over `db`, which is connected (its document models bound)."""
+        uow = UnitOfWork(db)
+        accounts = AccountRepository()
         return cls(
             settings=settings,
             db=db,
             auth=AuthService(db, settings),
-            accounts=AccountService(unit, repo),
-            envelopes=EnvelopeService(unit, repo),
-            movements=MovementService(unit, repo),
-            history=HistoryService(repo, month_totals),
-            members=MemberService(unit, repo),
-            payment_sources=PaymentSourceService(unit, repo),
-            month_totals=month_totals,
+            accounts=AccountService(uow, accounts),
+            envelopes=EnvelopeService(uow),
+            movements=MovementService(uow),
+            history=HistoryService(
+                db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
+            ),
+            members=MemberService(uow),
+            payment_sources=PaymentSourceService(uow, accounts, PaymentSourceRepository()),
         )
 
     def start_background_work(self) -> None:
         """Start-up chores that must not delay readiness: fill in the per-month figures of
         accounts written before they existed (their totals read the entries until then)."""
-        task = asyncio.create_task(self.month_totals.backfill(), name="month-totals-backfill")
+        backfill = MonthTotalsBackfill(self.db)
+        task = asyncio.create_task(backfill.run(), name="month-totals-backfill")
         self.background.add(task)
         task.add_done_callback(self.background.discard)
 

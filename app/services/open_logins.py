@@ -12,27 +12,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+
+from app.core.ids import ObjectId
+from app.persistence.documents.auth import UserProfile
 
 MAX_ENTRIES = 10_000
-Row = dict[str, Any]
 
 
 class OpenLogins:
     def __init__(self, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl_seconds
         self.clock = clock
-        # login id -> (user id, open until, the user's profile row)
-        self._until: dict[Any, tuple[Any, float, Row]] = {}
+        # login id -> (user id, open until, the user's profile)
+        self._until: dict[ObjectId, tuple[ObjectId, float, UserProfile]] = {}
 
-    def known(self, login_id: Any, user_id: Any) -> Row | None:
-        """The user's profile row if the login is remembered open, else None."""
+    def known(self, login_id: ObjectId, user_id: ObjectId) -> UserProfile | None:
+        """The user's profile if the login is remembered open, else None."""
         found = self._until.get(login_id)
         if found is None or found[0] != user_id or self.clock() >= found[1]:
             return None
         return found[2]
 
-    def remember(self, login_id: Any, user_id: Any, user: Row) -> None:
+    def remember(self, login_id: ObjectId, user_id: ObjectId, user: UserProfile) -> None:
         if self.ttl <= 0:
             return
         now = self.clock()
@@ -42,10 +43,10 @@ class OpenLogins:
                 self._until.clear()
         self._until[login_id] = (user_id, now + self.ttl, user)
 
-    def forget(self, login_id: Any) -> None:
+    def forget(self, login_id: ObjectId) -> None:
         self._until.pop(login_id, None)
 
-    def forget_user(self, user_id: Any, keep: Any = None) -> None:
+    def forget_user(self, user_id: ObjectId, keep: ObjectId | None = None) -> None:
         """Forget every login of `user_id` but `keep`."""
         for login_id, (owner, _, _) in list(self._until.items()):
             if owner == user_id and login_id != keep:

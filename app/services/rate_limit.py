@@ -33,13 +33,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import pymongo
-from pymongo.errors import PyMongoError
-
 from app.core.errors import RateLimitedError, UnauthenticatedError
 from app.core.settings import Settings
+from app.persistence.failures import DatabaseError, time_budget
 from app.persistence.mongo import Database
-from app.persistence.rate_limit_repository import RequestCounters, WindowCounts
+from app.persistence.repositories.rate_limits import RequestCounters, WindowCounts
 from app.services.tokens import AccessTokens
 
 log = logging.getLogger("envelopes.rate_limit")
@@ -131,7 +129,7 @@ class RequestRateLimiter:
             return
         try:
             counts = await self._hit(wanted, window, elapsed)
-        except PyMongoError as error:
+        except DatabaseError as error:
             self._paused_until = time.monotonic() + self._pause
             log.warning("rate limiter skipped for %ss: %s", self._pause, type(error).__name__)
             return
@@ -189,7 +187,7 @@ class RequestRateLimiter:
     ) -> list[WindowCounts]:
         weight = 1 - elapsed / WINDOW_SECONDS
         expires_at = datetime.fromtimestamp((window + 2) * WINDOW_SECONDS, UTC)
-        with pymongo.timeout(self._budget):
+        with time_budget(self._budget):
             hits = [
                 self._counters.hit(k, window, weight, n, expires_at, lease_size(n)) for k, n in keys
             ]

@@ -10,7 +10,7 @@ import math
 from datetime import datetime, timedelta
 
 from app.core.errors import RateLimitedError
-from app.persistence.auth_repository import LoginFailureRepository
+from app.persistence.repositories.auth import LoginFailureRepository
 
 
 class LoginThrottle:

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import jwt
-from beanie import PydanticObjectId
-from bson.errors import InvalidId
 
 from app.core.errors import UnauthenticatedError
+from app.core.ids import ObjectId, parse_object_id
 
 ALGORITHM = "HS256"
 _REQUIRED_CLAIMS = ["sub", "sid", "iat", "exp", "jti"]
@@ -20,8 +19,8 @@ _REQUIRED_CLAIMS = ["sub", "sid", "iat", "exp", "jti"]
 
 @dataclass(frozen=True)
 class AccessClaims:
-    user_id: PydanticObjectId
-    login_id: PydanticObjectId
+    user_id: ObjectId
+    login_id: ObjectId
 
 
 class AccessTokens:
@@ -29,9 +28,7 @@ class AccessTokens:
         self._secret = secret
         self.ttl = timedelta(seconds=ttl_seconds)
 
-    def issue(
-        self, user_id: PydanticObjectId, login_id: PydanticObjectId, now: datetime
-    ) -> tuple[str, datetime]:
+    def issue(self, user_id: ObjectId, login_id: ObjectId, now: datetime) -> tuple[str, datetime]:
         expires_at = now + self.ttl
         claims = {
             "sub": str(user_id),
@@ -48,11 +45,18 @@ class AccessTokens:
             claims = jwt.decode(
                 token, self._secret, algorithms=[ALGORITHM], options={"require": _REQUIRED_CLAIMS}
             )
-            return AccessClaims(PydanticObjectId(claims["sub"]), PydanticObjectId(claims["sid"]))
         except jwt.ExpiredSignatureError:
             raise UnauthenticatedError("Access token expired.") from None
-        except (jwt.InvalidTokenError, InvalidId, TypeError):
+        except jwt.InvalidTokenError:
             raise UnauthenticatedError("Invalid access token.") from None
+        user_id, login_id = _object_id(claims["sub"]), _object_id(claims["sid"])
+        if user_id is None or login_id is None:
+            raise UnauthenticatedError("Invalid access token.")
+        return AccessClaims(user_id, login_id)
+
+
+def _object_id(value: object) -> ObjectId | None:
+    return parse_object_id(value) if isinstance(value, str) else None
 
 
 def new_refresh_token() -> str:

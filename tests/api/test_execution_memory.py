@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 
-from app.graphql.fast_execution import PlainFieldExecutor
+from app.graphql.engine.fast_execution import PlainFieldExecutor
 from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
 

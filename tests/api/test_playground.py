@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.graphql.playground import VENDOR_ASSETS
+from app.graphql.engine.playground import VENDOR_ASSETS
 from tests.conftest import ApiFactory
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.IGNORECASE)

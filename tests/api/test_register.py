@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from app.persistence.auth_repository import RefreshTokenRepository
+from app.persistence.repositories.auth import RefreshTokenRepository
 from tests.graphql_client import ME, REGISTER, GraphQLClient
 
 

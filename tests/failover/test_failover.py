@@ -32,7 +32,8 @@ from pymongo.errors import PyMongoError
 
 from app.devtools.localmongo import ReplicaSet, start_replica_set
 from app.graphql.relay import from_global_id
-from app.persistence.mongo import Database, Session
+from app.persistence.mongo import Database
+from app.persistence.transactions import transactional
 from tests.api.ledger.test_concurrency import _check_account as check_account
 from tests.conftest import make_settings, running_api
 from tests.failover.traffic import (
@@ -53,7 +54,7 @@ WARM_UP = 3.0  # seconds of load before the first kill
 DOWN_AFTER_RECOVERY = 2.0  # the killed member stays down this long once writes are back
 RECOVERY_LIMIT = 15.0
 OPENING_CENTS = 100_000
-# The request time budget (app/graphql/timeout.py), from the default 10 s down to about an
+# The request time budget (app/graphql/engine/timeout.py), from the default 10 s down to about an
 # election (~3 s here). With 10 s the driver waits every election out (server selection and
 # with_transaction retry inside the budget) and clients hardly ever see an error, which
 # would leave their same-key retries untested; with 3 s, requests caught by a kill run out
@@ -266,22 +267,28 @@ async def test_a_transaction_cut_short_by_the_time_budget_blocks_nothing(
     probe = db.db["budget_probe"]
     await probe.insert_one({"_id": 1, "n": 0})
 
-    async def slow(session: Session) -> None:
-        await probe.update_one({"_id": 1}, {"$inc": {"n": 1}}, session=session)
-        await asyncio.sleep(0.5)
-        await probe.find_one({"_id": 1}, session=session)
+    @transactional
+    async def slow() -> None:
+        async with db.transaction() as tx:
+            await probe.update_one({"_id": 1}, {"$inc": {"n": 1}}, session=tx.session)
+            await asyncio.sleep(0.5)
+            await probe.find_one({"_id": 1}, session=tx.session)
+            await tx.commit()
 
-    async def quick(session: Session) -> None:
-        await probe.update_one({"_id": 1}, {"$inc": {"n": 1}}, session=session)
+    @transactional
+    async def quick() -> None:
+        async with db.transaction() as tx:
+            await probe.update_one({"_id": 1}, {"$inc": {"n": 1}}, session=tx.session)
+            await tx.commit()
 
     try:
         with pytest.raises(PyMongoError) as cut_short, pymongo.timeout(0.3):
-            await db.transaction(slow)
+            await slow()
         assert cut_short.value.timeout
         async with db.client.start_session() as other:  # another request's session
             await probe.find_one({"_id": 1}, session=other)
             with pymongo.timeout(5):
-                await db.transaction(quick)
+                await quick()
         assert await probe.find_one({"_id": 1}) == {"_id": 1, "n": 1}
     finally:
         await db.close()

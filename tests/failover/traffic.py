@@ -21,7 +21,7 @@ from tests.graphql_client import Response
 from tests.ledger_client import Member
 
 # UNAVAILABLE: no primary right now; TIMEOUT: the request ran out of its time budget
-# (app/graphql/timeout.py). Both say "retry, with the same idempotency key".
+# (app/graphql/engine/timeout.py). Both say "retry, with the same idempotency key".
 # A concurrent request with the same key (a retry overtaking its own first attempt, still
 # running in the server) gets CONFLICT on idempotencyKey: "in use; retry".
 KEY_IN_USE = "CONFLICT:idempotencyKey"

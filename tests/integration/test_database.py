@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 
 from app.core.settings import Settings
-from app.persistence.mongo import Database, Session
+from app.persistence.mongo import Database
+from app.persistence.transactions import transactional
 
 
 @pytest.fixture
@@ -18,24 +19,29 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
 
 
 async def test_a_failing_transaction_leaves_nothing_behind(database: Database) -> None:
-    async def half_done(session: Session) -> None:
-        await database.db.first.insert_one({"step": 1}, session=session)
-        await database.db.second.insert_one({"step": 2}, session=session)
-        raise RuntimeError("something went wrong after two writes")
+    @transactional
+    async def half_done() -> None:
+        async with database.transaction() as tx:
+            await database.db.first.insert_one({"step": 1}, session=tx.session)
+            await database.db.second.insert_one({"step": 2}, session=tx.session)
+            raise RuntimeError("something went wrong after two writes")
 
     with pytest.raises(RuntimeError):
-        await database.transaction(half_done)
+        await half_done()
     assert await database.db.first.count_documents({}) == 0
     assert await database.db.second.count_documents({}) == 0
 
 
 async def test_a_committed_transaction_writes_every_document(database: Database) -> None:
-    async def both(session: Session) -> str:
-        await database.db.first.insert_one({"step": 1}, session=session)
-        await database.db.second.insert_one({"step": 2}, session=session)
-        return "done"
+    @transactional
+    async def both() -> str:
+        async with database.transaction() as tx:
+            await database.db.first.insert_one({"step": 1}, session=tx.session)
+            await database.db.second.insert_one({"step": 2}, session=tx.session)
+            await tx.commit()
+            return "done"
 
-    assert await database.transaction(both) == "done"
+    assert await both() == "done"
     assert await database.db.first.count_documents({}) == 1
     assert await database.db.second.count_documents({}) == 1
 

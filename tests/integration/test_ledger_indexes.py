@@ -9,6 +9,7 @@ indexes at startup).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -17,9 +18,14 @@ from bson import ObjectId
 from fastapi import FastAPI
 
 from app.graphql.relay import from_global_id
+from app.persistence.documents.accounts import AccountDocument
 from app.persistence.keyset import PageRequest, encode_cursor
-from app.persistence.ledger_repository import HISTORY_SORT, LedgerRepository
-from app.persistence.month_totals import MonthTotals
+from app.persistence.repositories.accounts import AccountRepository
+from app.persistence.repositories.entries import HISTORY_SORT, EntryRepository
+from app.persistence.repositories.idempotency import IdempotencyRepository
+from app.persistence.repositories.month_totals import MonthTotals
+from app.persistence.repositories.payment_sources import PaymentSourceRepository
+from app.persistence.repositories.profiles import ProfileRepository
 from app.services.ledger.history import HistoryFilter, HistoryService
 from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
@@ -71,26 +77,47 @@ class RecordingCollection:
         return RecordedCursor(self._record(pipeline=pipeline))
 
 
-def recording_repository() -> LedgerRepository:
-    repo = LedgerRepository()
-    repo.accounts = RecordingCollection("accounts")  # type: ignore[assignment]
-    repo.entries = RecordingCollection("transactions")  # type: ignore[assignment]
-    repo.sources = RecordingCollection("payment_sources")  # type: ignore[assignment]
-    repo.keys = RecordingCollection("idempotency_keys")  # type: ignore[assignment]
-    repo.users = RecordingCollection("users")  # type: ignore[assignment]
+@dataclass
+class Repositories:
+    """The ledger's repositories, each over a recording stand-in of its collection."""
+
+    accounts: AccountRepository
+    entries: EntryRepository
+    sources: PaymentSourceRepository
+    keys: IdempotencyRepository
+    profiles: ProfileRepository
+    figures: MonthTotals
+
+    def collections(self) -> list[Any]:
+        return [
+            self.accounts.collection, self.entries.collection, self.sources.collection,
+            self.keys.collection, self.profiles.collection, self.figures.buckets,
+        ]  # fmt: skip
+
+
+def recording_repository() -> Repositories:
+    repo = Repositories(
+        AccountRepository(), EntryRepository(), PaymentSourceRepository(),
+        IdempotencyRepository(), ProfileRepository(), MonthTotals(),
+    )  # fmt: skip
+    repo.accounts.collection = RecordingCollection("accounts")  # type: ignore[assignment]
+    repo.entries.collection = RecordingCollection("transactions")  # type: ignore[assignment]
+    repo.sources.collection = RecordingCollection("payment_sources")  # type: ignore[assignment]
+    repo.keys.collection = RecordingCollection("idempotency_keys")  # type: ignore[assignment]
+    repo.profiles.collection = RecordingCollection("users")  # type: ignore[assignment]
+    repo.figures.buckets = RecordingCollection("month_totals")  # type: ignore[assignment]
     return repo
 
 
-def recording_history(api: tuple[FastAPI, GraphQLClient], repo: LedgerRepository) -> HistoryService:
-    """The history service over `repo` and a recording stand-in of the per-month figures."""
-    month_totals = MonthTotals(api[0].state.services.db)
-    month_totals.buckets = RecordingCollection("month_totals")  # type: ignore[assignment]
-    return HistoryService(repo, month_totals)
+def recording_history(api: tuple[FastAPI, GraphQLClient], repo: Repositories) -> HistoryService:
+    """The history service over `repo`, the per-month figures included."""
+    db = api[0].state.services.db
+    return HistoryService(db, repo.accounts, repo.entries, repo.figures, repo.profiles)
 
 
-def recorded(repo: LedgerRepository, *more: Any) -> list[dict[str, Any]]:
-    collections = (repo.accounts, repo.entries, repo.sources, repo.keys, repo.users, *more)
-    calls = [c for collection in collections for c in collection.calls]  # type: ignore[attr-defined]
+def recorded(repo: Repositories, *more: Any) -> list[dict[str, Any]]:
+    collections = (*repo.collections(), *more)
+    calls = [c for collection in collections for c in collection.calls]
     assert calls, "the repository sent no query"
     return calls
 
@@ -135,7 +162,7 @@ def stages(plan: Any) -> Iterator[str]:
             yield from stages(item)
 
 
-def assert_served_by_an_index(mongo: Any, repo: LedgerRepository, *more: Any) -> None:
+def assert_served_by_an_index(mongo: Any, repo: Repositories, *more: Any) -> None:
     for call in recorded(repo, *more):
         explained = explain(mongo, call)
         plans = list(winning_plans(explained))
@@ -200,7 +227,7 @@ async def record_ledger(gql: GraphQLClient, mongo: Any) -> dict[str, Any]:
         for i in range(300)
     )
     return {
-        "account": mongo.accounts.find_one({"_id": account_id}),
+        "account": AccountDocument.model_validate(mongo.accounts.find_one({"_id": account_id})),
         "user_id": raw(ana.user["id"]),
         "envelopes": {name: raw(global_id) for name, global_id in ids.items()},
         "entry_id": raw(spent["transaction"]["id"]),
@@ -277,7 +304,7 @@ class TestHistoryPagesUseAnIndex:
         shape: str,
         direction: str,
     ) -> None:
-        middle = mongo.transactions.find_one({"account_id": ledger["account"]["_id"], "seq": 1100})
+        middle = mongo.transactions.find_one({"account_id": ledger["account"].id, "seq": 1100})
         cursor = encode_cursor(middle, HISTORY_SORT)
         request = (
             PageRequest(first=20, after=cursor)
@@ -319,7 +346,7 @@ class TestTotalsUseAnIndex:
         spec = FILTERS[shape](ledger["envelopes"])
         history = recording_history(api, repo)
         await history.totals(ledger["account"], spec)
-        assert_served_by_an_index(mongo, repo, history.month_totals.buckets)
+        assert_served_by_an_index(mongo, repo)
 
 
 class TestLookupsUseAnIndex:
@@ -328,52 +355,52 @@ class TestLookupsUseAnIndex:
         self, ledger: dict[str, Any], mongo: Any, include_closed: bool
     ) -> None:
         repo = recording_repository()
-        await repo.accounts_for(ledger["user_id"], include_closed)
+        await repo.accounts.of_member(ledger["user_id"], include_closed)
         assert_served_by_an_index(mongo, repo)
 
     async def test_one_account_of_a_member_is_served_by_an_index(
         self, ledger: dict[str, Any], mongo: Any
     ) -> None:
         repo = recording_repository()
-        await repo.account_for(ledger["account"]["_id"], ledger["user_id"])
-        await repo.lock_account(ledger["account"]["_id"], ledger["user_id"], None)  # type: ignore[arg-type]
+        await repo.accounts.for_member(ledger["account"].id, ledger["user_id"])
+        await repo.accounts.lock(ledger["account"].id, ledger["user_id"])
         assert_served_by_an_index(mongo, repo)
 
     async def test_the_account_of_an_envelope_is_served_by_an_index(
         self, ledger: dict[str, Any], mongo: Any
     ) -> None:
         repo = recording_repository()
-        await repo.account_with_envelope(ledger["envelopes"]["Food"], ledger["user_id"])
+        await repo.accounts.with_envelope(ledger["envelopes"]["Food"], ledger["user_id"])
         assert_served_by_an_index(mongo, repo)
 
     async def test_entries_by_id_are_served_by_an_index(
         self, ledger: dict[str, Any], mongo: Any
     ) -> None:
         repo = recording_repository()
-        await repo.entry(ledger["entry_id"])
-        await repo.entries_by_ids([ledger["entry_id"], ObjectId()])
+        await repo.entries.get(ledger["entry_id"])
+        await repo.entries.by_ids([ledger["entry_id"], ObjectId()])
         assert_served_by_an_index(mongo, repo)
 
     async def test_payment_sources_of_an_account_are_served_by_an_index(
         self, ledger: dict[str, Any], mongo: Any
     ) -> None:
         repo = recording_repository()
-        await repo.sources_of(ledger["account"]["_id"])
-        await repo.count_sources(ledger["account"]["_id"], None)  # type: ignore[arg-type]
+        await repo.sources.of_account(ledger["account"].id)
+        await repo.sources.count(ledger["account"].id)
         assert_served_by_an_index(mongo, repo)
 
     async def test_an_idempotency_key_lookup_is_served_by_an_index(
         self, ledger: dict[str, Any], mongo: Any
     ) -> None:
         repo = recording_repository()
-        await repo.idempotency_record(ledger["user_id"], "market-1", None)  # type: ignore[arg-type]
+        await repo.keys.find(ledger["user_id"], "market-1")
         assert_served_by_an_index(mongo, repo)
 
     async def test_the_profiles_of_recorders_are_served_by_an_index(
         self, ledger: dict[str, Any], mongo: Any
     ) -> None:
         repo = recording_repository()
-        await repo.users_by_ids([ledger["user_id"]])
+        await repo.profiles.by_ids([ledger["user_id"]])
         assert_served_by_an_index(mongo, repo)
 
 
@@ -382,8 +409,9 @@ class TestTheCheckItself:
         self, ledger: dict[str, Any], mongo: Any
     ) -> None:
         repo = recording_repository()
-        await repo.entries.find({"payee": "Market"}).sort(HISTORY_SORT).limit(5).to_list()
-        await repo.entries.aggregate([{"$match": {"memo": "salary"}}])
+        entries = repo.entries.collection
+        await entries.find({"payee": "Market"}).sort(HISTORY_SORT).limit(5).to_list()
+        await entries.aggregate([{"$match": {"memo": "salary"}}])
         for call in recorded(repo):
             stages_found = [s for p in winning_plans(explain(mongo, call)) for s in stages(p)]
             assert "COLLSCAN" in stages_found, call

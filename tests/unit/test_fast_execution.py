@@ -13,7 +13,7 @@ import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from app.graphql.fast_execution import PREFETCHED, PlainFieldExecutor
+from app.graphql.engine.fast_execution import PREFETCHED, PlainFieldExecutor
 
 
 @strawberry.enum

@@ -1,7 +1,7 @@
 from graphql import parse
 from graphql.language import FragmentDefinitionNode, OperationDefinitionNode
 
-from app.graphql.limits import _depth
+from app.graphql.engine.limits import _depth
 
 
 def depth_of(query: str) -> int:

@@ -11,8 +11,8 @@ import pytest
 from graphql import FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode, parse
 
 from app.core.settings import Settings
-from app.graphql.cost import QueryCosts, plan_cost
-from app.graphql.limits import _depth
+from app.graphql.engine.cost import QueryCosts, plan_cost
+from app.graphql.engine.limits import _depth
 from app.graphql.relay import MAX_PAGE_SIZE
 from app.graphql.schema import build_schema
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import strawberry
 
+from app.core.viewer import Viewer
 from app.graphql.auth.types import AuthPayload, ChangePasswordPayload, LogoutPayload, User
 from app.graphql.context import Info
-from app.graphql.errors import user_errors_as_payload
+from app.graphql.mutations import run_mutation, user_errors
 
 
 @strawberry.input
@@ -46,7 +47,7 @@ class AuthMutation:
             result = await auth.register(input.email, input.password, input.display_name, client)
             return AuthPayload.from_sign_in(result)
 
-        return await user_errors_as_payload(AuthPayload.failed, run)
+        return await user_errors(AuthPayload, run)
 
     @strawberry.mutation(description="Sign in. Failures are throttled per email and per IP.")
     async def login(self, info: Info, input: LoginInput) -> AuthPayload:
@@ -55,7 +56,7 @@ class AuthMutation:
         async def run() -> AuthPayload:
             return AuthPayload.from_sign_in(await auth.login(input.email, input.password, client))
 
-        return await user_errors_as_payload(AuthPayload.failed, run)
+        return await user_errors(AuthPayload, run)
 
     @strawberry.mutation(
         description="Trade a refresh token for new tokens. Each refresh token works once; "
@@ -67,7 +68,7 @@ class AuthMutation:
         async def run() -> AuthPayload:
             return AuthPayload.from_sign_in(await auth.refresh(input.refresh_token, client))
 
-        return await user_errors_as_payload(AuthPayload.failed, run)
+        return await user_errors(AuthPayload, run)
 
     @strawberry.mutation(description="Sign out: end the login the refresh token belongs to.")
     async def logout(self, info: Info, input: LogoutInput) -> LogoutPayload:
@@ -77,20 +78,19 @@ class AuthMutation:
             await auth.logout(input.refresh_token)
             return LogoutPayload(ok=True)
 
-        return await user_errors_as_payload(LogoutPayload.failed, run)
+        return await user_errors(LogoutPayload, run)
 
     @strawberry.mutation(description="Change the password and sign out every other login.")
     async def change_password(
         self, info: Info, input: ChangePasswordInput
     ) -> ChangePasswordPayload:
-        viewer = await info.context.viewer()
         auth, client = info.context.services.auth, info.context.client
 
-        async def run() -> ChangePasswordPayload:
+        async def change(viewer: Viewer) -> ChangePasswordPayload:
             ended = await auth.change_password(
                 viewer, input.current_password, input.new_password, client
             )
             user = User.from_document(await auth.current_user(viewer))
             return ChangePasswordPayload(user=user, signed_out_sessions=ended)
 
-        return await user_errors_as_payload(ChangePasswordPayload.failed, run)
+        return await run_mutation(info, ChangePasswordPayload, change)

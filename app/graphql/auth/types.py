@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
+from app.core.ids import ObjectId
 from app.graphql.context import Info
-from app.graphql.errors import Payload, UserError
+from app.graphql.mutations import Payload, UserError
 from app.graphql.relay import Node, PageInfo, page_request, to_global_id
-from app.persistence.documents import UserDocument
+from app.persistence.documents.auth import LoginDocument, UserDocument
 from app.services.auth import SignIn
 
 
@@ -23,14 +23,14 @@ class LoginSession(Node):
     current: bool = strawberry.field(description="True for the login making this request.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], current_login_id: object) -> LoginSession:
+    def from_document(cls, login: LoginDocument, current_login_id: ObjectId) -> LoginSession:
         return cls(
-            id=to_global_id("LoginSession", str(row["_id"])),
-            created_at=row["created_at"],
-            last_used_at=row["last_used_at"],
-            user_agent=row.get("user_agent"),
-            ip=row.get("ip"),
-            current=row["_id"] == current_login_id,
+            id=to_global_id("LoginSession", login.id),
+            created_at=login.created_at,
+            last_used_at=login.last_used_at,
+            user_agent=login.user_agent,
+            ip=login.ip,
+            current=login.id == current_login_id,
         )
 
 
@@ -56,7 +56,7 @@ class User(Node):
     @classmethod
     def from_document(cls, user: UserDocument) -> User:
         return cls(
-            id=to_global_id("User", str(user.id)),
+            id=to_global_id("User", user.id),
             email=user.email,
             display_name=user.display_name,
             avatar_color=user.avatar_color,
@@ -76,8 +76,8 @@ class User(Node):
         request, size = page_request(first, after, last, before)
         page = await info.context.services.auth.sessions(viewer, request, size)
         edges = [
-            LoginSessionEdge(cursor=c, node=LoginSession.from_row(r, viewer.login_id))
-            for r, c in zip(page.rows, page.cursors, strict=True)
+            LoginSessionEdge(cursor=c, node=LoginSession.from_document(login, viewer.login_id))
+            for login, c in zip(page.items, page.cursors, strict=True)
         ]
         return LoginSessionConnection(
             edges=edges,

@@ -1,20 +1,28 @@
 """Inputs of the ledger's use cases, as the GraphQL layer hands them over: ids already
-decoded, amounts still decimal strings (only the account knows its currency)."""
+decoded, amounts still decimal strings (only the account knows its currency).
+
+A change that takes an idempotency key names the key's `OPERATION` (the mutation's name, as
+keys have always been stored) and its `fingerprint`: a repeat with another fingerprint is
+another request (CONFLICT)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from typing import ClassVar
 
-from bson import ObjectId
+from app.core.ids import ObjectId
+from app.domain.entries import EntryDetails
+from app.domain.members import Role
+
+__all__ = ["EntryDetails"]
 
 
 @dataclass(frozen=True)
-class EntryDetails:
-    payee: str | None = None
-    memo: str | None = None
-    tags: tuple[str, ...] = ()
-    booking_date: date | None = None
+class Command:
+    OPERATION: ClassVar[str] = ""
+
+    def fingerprint(self) -> object:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -24,7 +32,8 @@ class AmountFor:
 
 
 @dataclass(frozen=True)
-class OpenAccount:
+class OpenAccount(Command):
+    OPERATION: ClassVar[str] = "openAccount"
     name: str
     type: str
     currency: str
@@ -36,7 +45,7 @@ class OpenAccount:
 
 
 @dataclass(frozen=True)
-class UpdateAccount:
+class UpdateAccount(Command):
     account_id: ObjectId
     name: str | None = None
     institution: str | None = None
@@ -45,7 +54,8 @@ class UpdateAccount:
 
 
 @dataclass(frozen=True)
-class Income:
+class Income(Command):
+    OPERATION: ClassVar[str] = "recordIncome"
     account_id: ObjectId
     amount: str
     allocations: tuple[AmountFor, ...] = ()
@@ -53,7 +63,8 @@ class Income:
 
 
 @dataclass(frozen=True)
-class Expense:
+class Expense(Command):
+    OPERATION: ClassVar[str] = "recordExpense"
     account_id: ObjectId
     amount: str
     envelope_id: ObjectId | None = None
@@ -62,7 +73,8 @@ class Expense:
 
 
 @dataclass(frozen=True)
-class Move:
+class Move(Command):
+    OPERATION: ClassVar[str] = "moveMoney"
     account_id: ObjectId
     from_envelope_id: ObjectId
     to_envelope_id: ObjectId
@@ -71,7 +83,8 @@ class Move:
 
 
 @dataclass(frozen=True)
-class Transfer:
+class Transfer(Command):
+    OPERATION: ClassVar[str] = "transferMoney"
     from_account_id: ObjectId
     to_account_id: ObjectId
     amount: str
@@ -82,10 +95,76 @@ class Transfer:
 
 
 @dataclass(frozen=True)
-class Payday:
+class Payday(Command):
+    OPERATION: ClassVar[str] = "recordPayday"
     source_id: ObjectId
     amount: str | None = None
     details: EntryDetails = field(default_factory=EntryDetails)
+
+
+@dataclass(frozen=True)
+class Undo(Command):
+    OPERATION: ClassVar[str] = "undoTransaction"
+    entry_id: ObjectId
+
+    def fingerprint(self) -> object:
+        return self.entry_id
+
+
+@dataclass(frozen=True)
+class CreateEnvelopes(Command):
+    account_id: ObjectId
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RenameEnvelope(Command):
+    account_id: ObjectId
+    envelope_id: ObjectId
+    name: str
+
+
+@dataclass(frozen=True)
+class ReorderEnvelopes(Command):
+    account_id: ObjectId
+    envelope_ids: tuple[ObjectId, ...]
+
+
+@dataclass(frozen=True)
+class EnvelopeRef(Command):
+    """One envelope of one account (archive, unarchive)."""
+
+    account_id: ObjectId
+    envelope_id: ObjectId
+
+
+@dataclass(frozen=True)
+class DeleteEnvelope(Command):
+    account_id: ObjectId
+    envelope_id: ObjectId
+    move_remainder_to: ObjectId | None = None
+
+
+@dataclass(frozen=True)
+class ShareAccount(Command):
+    account_id: ObjectId
+    email: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class ChangeMemberRole(Command):
+    account_id: ObjectId
+    user_id: ObjectId
+    role: Role
+
+
+@dataclass(frozen=True)
+class MemberRef(Command):
+    """One member of one account (remove, transfer ownership)."""
+
+    account_id: ObjectId
+    user_id: ObjectId
 
 
 @dataclass(frozen=True)

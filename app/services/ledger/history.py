@@ -6,30 +6,32 @@ indexes. Totals use the same filter: income and expense count their reversals ne
 With an envelope filter, only that envelope's share of split entries counts.
 
 Totals filtered by dates, envelope and kinds only are added up from the per-month figures
-(`app.persistence.month_totals`) for the whole months of the range, and from the entries
-for the days at its ragged edges, all read in one snapshot; all-time totals read no entry.
-Filters on payee, text or amount need the entries themselves.
+(`app.persistence.repositories.month_totals`) for the whole months of the range, and from the
+entries for the days at its ragged edges, all read in one snapshot; all-time totals read no
+entry. Filters on payee, text or amount need the entries themselves.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any
-
-from bson import ObjectId
 
 from app.core.errors import NotFoundError, ValidationError
+from app.core.ids import ObjectId
+from app.core.viewer import Viewer
 from app.domain.money import parse_amount
 from app.domain.periods import cut_into_months
+from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.auth import UserProfile
+from app.persistence.documents.entries import TransactionRecord
+from app.persistence.documents.month_totals import FlowSum
 from app.persistence.keyset import Page, PageRequest
-from app.persistence.ledger_repository import LedgerRepository, Row
-from app.persistence.mongo import Session
-from app.persistence.month_totals import MonthTotals
-from app.services.auth import Viewer
+from app.persistence.mongo import Database
+from app.persistence.repositories.accounts import AccountRepository
+from app.persistence.repositories.entries import EntryQuery, EntryRepository
+from app.persistence.repositories.month_totals import MonthTotals
+from app.persistence.repositories.profiles import ProfileRepository
 
-KINDS = ("opening", "income", "expense", "move", "transfer", "reversal")
 MAX_SEARCH_LENGTH = 100
 
 
@@ -61,105 +63,107 @@ class Totals:
     count: int
 
 
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+def _midnight(day: date | None) -> datetime | None:
+    return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _contains(text: str, field: str) -> dict[str, Any]:
-    if len(text) > MAX_SEARCH_LENGTH:
+def _search(text: str | None, field: str) -> str | None:
+    if text and len(text) > MAX_SEARCH_LENGTH:
         raise ValidationError(f"At most {MAX_SEARCH_LENGTH} characters.", field=["filter", field])
-    return {"$regex": re.escape(text.strip()), "$options": "i"}
+    return text
 
 
-def history_query(account: Row, spec: HistoryFilter) -> Row:
-    """The MongoDB filter of a history filter; always leads with the account (indexes)."""
-    query: Row = {"account_id": account["_id"]}
+def _size(text: str | None, currency: str, field: str) -> int | None:
+    return None if text is None else parse_amount(text, currency, ["filter", field])
+
+
+def entry_query(account: AccountDocument, spec: HistoryFilter) -> EntryQuery:
+    """Which entries a history filter asks for; VALIDATION or NOT_FOUND for a bad filter."""
     if spec.date_from and spec.date_to and spec.date_from > spec.date_to:
         raise ValidationError("dateFrom is after dateTo.", field=["filter", "dateFrom"])
-    dates: Row = {}
-    if spec.date_from:
-        dates["$gte"] = _midnight(spec.date_from)
-    if spec.date_to:
-        dates["$lte"] = _midnight(spec.date_to)
-    if dates:
-        query["booking_date"] = dates
-    if spec.envelope_id is not None:
-        if all(e["id"] != spec.envelope_id for e in account["envelopes"]):
-            raise NotFoundError("No such envelope in this account.", field=["filter", "envelopeId"])
-        query["envelope_ids"] = spec.envelope_id
-    if spec.kinds:
-        query["kind"] = {"$in": list(dict.fromkeys(spec.kinds))}
-    if spec.payee:
-        query["payee"] = _contains(spec.payee, "payee")
-    sizes: Row = {}
-    currency = account["currency"]
-    if spec.min_amount is not None:
-        sizes["$gte"] = parse_amount(spec.min_amount, currency, ["filter", "minAmount"])
-    if spec.max_amount is not None:
-        sizes["$lte"] = parse_amount(spec.max_amount, currency, ["filter", "maxAmount"])
-    if sizes:
-        query["size"] = sizes
-    if spec.text:
-        pattern = _contains(spec.text, "text")
-        query["$or"] = [{"payee": pattern}, {"memo": pattern}]
-    return query
+    if spec.envelope_id is not None and account.envelope(spec.envelope_id) is None:
+        raise NotFoundError("No such envelope in this account.", field=["filter", "envelopeId"])
+    return EntryQuery(
+        account_id=account.id,
+        booked_from=_midnight(spec.date_from),
+        booked_to=_midnight(spec.date_to),
+        envelope_id=spec.envelope_id,
+        kinds=tuple(dict.fromkeys(spec.kinds)),
+        payee=_search(spec.payee, "payee"),
+        min_size=_size(spec.min_amount, account.currency, "minAmount"),
+        max_size=_size(spec.max_amount, account.currency, "maxAmount"),
+        text=_search(spec.text, "text"),
+    )
 
 
 class HistoryService:
-    def __init__(self, repo: LedgerRepository, month_totals: MonthTotals) -> None:
-        self.repo = repo
-        self.month_totals = month_totals
+    def __init__(
+        self,
+        db: Database,
+        accounts: AccountRepository,
+        entries: EntryRepository,
+        figures: MonthTotals,
+        profiles: ProfileRepository,
+    ) -> None:
+        self.db = db
+        self.accounts = accounts
+        self.entries = entries
+        self.figures = figures
+        self.profiles_repo = profiles
 
     async def page(
-        self, account: Row, spec: HistoryFilter, request: PageRequest, size: int
-    ) -> Page:
+        self, account: AccountDocument, spec: HistoryFilter, request: PageRequest, size: int
+    ) -> Page[TransactionRecord]:
         """`account` was read for the caller already (the GraphQL parent object)."""
-        return await self.repo.history_page(history_query(account, spec), request, size)
+        return await self.entries.page(entry_query(account, spec), request, size)
 
-    async def totals(self, account: Row, spec: HistoryFilter) -> Totals:
-        query = history_query(account, spec)  # validates the filter in every case
-        if account.get("month_totals") and spec.by_month:
-            groups = await self._totals_by_month(account, spec)
+    async def totals(self, account: AccountDocument, spec: HistoryFilter) -> Totals:
+        query = entry_query(account, spec)  # validates the filter in every case
+        if account.month_totals and spec.by_month:
+            groups = await self._totals_by_month(account, spec, query)
         else:
-            groups = await self.repo.totals(query, spec.envelope_id)
+            groups = await self.entries.totals(query)
         by_flow: dict[str, int] = {}
         for group in groups:
-            by_flow[group["flow"]] = by_flow.get(group["flow"], 0) + group["sum"]
+            by_flow[group.flow] = by_flow.get(group.flow, 0) + group.sum
         return Totals(
             income=by_flow.get("income", 0),
             expense=-by_flow.get("expense", 0),
             transfers=by_flow.get("transfer", 0),
             net=sum(by_flow.values()),
-            count=sum(g["n"] for g in groups),
+            count=sum(g.n for g in groups),
         )
 
-    async def _totals_by_month(self, account: Row, spec: HistoryFilter) -> list[Row]:
+    async def _totals_by_month(
+        self, account: AccountDocument, spec: HistoryFilter, query: EntryQuery
+    ) -> list[FlowSum]:
         cut = cut_into_months(spec.date_from, spec.date_to)
-        kinds = tuple(dict.fromkeys(spec.kinds))
 
-        async def read(session: Session | None) -> list[Row]:
-            groups: list[Row] = []
+        async def read(figures: MonthTotals, entries: EntryRepository) -> list[FlowSum]:
+            groups: list[FlowSum] = []
             if cut.months is not None:
-                groups += await self.month_totals.find(
-                    account["_id"], spec.envelope_id, cut.months.first, cut.months.last, kinds,
-                    session,
-                )  # fmt: skip
+                groups += await figures.find(
+                    account.id, spec.envelope_id, cut.months.first, cut.months.last, query.kinds
+                )
             for edge in cut.edges:
-                edge_spec = replace(spec, date_from=edge.first, date_to=edge.last)
-                query = history_query(account, edge_spec)
-                groups += await self.repo.totals(query, spec.envelope_id, session)
+                edge_query = replace(
+                    query, booked_from=_midnight(edge.first), booked_to=_midnight(edge.last)
+                )
+                groups += await entries.totals(edge_query)
             return groups
 
         if not cut.edges:
-            return await read(None)
-        async with self.month_totals.snapshot() as session:
-            return await read(session)
+            return await read(self.figures, self.entries)
+        async with self.db.snapshot() as session:
+            return await read(self.figures.bound(session), self.entries.bound(session))
 
-    async def entry(self, viewer: Viewer, entry_id: ObjectId) -> tuple[Row, Row]:
+    async def entry(
+        self, viewer: Viewer, entry_id: ObjectId
+    ) -> tuple[TransactionRecord, AccountDocument]:
         """(entry, its account) if the caller may see it; NOT_FOUND otherwise."""
-        entry = await self.repo.entry(entry_id)
+        entry = await self.entries.get(entry_id)
         account = (
-            await self.repo.account_for(entry["account_id"], viewer.user_id) if entry else None
+            await self.accounts.for_member(entry.account_id, viewer.user_id) if entry else None
         )
         if entry is None or account is None:
             raise NotFoundError("No such transaction.", field=["id"])
@@ -167,7 +171,7 @@ class HistoryService:
 
     async def visible_entry(
         self, viewer: Viewer, entry_id: ObjectId | None
-    ) -> tuple[Row, Row] | None:
+    ) -> tuple[TransactionRecord, AccountDocument] | None:
         """(entry, its account), or None when there is none or the caller may not see it."""
         if entry_id is None:
             return None
@@ -176,5 +180,5 @@ class HistoryService:
         except NotFoundError:
             return None
 
-    async def profiles(self, user_ids: list[ObjectId]) -> dict[ObjectId, Row]:
-        return await self.repo.users_by_ids(user_ids)
+    async def profiles(self, user_ids: list[ObjectId]) -> dict[ObjectId, UserProfile]:
+        return await self.profiles_repo.by_ids(user_ids)

@@ -7,106 +7,85 @@ each other's change, and the account always has exactly one owner.
 
 from __future__ import annotations
 
-from bson import ObjectId
-
 from app.core.errors import ConflictError, NotFoundError
+from app.core.ids import ObjectId
+from app.core.viewer import Viewer
 from app.domain import members
 from app.domain.identity import clean_email, email_key
 from app.domain.members import Permission, Role
-from app.persistence.ledger_repository import LedgerRepository, Row
-from app.persistence.mongo import Session
-from app.services.auth import Viewer
-from app.services.ledger.unit import LedgerUnit, LockedAccount
+from app.persistence.documents.accounts import AccountDocument, MemberRecord
+from app.persistence.locked_account import LockedAccount
+from app.persistence.transactions import transactional
+from app.persistence.unit_of_work import UnitOfWork
+from app.services.ledger.commands import ChangeMemberRole, MemberRef, ShareAccount
 
 NO_MEMBER = "No such member of this account."
 
 
-def _member(account: LockedAccount, user_id: ObjectId) -> Row:
-    for member in account.row["members"]:
-        if member["user_id"] == user_id:
-            found: Row = member
-            return found
-    raise NotFoundError(NO_MEMBER, field=["userId"])
+def _member(account: LockedAccount, user_id: ObjectId) -> MemberRecord:
+    found = account.document.member(user_id)
+    if found is None:
+        raise NotFoundError(NO_MEMBER, field=["userId"])
+    return found
 
 
 class MemberService:
-    def __init__(self, unit: LedgerUnit, repo: LedgerRepository) -> None:
-        self.unit = unit
-        self.repo = repo
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
 
-    async def _save(self, session: Session, account: LockedAccount) -> Row:
-        row = account.row
-        await self.repo.set_members(
-            account.id, row["members"], row["owner_id"], account.recorded_at, session
-        )
-        row["member_ids"] = [m["user_id"] for m in row["members"]]
-        return row
-
-    async def share(self, viewer: Viewer, account_id: ObjectId, email: str, role: Role) -> Row:
+    @transactional
+    async def share(self, viewer: Viewer, command: ShareAccount) -> AccountDocument:
         """Give a registered user a role (admin, editor or viewer) in the account."""
-        members.check_grantable(role)
-        key = email_key(clean_email(email))
-
-        async def change(session: Session) -> Row:
-            account = await self.unit.lock(session, viewer, account_id, Permission.MANAGE)
-            user = await self.repo.user_by_email_key(key, session)
+        members.check_grantable(command.role)
+        key = email_key(clean_email(command.email))
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(command.account_id, Permission.MANAGE)
+            user = await tx.profiles.by_email_key(key)
             if user is None:
                 raise NotFoundError("No Envelopes user has this email.", field=["email"])
-            if any(m["user_id"] == user["_id"] for m in account.row["members"]):
+            if account.document.member(user.id) is not None:
                 raise ConflictError("This person is already a member.", field=["email"])
-            account.row["members"].append(
-                {"user_id": user["_id"], "role": role.value, "added_at": account.recorded_at}
+            account.document.members.append(
+                MemberRecord(user_id=user.id, role=command.role, added_at=tx.recorded_at)
             )
-            return await self._save(session, account)
+            return (await tx.commit()).accounts[0]
 
-        return await self.unit.db.transaction(change)
+    @transactional
+    async def change_role(self, viewer: Viewer, command: ChangeMemberRole) -> AccountDocument:
+        members.check_grantable(command.role)
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(command.account_id, Permission.MANAGE)
+            member = _member(account, command.user_id)
+            members.check_member_change(account.role, member.role)
+            member.role = command.role
+            return (await tx.commit()).accounts[0]
 
-    async def change_role(
-        self, viewer: Viewer, account_id: ObjectId, user_id: ObjectId, role: Role
-    ) -> Row:
-        members.check_grantable(role)
+    @transactional
+    async def remove(self, viewer: Viewer, command: MemberRef) -> AccountDocument:
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(command.account_id, Permission.MANAGE)
+            member = _member(account, command.user_id)
+            members.check_member_change(account.role, member.role)
+            account.document.members.remove(member)
+            return (await tx.commit()).accounts[0]
 
-        async def change(session: Session) -> Row:
-            account = await self.unit.lock(session, viewer, account_id, Permission.MANAGE)
-            member = _member(account, user_id)
-            members.check_member_change(account.role, Role(member["role"]))
-            member["role"] = role.value
-            return await self._save(session, account)
-
-        return await self.unit.db.transaction(change)
-
-    async def remove(self, viewer: Viewer, account_id: ObjectId, user_id: ObjectId) -> Row:
-        async def change(session: Session) -> Row:
-            account = await self.unit.lock(session, viewer, account_id, Permission.MANAGE)
-            member = _member(account, user_id)
-            members.check_member_change(account.role, Role(member["role"]))
-            account.row["members"].remove(member)
-            return await self._save(session, account)
-
-        return await self.unit.db.transaction(change)
-
+    @transactional
     async def leave(self, viewer: Viewer, account_id: ObjectId) -> None:
-        async def change(session: Session) -> None:
-            account = await self.unit.lock(session, viewer, account_id, Permission.READ)
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(account_id, Permission.READ)
             members.check_can_leave(account.role)
-            account.row["members"].remove(_member(account, viewer.user_id))
-            await self._save(session, account)
+            account.document.members.remove(_member(account, viewer.user_id))
+            await tx.commit()
 
-        await self.unit.db.transaction(change)
-
-    async def transfer_ownership(
-        self, viewer: Viewer, account_id: ObjectId, user_id: ObjectId
-    ) -> Row:
+    @transactional
+    async def transfer_ownership(self, viewer: Viewer, command: MemberRef) -> AccountDocument:
         """The new owner must already be a member; the previous owner stays as an admin."""
-
-        async def change(session: Session) -> Row:
-            account = await self.unit.lock(session, viewer, account_id, Permission.OWN)
-            member = _member(account, user_id)
-            if user_id == viewer.user_id:
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(command.account_id, Permission.OWN)
+            member = _member(account, command.user_id)
+            if command.user_id == viewer.user_id:
                 raise ConflictError("You already own this account.", field=["userId"])
-            _member(account, viewer.user_id)["role"] = Role.ADMIN.value
-            member["role"] = Role.OWNER.value
-            account.row["owner_id"] = user_id
-            return await self._save(session, account)
-
-        return await self.unit.db.transaction(change)
+            _member(account, viewer.user_id).role = Role.ADMIN
+            member.role = Role.OWNER
+            account.document.owner_id = command.user_id
+            return (await tx.commit()).accounts[0]

@@ -7,28 +7,17 @@ at most once. Editors and above may record; viewers get FORBIDDEN.
 
 from __future__ import annotations
 
-from typing import Any
-
-from bson import ObjectId
-
 from app.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from app.core.viewer import Viewer
+from app.domain.entries import EntryDetails, EntryKind
 from app.domain.envelopes import Allocation, Line, payday_allocations
 from app.domain.members import Permission
 from app.domain.money import parse_amount
-from app.persistence.ledger_repository import LedgerRepository, Row
-from app.persistence.mongo import Session
-from app.services.auth import Viewer
-from app.services.ledger.commands import (
-    AmountFor,
-    EntryDetails,
-    Expense,
-    Income,
-    Move,
-    Payday,
-    Transfer,
-)
-from app.services.ledger.entry_fields import booking_datetime
-from app.services.ledger.unit import LedgerUnit, LockedAccount, Outcome
+from app.persistence.documents.entries import TransactionDocument, TransactionRecord
+from app.persistence.locked_account import LockedAccount
+from app.persistence.transactions import transactional
+from app.persistence.unit_of_work import LedgerTransaction, Outcome, UnitOfWork
+from app.services.ledger.commands import AmountFor, Expense, Income, Move, Payday, Transfer, Undo
 
 NO_ENTRY = "No such transaction."
 NO_SOURCE = "No such payment source."
@@ -46,79 +35,58 @@ def _allocations(items: tuple[AmountFor, ...], currency: str, name: str) -> list
 
 
 class MovementService:
-    def __init__(self, unit: LedgerUnit, repo: LedgerRepository) -> None:
-        self.unit = unit
-        self.repo = repo
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
 
-    def _record(
-        self, viewer: Viewer, account: LockedAccount, kind: str, lines: list[Line], size: int,
-        details: EntryDetails, **links: Any,
-    ) -> Row:  # fmt: skip
-        return account.record(
-            kind,
-            lines,
-            recorded_by=viewer.user_id,
-            booking_date=booking_datetime(details.booking_date, account.recorded_at.date()),
-            size=size,
-            details=details,
-            **links,
-        )
-
-    async def income(self, viewer: Viewer, command: Income, key: str | None) -> Outcome:
+    @transactional
+    async def income(self, viewer: Viewer, command: Income, key: str | None = None) -> Outcome:
         """Into Available, or split: allocations ≤ amount, the remainder to Available."""
-
-        async def change(session: Session) -> Outcome:
-            account = await self.unit.lock(session, viewer, command.account_id, Permission.RECORD)
+        async with self.uow.begin(viewer, command, key) as tx:
+            account = await tx.lock(command.account_id, Permission.RECORD)
             amount = parse_amount(command.amount, account.currency)
             allocations = _allocations(command.allocations, account.currency, "allocations")
             lines = account.ledger.income(amount, allocations)
-            self._record(viewer, account, "income", lines, amount, command.details)
-            return await self.unit.save(session, account)
+            account.record(EntryKind.INCOME, lines, size=amount, details=command.details)
+            return await tx.commit()
 
-        return await self.unit.run(viewer, "recordIncome", command, key, change)
-
-    async def payday(self, viewer: Viewer, command: Payday, key: str | None) -> Outcome:
+    @transactional
+    async def payday(self, viewer: Viewer, command: Payday, key: str | None = None) -> Outcome:
         """Income from a payment source: its allocations are filled in order while money
         lasts (`payday_allocations`); the rest lands in Available."""
-
-        async def change(session: Session) -> Outcome:
-            source = await self.repo.source(command.source_id, session)
+        async with self.uow.begin(viewer, command, key) as tx:
+            source = await tx.sources.get(command.source_id)
             if source is None:
                 raise NotFoundError(NO_SOURCE, field=["paymentSourceId"])
-            account = await self.unit.lock(
-                session, viewer, source["account_id"], Permission.RECORD,
-                field="paymentSourceId", missing=NO_SOURCE,
-            )  # fmt: skip
+            account = await tx.lock(
+                source.account_id, Permission.RECORD, field="paymentSourceId", missing=NO_SOURCE
+            )
             amount = (
                 parse_amount(command.amount, account.currency)
                 if command.amount is not None
-                else source["expected_amount"]
+                else source.expected_amount
             )
             template = [
-                Allocation(a["envelope_id"], a["amount"], ("paymentSourceId",))
-                for a in source["allocations"]
+                Allocation(a.envelope_id, a.amount, ("paymentSourceId",))
+                for a in source.allocations
             ]
             lines = account.ledger.income(amount, payday_allocations(template, amount))
             details = EntryDetails(
-                payee=command.details.payee or source.get("payer") or source["name"],
+                payee=command.details.payee or source.payer or source.name,
                 memo=command.details.memo,
                 tags=command.details.tags,
                 booking_date=command.details.booking_date,
             )
-            self._record(
-                viewer, account, "income", lines, amount, details,
-                payment_source_id=source["_id"],
-            )  # fmt: skip
-            return await self.unit.save(session, account)
+            account.record(
+                EntryKind.INCOME, lines, size=amount, details=details, payment_source_id=source.id
+            )
+            return await tx.commit()
 
-        return await self.unit.run(viewer, "recordPayday", command, key, change)
-
-    async def expense(self, viewer: Viewer, command: Expense, key: str | None) -> Outcome:
+    @transactional
+    async def expense(self, viewer: Viewer, command: Expense, key: str | None = None) -> Outcome:
         if (command.envelope_id is None) == (command.splits is None):
             raise ValidationError("Give either envelopeId or splits.", field=["envelopeId"])
-
-        async def change(session: Session) -> Outcome:
-            account = await self.unit.lock(session, viewer, command.account_id, Permission.RECORD)
+        async with self.uow.begin(viewer, command, key) as tx:
+            account = await tx.lock(command.account_id, Permission.RECORD)
             amount = parse_amount(command.amount, account.currency)
             if command.splits is None:
                 assert command.envelope_id is not None  # noqa: S101 (checked above)
@@ -126,38 +94,33 @@ class MovementService:
             else:
                 splits = _allocations(command.splits, account.currency, "splits")
             lines = account.ledger.expense(amount, splits)
-            self._record(viewer, account, "expense", lines, amount, command.details)
-            return await self.unit.save(session, account)
+            account.record(EntryKind.EXPENSE, lines, size=amount, details=command.details)
+            return await tx.commit()
 
-        return await self.unit.run(viewer, "recordExpense", command, key, change)
-
-    async def move(self, viewer: Viewer, command: Move, key: str | None) -> Outcome:
-        async def change(session: Session) -> Outcome:
-            account = await self.unit.lock(session, viewer, command.account_id, Permission.RECORD)
+    @transactional
+    async def move(self, viewer: Viewer, command: Move, key: str | None = None) -> Outcome:
+        async with self.uow.begin(viewer, command, key) as tx:
+            account = await tx.lock(command.account_id, Permission.RECORD)
             amount = parse_amount(command.amount, account.currency)
             lines = account.ledger.move(command.from_envelope_id, command.to_envelope_id, amount)
-            self._record(viewer, account, "move", lines, amount, command.details)
-            return await self.unit.save(session, account)
+            account.record(EntryKind.MOVE, lines, size=amount, details=command.details)
+            return await tx.commit()
 
-        return await self.unit.run(viewer, "moveMoney", command, key, change)
-
-    async def transfer(self, viewer: Viewer, command: Transfer, key: str | None) -> Outcome:
+    @transactional
+    async def transfer(self, viewer: Viewer, command: Transfer, key: str | None = None) -> Outcome:
         """Two linked entries; a different currency needs the received amount."""
         if command.from_account_id == command.to_account_id:
             raise ValidationError(
                 "Both sides are the same account: use moveMoney.", field=["toAccountId"]
             )
-
-        async def change(session: Session) -> Outcome:
-            locked: dict[ObjectId, LockedAccount] = {}
+        async with self.uow.begin(viewer, command, key) as tx:
+            locked: dict[object, LockedAccount] = {}
             for account_id, field in sorted(
                 [(command.from_account_id, "fromAccountId"), (command.to_account_id, "toAccountId")]
             ):  # a fixed lock order keeps opposite transfers from retrying each other forever
-                locked[account_id] = await self.unit.lock(
-                    session, viewer, account_id, Permission.RECORD, field
-                )
+                locked[account_id] = await tx.lock(account_id, Permission.RECORD, field)
             source, target = locked[command.from_account_id], locked[command.to_account_id]
-            sent, received = self._transfer_amounts(command, source, target)
+            sent, received = _transfer_amounts(command, source, target)
             out_lines = source.ledger.expense(
                 sent,
                 [Allocation(command.from_envelope_id or source.ledger.available.id, sent,
@@ -168,104 +131,93 @@ class MovementService:
                 [Allocation(command.to_envelope_id or target.ledger.available.id, received,
                             ("toEnvelopeId",))],
             )  # fmt: skip
-            out = self._record(
-                viewer, source, "transfer", out_lines, sent, command.details,
+            out = source.record(
+                EntryKind.TRANSFER, out_lines, size=sent, details=command.details,
                 counterpart_account_id=target.id,
             )  # fmt: skip
-            into = self._record(
-                viewer, target, "transfer", in_lines, received, command.details,
+            into = target.record(
+                EntryKind.TRANSFER, in_lines, size=received, details=command.details,
                 counterpart_account_id=source.id,
             )  # fmt: skip
-            out["counterpart_id"], into["counterpart_id"] = into["_id"], out["_id"]
-            return await self.unit.save(session, source, target)
+            out.counterpart_id, into.counterpart_id = into.id, out.id
+            return await tx.commit()
 
-        return await self.unit.run(viewer, "transferMoney", command, key, change)
-
-    @staticmethod
-    def _transfer_amounts(
-        command: Transfer, source: LockedAccount, target: LockedAccount
-    ) -> tuple[int, int]:
-        sent = parse_amount(command.amount, source.currency)
-        if command.received_amount is None:
-            if source.currency != target.currency:
-                raise ValidationError(
-                    f"The accounts hold {source.currency} and {target.currency}: "
-                    "give the received amount.",
-                    field=["receivedAmount"],
-                )
-            return sent, sent
-        received = parse_amount(command.received_amount, target.currency, "receivedAmount")
-        if source.currency == target.currency and received != sent:
-            raise ValidationError(
-                "Within one currency the received amount is the amount sent.",
-                field=["receivedAmount"],
-            )
-        return sent, received
-
-    async def undo(self, viewer: Viewer, entry_id: ObjectId, key: str | None) -> Outcome:
+    @transactional
+    async def undo(self, viewer: Viewer, command: Undo, key: str | None = None) -> Outcome:
         """Append reversals (both legs of a transfer) linked both ways; nothing is deleted.
         Undoing a reversal is a redo."""
-
-        async def change(session: Session) -> Outcome:
-            entry = await self.repo.entry(entry_id, session)
+        async with self.uow.begin(viewer, command, key) as tx:
+            entry = await tx.entries.get(command.entry_id)
             if entry is None:
                 raise NotFoundError(NO_ENTRY, field=["id"])
-            account = await self.unit.lock(
-                session, viewer, entry["account_id"], Permission.RECORD, "id", NO_ENTRY
-            )
+            account = await tx.lock(entry.account_id, Permission.RECORD, "id", NO_ENTRY)
             legs = [(account, entry)]
-            if entry["counterpart_id"] is not None:
-                legs.append(await self._other_leg(session, viewer, entry))
-            reversals = []
-            for leg_account, original in legs:
-                reversals.append(await self._reverse(session, viewer, leg_account, original))
+            if entry.counterpart_id is not None:
+                legs.append(await _other_leg(tx, entry))
+            reversals = [await _reverse(tx, leg, original) for leg, original in legs]
             if len(reversals) == 2:
-                reversals[0]["counterpart_id"] = reversals[1]["_id"]
-                reversals[1]["counterpart_id"] = reversals[0]["_id"]
-            return await self.unit.save(session, *(a for a, _ in legs))
+                reversals[0].counterpart_id = reversals[1].id
+                reversals[1].counterpart_id = reversals[0].id
+            return await tx.commit()
 
-        return await self.unit.run(viewer, "undoTransaction", entry_id, key, change)
 
-    async def _other_leg(
-        self, session: Session, viewer: Viewer, entry: Row
-    ) -> tuple[LockedAccount, Row]:
-        other = await self.repo.entry(entry["counterpart_id"], session)
-        refusal = "Undoing a transfer needs the editor role on both of its accounts."
-        try:
-            account = await self.unit.lock(
-                session, viewer, entry["counterpart_account_id"], Permission.RECORD, "id"
-            )
-        except (NotFoundError, ForbiddenError):
-            raise ForbiddenError(refusal) from None
-        if other is None:
-            raise ForbiddenError(refusal)
-        return account, other
-
-    async def _reverse(
-        self, session: Session, viewer: Viewer, account: LockedAccount, original: Row
-    ) -> Row:
-        if original["kind"] == "opening":
+def _transfer_amounts(
+    command: Transfer, source: LockedAccount, target: LockedAccount
+) -> tuple[int, int]:
+    sent = parse_amount(command.amount, source.currency)
+    if command.received_amount is None:
+        if source.currency != target.currency:
             raise ValidationError(
-                "The opening entry cannot be undone; close the account instead.", field=["id"]
+                f"The accounts hold {source.currency} and {target.currency}: "
+                "give the received amount.",
+                field=["receivedAmount"],
             )
-        if original["reversed_by"] is not None:
-            raise ConflictError("This entry was already undone.", field=["id"])
-        lines = account.ledger.reverse(
-            [Line(x["envelope_id"], x["amount"]) for x in original["lines"]]
+        return sent, sent
+    received = parse_amount(command.received_amount, target.currency, "receivedAmount")
+    if source.currency == target.currency and received != sent:
+        raise ValidationError(
+            "Within one currency the received amount is the amount sent.",
+            field=["receivedAmount"],
         )
-        reversal = account.record(
-            "reversal",
-            lines,
-            recorded_by=viewer.user_id,
-            booking_date=original["booking_date"],
-            size=original["size"],
-            details=EntryDetails(
-                payee=original["payee"], memo=original["memo"], tags=tuple(original["tags"])
-            ),
-            flow=original["flow"],
-            reverses=original["_id"],
-            counterpart_account_id=original["counterpart_account_id"],
+    return sent, received
+
+
+async def _other_leg(
+    tx: LedgerTransaction, entry: TransactionRecord
+) -> tuple[LockedAccount, TransactionRecord]:
+    other = await tx.entries.get(entry.counterpart_id)
+    refusal = "Undoing a transfer needs the editor role on both of its accounts."
+    if entry.counterpart_account_id is None:
+        raise ForbiddenError(refusal)
+    try:
+        account = await tx.lock(entry.counterpart_account_id, Permission.RECORD, "id")
+    except (NotFoundError, ForbiddenError):
+        raise ForbiddenError(refusal) from None
+    if other is None:
+        raise ForbiddenError(refusal)
+    return account, other
+
+
+async def _reverse(
+    tx: LedgerTransaction, account: LockedAccount, original: TransactionRecord
+) -> TransactionDocument:
+    if original.kind is EntryKind.OPENING:
+        raise ValidationError(
+            "The opening entry cannot be undone; close the account instead.", field=["id"]
         )
-        if not await self.repo.mark_reversed(original["_id"], reversal["_id"], session):
-            raise ConflictError("This entry was already undone.", field=["id"])
-        return reversal
+    if original.reversed_by is not None:
+        raise ConflictError("This entry was already undone.", field=["id"])
+    lines = account.ledger.reverse([Line(x.envelope_id, x.amount) for x in original.lines])
+    reversal = account.record(
+        EntryKind.REVERSAL,
+        lines,
+        size=original.size,
+        details=EntryDetails(payee=original.payee, memo=original.memo, tags=tuple(original.tags)),
+        booking_date=original.booking_date,
+        flow=original.flow,
+        reverses=original.id,
+        counterpart_account_id=original.counterpart_account_id,
+    )
+    if not await tx.entries.mark_reversed(original.id, reversal.id):
+        raise ConflictError("This entry was already undone.", field=["id"])
+    return reversal

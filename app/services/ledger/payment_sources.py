@@ -6,113 +6,136 @@ and name distinct, usable envelopes of the account.
 
 from __future__ import annotations
 
-from bson import ObjectId
+from dataclasses import dataclass
 
 from app.core.errors import NotFoundError, ValidationError
-from app.domain.envelopes import Allocation, clean_name
+from app.core.ids import ObjectId
+from app.core.viewer import Viewer
+from app.domain.entries import MAX_PAYEE_LENGTH, clean_text
+from app.domain.envelopes import clean_name
 from app.domain.members import Permission
 from app.domain.money import parse_amount
-from app.persistence.ledger_repository import LedgerRepository, Row
-from app.persistence.mongo import Session
-from app.services.auth import Viewer
+from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.payment_sources import AllocationRecord, PaymentSourceDocument
+from app.persistence.locked_account import LockedAccount
+from app.persistence.repositories.accounts import AccountRepository
+from app.persistence.repositories.payment_sources import PaymentSourceRepository
+from app.persistence.transactions import transactional
+from app.persistence.unit_of_work import LedgerTransaction, UnitOfWork
 from app.services.ledger.commands import PaymentSourceSpec
-from app.services.ledger.entry_fields import MAX_PAYEE_LENGTH, clean_text
-from app.services.ledger.unit import LedgerUnit, LockedAccount
 
 MAX_SOURCES = 50
 NO_SOURCE = "No such payment source."
 
 
-def _template(account: LockedAccount, spec: PaymentSourceSpec) -> Row:
+@dataclass(frozen=True)
+class _Template:
+    """A spec checked against the account: what a template stores."""
+
+    name: str
+    payer: str | None
+    expected_amount: int
+    allocations: list[AllocationRecord]
+
+
+def _template(account: LockedAccount, spec: PaymentSourceSpec) -> _Template:
     currency = account.currency
     expected = parse_amount(spec.expected_amount, currency, "expectedAmount")
-    allocations = []
-    seen: set[ObjectId] = set()
+    allocations: list[AllocationRecord] = []
     for i, item in enumerate(spec.allocations):
         field = ["allocations", str(i), "envelopeId"]
         account.ledger.usable(item.envelope_id, field)
-        if item.envelope_id in seen:
+        if any(a.envelope_id == item.envelope_id for a in allocations):
             raise ValidationError("An envelope is listed twice.", field=field)
-        seen.add(item.envelope_id)
         amount = parse_amount(item.amount, currency, ["allocations", str(i), "amount"])
-        allocations.append(Allocation(item.envelope_id, amount))
+        allocations.append(AllocationRecord(envelope_id=item.envelope_id, amount=amount))
     if sum(a.amount for a in allocations) > expected:
         raise ValidationError(
             "The allocations add up to more than the expected amount.", field=["allocations"]
         )
-    return {
-        "name": clean_name(spec.name),
-        "payer": clean_text(spec.payer, MAX_PAYEE_LENGTH, "payer"),
-        "expected_amount": expected,
-        "allocations": [{"envelope_id": a.envelope_id, "amount": a.amount} for a in allocations],
-        "updated_at": account.recorded_at,
-    }
+    return _Template(
+        name=clean_name(spec.name),
+        payer=clean_text(spec.payer, MAX_PAYEE_LENGTH, "payer"),
+        expected_amount=expected,
+        allocations=allocations,
+    )
 
 
 class PaymentSourceService:
-    def __init__(self, unit: LedgerUnit, repo: LedgerRepository) -> None:
-        self.unit = unit
-        self.repo = repo
+    def __init__(
+        self, uow: UnitOfWork, accounts: AccountRepository, sources: PaymentSourceRepository
+    ) -> None:
+        self.uow = uow
+        self.accounts = accounts
+        self.sources = sources
 
-    async def of_account(self, account: Row) -> list[Row]:
+    async def of_account(self, account: AccountDocument) -> list[PaymentSourceDocument]:
         """`account` was read for the caller already (the GraphQL parent object)."""
-        return await self.repo.sources_of(account["_id"])
+        return await self.sources.of_account(account.id)
 
-    async def get(self, viewer: Viewer, source_id: ObjectId) -> tuple[Row, Row]:
-        source = await self.repo.source(source_id)
+    async def get(
+        self, viewer: Viewer, source_id: ObjectId
+    ) -> tuple[PaymentSourceDocument, AccountDocument]:
+        source = await self.sources.get(source_id)
         account = (
-            await self.repo.account_for(source["account_id"], viewer.user_id) if source else None
+            await self.accounts.for_member(source.account_id, viewer.user_id) if source else None
         )
         if source is None or account is None:
             raise NotFoundError(NO_SOURCE, field=["id"])
         return source, account
 
+    @transactional
     async def create(
         self, viewer: Viewer, account_id: ObjectId, spec: PaymentSourceSpec
-    ) -> tuple[Row, Row]:
-        async def change(session: Session) -> tuple[Row, Row]:
-            account = await self.unit.lock(session, viewer, account_id, Permission.MANAGE)
-            if await self.repo.count_sources(account.id, session) >= MAX_SOURCES:
+    ) -> tuple[PaymentSourceDocument, AccountDocument]:
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(account_id, Permission.MANAGE)
+            if await tx.sources.count(account.id) >= MAX_SOURCES:
                 raise ValidationError(
                     f"An account has at most {MAX_SOURCES} payment sources.", field=["accountId"]
                 )
-            row = {
-                "_id": ObjectId(),
-                "account_id": account.id,
-                "created_at": account.recorded_at,
-                **_template(account, spec),
-            }
-            await self.repo.insert_source(row, session)
-            return row, account.row
-
-        return await self.unit.db.transaction(change)
+            template = _template(account, spec)
+            source = PaymentSourceDocument(
+                account_id=account.id,
+                name=template.name,
+                payer=template.payer,
+                expected_amount=template.expected_amount,
+                allocations=template.allocations,
+                created_at=tx.recorded_at,
+                updated_at=tx.recorded_at,
+            )
+            await tx.sources.insert(source)
+            await tx.commit()
+            return source, account.document
 
     async def _locked_source(
-        self, session: Session, viewer: Viewer, source_id: ObjectId
-    ) -> tuple[Row, LockedAccount]:
-        source = await self.repo.source(source_id, session)
+        self, tx: LedgerTransaction, source_id: ObjectId
+    ) -> tuple[PaymentSourceDocument, LockedAccount]:
+        source = await tx.sources.get(source_id)
         if source is None:
             raise NotFoundError(NO_SOURCE, field=["id"])
-        account = await self.unit.lock(
-            session, viewer, source["account_id"], Permission.MANAGE, "id", NO_SOURCE
-        )
+        account = await tx.lock(source.account_id, Permission.MANAGE, "id", NO_SOURCE)
         return source, account
 
+    @transactional
     async def update(
         self, viewer: Viewer, source_id: ObjectId, spec: PaymentSourceSpec
-    ) -> tuple[Row, Row]:
-        async def change(session: Session) -> tuple[Row, Row]:
-            source, account = await self._locked_source(session, viewer, source_id)
-            fields = _template(account, spec)
-            await self.repo.update_source(source_id, fields, session)
-            return {**source, **fields}, account.row
+    ) -> tuple[PaymentSourceDocument, AccountDocument]:
+        async with self.uow.begin(viewer) as tx:
+            source, account = await self._locked_source(tx, source_id)
+            template = _template(account, spec)
+            source.name, source.payer = template.name, template.payer
+            source.expected_amount = template.expected_amount
+            source.allocations = template.allocations
+            source.updated_at = tx.recorded_at
+            await tx.sources.replace(source)
+            await tx.commit()
+            return source, account.document
 
-        return await self.unit.db.transaction(change)
-
-    async def delete(self, viewer: Viewer, source_id: ObjectId) -> Row:
-        async def change(session: Session) -> Row:
-            _, account = await self._locked_source(session, viewer, source_id)
-            await self.repo.delete_source(source_id, session)
-            return account.row
-
-        return await self.unit.db.transaction(change)
+    @transactional
+    async def delete(self, viewer: Viewer, source_id: ObjectId) -> AccountDocument:
+        async with self.uow.begin(viewer) as tx:
+            _, account = await self._locked_source(tx, source_id)
+            await tx.sources.delete(source_id)
+            await tx.commit()
+            return account.document

@@ -1,0 +1,43 @@
+"""Queries of accounts, and how `node(id)` loads one."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.core.errors import NotFoundError
+from app.core.ids import ObjectId
+from app.core.viewer import Viewer
+from app.graphql.context import Info
+from app.graphql.ledger.accounts.types import Account
+from app.graphql.relay import Node, decode_id
+
+
+@strawberry.type
+class AccountQuery:
+    @strawberry.field(description="Accounts you own or that are shared with you.")
+    async def accounts(self, info: Info, include_closed: bool = False) -> list[Account]:
+        accounts = info.context.services.accounts
+
+        async def read(viewer: Viewer) -> list[Account]:
+            found = await accounts.list(viewer, include_closed)
+            return [Account.from_document(account, viewer.user_id) for account in found]
+
+        return await info.context.read_as_viewer(read)
+
+    @strawberry.field(description="One account; NOT_FOUND if it does not exist or is not yours.")
+    async def account(self, info: Info, id: strawberry.ID) -> Account | None:
+        account_id, accounts = decode_id(id, "Account", "id"), info.context.services.accounts
+
+        async def read(viewer: Viewer) -> Account:
+            return Account.from_document(await accounts.get(viewer, account_id), viewer.user_id)
+
+        return await info.context.read_as_viewer(read)
+
+
+async def load_account(info: Info, account_id: ObjectId) -> Node | None:
+    viewer = await info.context.viewer()
+    try:
+        account = await info.context.services.accounts.get(viewer, account_id)
+    except NotFoundError:
+        return None
+    return Account.from_document(account, viewer.user_id)

@@ -1,0 +1,121 @@
+"""The `Account` type: its envelopes, members, payment sources, history and totals."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from app.core.ids import ObjectId
+from app.graphql.context import Info
+from app.graphql.ledger.envelopes.types import Envelope
+from app.graphql.ledger.history.types import Totals, TransactionConnection, TransactionFilter
+from app.graphql.ledger.members.types import AccountMember, MemberRole, Profile
+from app.graphql.ledger.payment_sources.types import PaymentSource
+from app.graphql.relay import Node, page_request, to_global_id
+from app.graphql.scalars import Money, money
+from app.persistence.documents.accounts import AccountDocument
+
+
+@strawberry.enum
+class AccountType(Enum):
+    CHECKING = "checking"
+    SAVINGS = "savings"
+    CREDIT_CARD = "credit_card"
+    CASH = "cash"
+    LOAN = "loan"
+    OTHER = "other"
+
+
+@strawberry.type(description="A real-world money container and its envelopes.")
+class Account(Node):
+    name: str
+    type: AccountType
+    institution: str | None
+    currency: str
+    on_budget: bool
+    allow_overdraft: bool = strawberry.field(description="May envelopes go below zero?")
+    closed_at: datetime | None
+    balance: Money = strawberry.field(description="Always the sum of the envelopes' balances.")
+    my_role: MemberRole
+    created_at: datetime
+    document: strawberry.Private[AccountDocument]
+
+    @classmethod
+    def from_document(cls, account: AccountDocument, user_id: ObjectId) -> Account:
+        """The account as `user_id` (a member) sees it."""
+        return cls(
+            id=to_global_id("Account", account.id),
+            name=account.name,
+            type=AccountType(account.type),
+            institution=account.institution,
+            currency=account.currency,
+            on_budget=account.on_budget,
+            allow_overdraft=account.allow_overdraft,
+            closed_at=account.closed_at,
+            balance=money(account.balance, account.currency),
+            my_role=MemberRole(account.role_of(user_id).value),
+            created_at=account.created_at,
+            document=account,
+        )
+
+    @strawberry.field
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    @strawberry.field(description="In display order; archived ones only when asked.")
+    def envelopes(self, include_archived: bool = False) -> list[Envelope]:
+        return [
+            Envelope.from_record(e, self.currency)
+            for e in self.document.live_envelopes(include_archived)
+        ]
+
+    @strawberry.field(description="The built-in envelope of money not yet assigned.")
+    def available(self) -> Envelope:
+        return Envelope.from_record(self.document.available(), self.currency)
+
+    @strawberry.field(description="The household sharing this account, owner first.")
+    async def members(self, info: Info) -> list[AccountMember]:
+        members = sorted(self.document.members, key=lambda m: m.role != "owner")
+        profiles = await info.context.profiles.load_many([m.user_id for m in members])
+        return [
+            AccountMember(
+                profile=Profile.from_profile(profile, member.user_id),
+                email=profile.email if profile else "",
+                role=MemberRole(member.role.value),
+                added_at=member.added_at,
+            )
+            for member, profile in zip(members, profiles, strict=True)
+        ]
+
+    @strawberry.field
+    async def payment_sources(self, info: Info) -> list[PaymentSource]:
+        sources = await info.context.services.payment_sources.of_account(self.document)
+        return [PaymentSource.from_document(source, self.document) for source in sources]
+
+    @strawberry.field(description="Entries, newest booking date first (then newest recorded).")
+    async def transactions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: TransactionFilter | None = None,
+    ) -> TransactionConnection:
+        request, size = page_request(first, after, last, before)
+        # The members' profiles (who most likely recorded the entries) load meanwhile.
+        history, spec = info.context.services.history, TransactionFilter.to_filter(filter)
+        page, _ = await asyncio.gather(
+            history.page(self.document, spec, request, size),
+            info.context.profiles.load_many(self.document.member_ids),
+        )
+        return await TransactionConnection.from_page(page, self.document, info)
+
+    @strawberry.field(description="Income, expense and net of the entries matching the filter.")
+    async def totals(self, info: Info, filter: TransactionFilter | None = None) -> Totals:
+        spec = TransactionFilter.to_filter(filter)
+        totals = await info.context.services.history.totals(self.document, spec)
+        return Totals.from_result(totals, self.currency)

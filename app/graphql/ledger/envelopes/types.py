@@ -1,0 +1,46 @@
+"""The `Envelope` type, and the input of an amount for one envelope."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.graphql.relay import Node, decode_id, to_global_id
+from app.graphql.scalars import Decimal, Money, money
+from app.persistence.documents.accounts import EnvelopeRecord
+from app.services.ledger.commands import AmountFor
+
+
+@strawberry.type(description="A named pot of an account's money.")
+class Envelope(Node):
+    name: str
+    balance: Money
+    archived: bool
+    is_available: bool = strawberry.field(
+        description="The built-in envelope of money not yet assigned; never archived or deleted."
+    )
+    deleted: bool = strawberry.field(description="Only old entries still name a deleted envelope.")
+
+    @classmethod
+    def from_record(cls, record: EnvelopeRecord, currency: str) -> Envelope:
+        return cls(
+            id=to_global_id("Envelope", record.id),
+            name=record.name,
+            balance=money(record.balance, currency),
+            archived=record.archived,
+            is_available=record.builtin,
+            deleted=record.deleted,
+        )
+
+
+@strawberry.input
+class EnvelopeAmountInput:
+    envelope_id: strawberry.ID
+    amount: Decimal
+
+    def to_command(self, path: str, i: int) -> AmountFor:
+        envelope_id = decode_id(self.envelope_id, "Envelope", [path, str(i), "envelopeId"])
+        return AmountFor(envelope_id, self.amount)
+
+
+def amounts(items: list[EnvelopeAmountInput] | None, path: str) -> tuple[AmountFor, ...]:
+    return tuple(item.to_command(path, i) for i, item in enumerate(items or ()))

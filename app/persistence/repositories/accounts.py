@@ -1,0 +1,67 @@
+"""Accounts: read for a member, locked for a change, inserted, updated.
+
+Reads that decide a change run inside the change's transaction; the account is locked first
+by bumping its `version`, so two changes of one account never interleave: the second one hits
+a write conflict and its use case runs again (`app.persistence.transactions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+
+from app.persistence.documents.accounts import AccountDocument
+from app.persistence.transactions import Session
+
+Row = Mapping[str, Any]  # an account as MongoDB returned it, before parsing
+MAX_ACCOUNTS = 1000
+
+
+class AccountRepository:
+    def __init__(self, session: Session | None = None) -> None:
+        self.session = session
+        self.collection: AsyncCollection[dict[str, Any]] = AccountDocument.get_pymongo_collection()
+
+    async def lock(
+        self, account_id: ObjectId, user_id: ObjectId
+    ) -> tuple[AccountDocument, Row] | None:
+        """The account, if the user is a member, after bumping its version (see module doc),
+        with the stored row it was parsed from (to write back only what changed)."""
+        row = await self.collection.find_one_and_update(
+            {"_id": account_id, "member_ids": user_id},
+            {"$inc": {"version": 1}},
+            session=self.session,
+            return_document=ReturnDocument.AFTER,
+        )
+        return None if row is None else (AccountDocument.model_validate(row), row)
+
+    async def for_member(self, account_id: ObjectId, user_id: ObjectId) -> AccountDocument | None:
+        row = await self.collection.find_one(
+            {"_id": account_id, "member_ids": user_id}, session=self.session
+        )
+        return None if row is None else AccountDocument.model_validate(row)
+
+    async def of_member(self, user_id: ObjectId, include_closed: bool) -> list[AccountDocument]:
+        query: dict[str, Any] = {"member_ids": user_id}
+        if not include_closed:
+            query["closed_at"] = None
+        rows = await self.collection.find(query).sort("created_at", 1).to_list(MAX_ACCOUNTS)
+        return [AccountDocument.model_validate(row) for row in rows]
+
+    async def with_envelope(
+        self, envelope_id: ObjectId, user_id: ObjectId
+    ) -> AccountDocument | None:
+        row = await self.collection.find_one({"envelopes.id": envelope_id, "member_ids": user_id})
+        return None if row is None else AccountDocument.model_validate(row)
+
+    async def insert(self, account: AccountDocument) -> None:
+        await self.collection.insert_one(account.model_dump(by_alias=True), session=self.session)
+
+    async def update(self, account_id: ObjectId, fields: Mapping[str, Any]) -> None:
+        await self.collection.update_one(
+            {"_id": account_id}, {"$set": dict(fields)}, session=self.session
+        )

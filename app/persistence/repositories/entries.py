@@ -1,0 +1,141 @@
+"""Ledger entries: written in the change's transaction, read as pages and totals.
+
+Pages are keyset-paged on (booking date desc, sequence desc), served by the `history*`
+indexes; an `EntryQuery` always leads with the account, which every one of them starts with.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo.asynchronous.collection import AsyncCollection
+
+from app.persistence.documents.entries import TransactionDocument, TransactionRecord
+from app.persistence.documents.month_totals import FlowSum
+from app.persistence.keyset import Page, PageRequest, SortSpec, fetch_page
+from app.persistence.transactions import Session
+
+HISTORY_SORT: SortSpec = [("booking_date", -1), ("seq", -1)]
+
+
+@dataclass(frozen=True)
+class EntryQuery:
+    """Which entries of one account: every given condition holds. Text conditions match a
+    part of the payee (or memo), in any case; sizes are the entered amounts, inclusive."""
+
+    account_id: ObjectId
+    booked_from: datetime | None = None
+    booked_to: datetime | None = None
+    envelope_id: ObjectId | None = None
+    kinds: tuple[str, ...] = ()
+    payee: str | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+    text: str | None = None
+
+    def to_mongo(self) -> dict[str, Any]:
+        query: dict[str, Any] = {"account_id": self.account_id}
+        dates = _range(self.booked_from, self.booked_to)
+        if dates:
+            query["booking_date"] = dates
+        if self.envelope_id is not None:
+            query["envelope_ids"] = self.envelope_id
+        if self.kinds:
+            query["kind"] = {"$in": list(self.kinds)}
+        if self.payee:
+            query["payee"] = _contains(self.payee)
+        sizes = _range(self.min_size, self.max_size)
+        if sizes:
+            query["size"] = sizes
+        if self.text:
+            pattern = _contains(self.text)
+            query["$or"] = [{"payee": pattern}, {"memo": pattern}]
+        return query
+
+
+def _range(low: object, high: object) -> dict[str, Any]:
+    bounds: dict[str, Any] = {}
+    if low is not None:
+        bounds["$gte"] = low
+    if high is not None:
+        bounds["$lte"] = high
+    return bounds
+
+
+def _contains(text: str) -> dict[str, Any]:
+    return {"$regex": re.escape(text.strip()), "$options": "i"}
+
+
+class EntryRepository:
+    def __init__(self, session: Session | None = None) -> None:
+        self.session = session
+        self.collection: AsyncCollection[dict[str, Any]] = (
+            TransactionDocument.get_pymongo_collection()
+        )
+
+    def bound(self, session: Session) -> EntryRepository:
+        """This repository reading in `session` (e.g. a snapshot shared by several reads)."""
+        other = copy.copy(self)
+        other.session = session
+        return other
+
+    async def insert(self, entries: Sequence[TransactionDocument]) -> None:
+        if entries:
+            rows = [entry.model_dump(by_alias=True) for entry in entries]
+            await self.collection.insert_many(rows, ordered=True, session=self.session)
+
+    async def get(self, entry_id: ObjectId | None) -> TransactionRecord | None:
+        if entry_id is None:
+            return None
+        row = await self.collection.find_one({"_id": entry_id}, session=self.session)
+        return None if row is None else TransactionRecord.model_validate(row)
+
+    async def by_ids(self, ids: Iterable[ObjectId]) -> dict[ObjectId, TransactionRecord]:
+        wanted = list(ids)
+        rows = await self.collection.find({"_id": {"$in": wanted}}).to_list(len(wanted))
+        entries = [TransactionRecord.model_validate(row) for row in rows]
+        return {entry.id: entry for entry in entries}
+
+    async def mark_reversed(self, entry_id: ObjectId, reversal_id: ObjectId) -> bool:
+        """Link an entry to its reversal, once: False when it was already undone."""
+        result = await self.collection.update_one(
+            {"_id": entry_id, "reversed_by": None},
+            {"$set": {"reversed_by": reversal_id}},
+            session=self.session,
+        )
+        return result.modified_count == 1
+
+    async def page(
+        self, query: EntryQuery, request: PageRequest, size: int
+    ) -> Page[TransactionRecord]:
+        return await fetch_page(
+            self.collection,
+            query.to_mongo(),
+            HISTORY_SORT,
+            request,
+            size,
+            TransactionRecord.model_validate,
+        )
+
+    async def totals(self, query: EntryQuery) -> list[FlowSum]:
+        """Per flow: the sum of entry amounts (or of one envelope's lines) and a count."""
+        pipeline: list[dict[str, Any]] = [{"$match": query.to_mongo()}]
+        amount: Any = "$amount"
+        if query.envelope_id is not None:
+            pipeline += [
+                {"$unwind": "$lines"},
+                {"$match": {"lines.envelope_id": query.envelope_id}},
+            ]
+            amount = "$lines.amount"
+        pipeline += [
+            {"$group": {"_id": "$flow", "sum": {"$sum": amount}, "n": {"$sum": 1}}},
+            {"$project": {"_id": 0, "flow": "$_id", "sum": 1, "n": 1}},
+        ]
+        cursor = await self.collection.aggregate(pipeline, session=self.session)
+        return [FlowSum(row["flow"], row["sum"], row["n"]) for row in await cursor.to_list(None)]

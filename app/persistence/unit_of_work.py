@@ -1,0 +1,239 @@
+"""One change of the ledger = one unit of work = one transaction.
+
+    @transactional
+    async def move(self, viewer, command, key=None) -> Outcome:
+        async with self.uow.begin(viewer, command, key) as tx:
+            account = await tx.lock(command.account_id, Permission.RECORD)
+            lines = account.ledger.move(...)            # the pure rules; may refuse
+            account.record(EntryKind.MOVE, lines, ...)  # a numbered entry
+            return await tx.commit()
+
+`tx.lock` reads an account for the caller and locks it (NOT_FOUND unless they are a member,
+FORBIDDEN if their role may not); `tx.open` adds a new one. The use case applies the rules of
+`app.domain` to the locked accounts and records entries on them; its other reads and writes go
+through the transaction's repositories (`tx.entries`, `tx.sources`, `tx.profiles`). Only
+`tx.commit()` writes the accounts (just the fields that changed), their new entries, the
+per-month figures and the idempotency key, then commits; leaving the block without it writes
+nothing (see `app.persistence.transactions`, which also runs the use case again on a write
+conflict).
+
+With an idempotency key the change happens at most once per user and key: the key is stored
+in the same transaction as the effect. A repeat with the same request ends the block before
+it starts, and the use case answers with the first outcome (the accounts as they are now); a
+repeat with another request is a CONFLICT. Of concurrent repeats one commits; the others
+conflict on the key, run again, find it and replay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import ClassVar, Protocol
+
+from bson import ObjectId
+from pymongo.errors import DuplicateKeyError
+
+from app.core.clock import utcnow
+from app.core.errors import ConflictError, NotFoundError, ValidationError
+from app.core.viewer import Viewer
+from app.domain.envelopes import Ledger
+from app.domain.members import Permission, Role
+from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.entries import TransactionDocument, TransactionRecord
+from app.persistence.documents.idempotency import IdempotencyDocument, KeyResult
+from app.persistence.locked_account import LockedAccount
+from app.persistence.mongo import Database
+from app.persistence.repositories.accounts import AccountRepository, Row
+from app.persistence.repositories.entries import EntryRepository
+from app.persistence.repositories.idempotency import IdempotencyRepository
+from app.persistence.repositories.month_totals import MonthTotals
+from app.persistence.repositories.payment_sources import PaymentSourceRepository
+from app.persistence.repositories.profiles import ProfileRepository
+from app.persistence.transactions import AlreadyDone, Transaction, TryAgain
+
+MAX_KEY_LENGTH = 200
+KEY_LIFETIME = timedelta(days=30)
+
+
+class IdempotentCommand(Protocol):
+    """A change that may carry an idempotency key."""
+
+    OPERATION: ClassVar[str]  # the name its keys are stored under
+
+    def fingerprint(self) -> object:
+        """What makes two requests the same request (JSON-encodable, ids as strings)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a change produced: the accounts it touched and the entries it wrote."""
+
+    accounts: list[AccountDocument]
+    entries: list[TransactionRecord]
+
+    def reference(self) -> KeyResult:
+        return KeyResult(
+            accounts=[a.id for a in self.accounts], entries=[e.id for e in self.entries]
+        )
+
+
+@dataclass(frozen=True)
+class _Request:
+    key: str
+    operation: str
+    digest: str
+
+    @classmethod
+    def of(cls, command: IdempotentCommand, key: str) -> _Request:
+        if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+            raise ValidationError(
+                f"An idempotency key is 1 to {MAX_KEY_LENGTH} printable characters.",
+                field=["idempotencyKey"],
+            )
+        body = json.dumps([command.OPERATION, command.fingerprint()], sort_keys=True, default=str)
+        return cls(key, command.OPERATION, hashlib.sha256(body.encode()).hexdigest())
+
+
+class UnitOfWork:
+    """Begins the transactions of ledger changes; shared by every ledger service."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @asynccontextmanager
+    async def begin(
+        self, viewer: Viewer, command: IdempotentCommand | None = None, key: str | None = None
+    ) -> AsyncIterator[LedgerTransaction]:
+        """A transaction of a change by `viewer`; with `key`, of `command` at most once."""
+        request = None
+        if key is not None:
+            if command is None:
+                raise TypeError("an idempotency key needs the command it names")
+            request = _Request.of(command, key)
+        async with self.db.transaction() as attempt:
+            found = None
+            if request is not None:
+                keys = IdempotencyRepository(attempt.session)
+                found = await keys.find(viewer.user_id, request.key)
+            if found is None:
+                yield LedgerTransaction(attempt, viewer, request)
+                return
+        assert request is not None  # noqa: S101 (a key was found, so one was given)
+        raise AlreadyDone(await self._replay(viewer, found, request))
+
+    async def _replay(
+        self, viewer: Viewer, record: IdempotencyDocument, request: _Request
+    ) -> Outcome:
+        if record.operation != request.operation or record.request_hash != request.digest:
+            raise ConflictError(
+                "This idempotency key was used with a different request.",
+                field=["idempotencyKey"],
+            )
+        accounts = AccountRepository()
+        found = [await accounts.for_member(i, viewer.user_id) for i in record.result.accounts]
+        visible = [account for account in found if account is not None]
+        visible_ids = {account.id for account in visible}
+        by_id = await EntryRepository().by_ids(record.result.entries)
+        entries = [by_id[i] for i in record.result.entries if by_id[i].account_id in visible_ids]
+        return Outcome(accounts=visible, entries=entries)
+
+
+class LedgerTransaction:
+    """One attempt of a change (see the module docstring)."""
+
+    def __init__(self, attempt: Transaction, viewer: Viewer, request: _Request | None) -> None:
+        session = attempt.session
+        self.viewer = viewer
+        self.recorded_at = utcnow()
+        self.accounts = AccountRepository(session)
+        self.entries = EntryRepository(session)
+        self.sources = PaymentSourceRepository(session)
+        self.profiles = ProfileRepository(session)
+        self._figures = MonthTotals(session)
+        self._keys = IdempotencyRepository(session)
+        self._attempt = attempt
+        self._request = request
+        self._locked: dict[ObjectId, LockedAccount] = {}
+        self._journal: list[TransactionDocument] = []  # the entries, in the order recorded
+
+    async def lock(
+        self,
+        account_id: ObjectId,
+        permission: Permission,
+        field: str = "accountId",
+        missing: str = "No such account.",
+    ) -> LockedAccount:
+        """The account locked for this change; NOT_FOUND unless the caller is a member (the
+        same answer as for an account that does not exist), FORBIDDEN if their role may not.
+        Lock several accounts in a fixed order (e.g. by id), so that two changes locking the
+        same ones cannot keep making each other run again."""
+        locked = self._locked.get(account_id)
+        if locked is None:
+            found = await self.accounts.lock(account_id, self.viewer.user_id)
+            if found is None:
+                raise NotFoundError(missing, field=[field])
+            document, stored = found
+            role = document.role_of(self.viewer.user_id)
+            locked = self._add(document, document.ledger(), role, stored)
+        locked.require(permission)
+        return locked
+
+    def open(self, document: AccountDocument, ledger: Ledger) -> LockedAccount:
+        """A new account of the caller's, written by `commit`."""
+        return self._add(document, ledger, Role.OWNER, stored=None)
+
+    def _add(
+        self, document: AccountDocument, ledger: Ledger, role: Role, stored: Row | None
+    ) -> LockedAccount:
+        user_id, at = self.viewer.user_id, self.recorded_at
+        locked = LockedAccount(document, ledger, role, user_id, at, stored, journal=self._journal)
+        self._locked[document.id] = locked
+        return locked
+
+    async def commit(self) -> Outcome:
+        accounts = list(self._locked.values())
+        for account in accounts:
+            account.settle()
+            if account.stored is None:
+                await self.accounts.insert(account.document)
+            elif changes := account.changes():
+                await self.accounts.update(account.id, changes)
+            for entry in account.entries:
+                entry.idempotency_key = self._request.key if self._request else None
+            await self.entries.insert(account.entries)
+        outcome = Outcome(accounts=self._in_recording_order(accounts), entries=list(self._journal))
+        await self._figures.add(outcome.entries)
+        if self._request is not None:
+            await self._store_key(self._request, outcome)
+        await self._attempt.commit()
+        return outcome
+
+    def _in_recording_order(self, accounts: list[LockedAccount]) -> list[AccountDocument]:
+        """The accounts whose entries were recorded first come first (the sending account
+        of a transfer), then the others in the order they were locked."""
+        first_entry = {entry.account_id: i for i, entry in reversed(list(enumerate(self._journal)))}
+        ordered = sorted(accounts, key=lambda a: first_entry.get(a.id, len(self._journal)))
+        return [account.document for account in ordered]
+
+    async def _store_key(self, request: _Request, outcome: Outcome) -> None:
+        now = utcnow()
+        record = IdempotencyDocument(
+            user_id=self.viewer.user_id,
+            key=request.key,
+            operation=request.operation,
+            request_hash=request.digest,
+            result=outcome.reference(),
+            created_at=now,
+            expires_at=now + KEY_LIFETIME,
+        )
+        try:
+            await self._keys.insert(record)
+        except DuplicateKeyError:  # a concurrent request with this key committed first
+            raise TryAgain(
+                ConflictError("This idempotency key is in use; retry.", field=["idempotencyKey"])
+            ) from None
