@@ -11,7 +11,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
-from app.core.errors import UnauthenticatedError
+from app.core.errors import NotFoundError, UnauthenticatedError
 from app.core.ids import ObjectId
 from app.core.viewer import ClientInfo, Viewer
 from app.persistence.documents.auth import UserProfile
@@ -59,6 +59,14 @@ class Context(BaseContext):
         if isinstance(value, BaseException):
             raise value
         return value
+
+    async def visible(self, read: Callable[[Viewer], Awaitable[T]]) -> T | None:
+        """`read(viewer)`, or None where it answers NOT_FOUND: how `node(id)` loads objects
+        (one the caller may not see is null, exactly like one that does not exist)."""
+        try:
+            return await read(await self.viewer())
+        except NotFoundError:
+            return None
 
     def _login(self) -> tuple[Viewer, asyncio.Future[Viewer]]:
         """Who the token claims to be (checked without the database, or UNAUTHENTICATED),

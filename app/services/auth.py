@@ -162,8 +162,9 @@ class AuthService:
 
     async def change_password(
         self, viewer: Viewer, current_password: str, new_password: str, client: ClientInfo
-    ) -> int:
-        """Set a new password and end every other login. Returns how many were ended."""
+    ) -> tuple[int, UserDocument]:
+        """Set a new password and end every other login. Returns how many were ended, and
+        the user."""
         user = await self.current_user(viewer)
         keys = LoginThrottle.keys(user.email_key, client.ip)
         now = utcnow()
@@ -179,7 +180,7 @@ class AuthService:
         new_hash = await self._passwords.hash(new_password)
         ended = await self._set_password(viewer, new_hash, now)
         self.open_logins.forget_user(viewer.user_id, keep=viewer.login_id)
-        return ended
+        return ended, user
 
     @transactional
     async def _set_password(self, viewer: Viewer, password_hash: str, now: datetime) -> int:

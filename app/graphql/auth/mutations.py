@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import strawberry
 
-from app.core.viewer import Viewer
-from app.graphql.auth.types import AuthPayload, ChangePasswordPayload, LogoutPayload, User
+from app.graphql.auth.types import AuthPayload, ChangePasswordPayload, LogoutPayload
 from app.graphql.context import Info
-from app.graphql.mutations import run_mutation, user_errors
+from app.graphql.mutations import run_mutation, run_public_mutation
 
 
 @strawberry.input
@@ -42,21 +41,17 @@ class AuthMutation:
     @strawberry.mutation(description="Create an account and sign in to it.")
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         auth, client = info.context.services.auth, info.context.client
-
-        async def run() -> AuthPayload:
-            result = await auth.register(input.email, input.password, input.display_name, client)
-            return AuthPayload.from_sign_in(result)
-
-        return await user_errors(AuthPayload, run)
+        return await run_public_mutation(
+            AuthPayload,
+            lambda: auth.register(input.email, input.password, input.display_name, client),
+        )
 
     @strawberry.mutation(description="Sign in. Failures are throttled per email and per IP.")
     async def login(self, info: Info, input: LoginInput) -> AuthPayload:
         auth, client = info.context.services.auth, info.context.client
-
-        async def run() -> AuthPayload:
-            return AuthPayload.from_sign_in(await auth.login(input.email, input.password, client))
-
-        return await user_errors(AuthPayload, run)
+        return await run_public_mutation(
+            AuthPayload, lambda: auth.login(input.email, input.password, client)
+        )
 
     @strawberry.mutation(
         description="Trade a refresh token for new tokens. Each refresh token works once; "
@@ -64,33 +59,22 @@ class AuthMutation:
     )
     async def refresh_token(self, info: Info, input: RefreshTokenInput) -> AuthPayload:
         auth, client = info.context.services.auth, info.context.client
-
-        async def run() -> AuthPayload:
-            return AuthPayload.from_sign_in(await auth.refresh(input.refresh_token, client))
-
-        return await user_errors(AuthPayload, run)
+        return await run_public_mutation(
+            AuthPayload, lambda: auth.refresh(input.refresh_token, client)
+        )
 
     @strawberry.mutation(description="Sign out: end the login the refresh token belongs to.")
     async def logout(self, info: Info, input: LogoutInput) -> LogoutPayload:
         auth = info.context.services.auth
-
-        async def run() -> LogoutPayload:
-            await auth.logout(input.refresh_token)
-            return LogoutPayload(ok=True)
-
-        return await user_errors(LogoutPayload, run)
+        return await run_public_mutation(LogoutPayload, lambda: auth.logout(input.refresh_token))
 
     @strawberry.mutation(description="Change the password and sign out every other login.")
     async def change_password(
         self, info: Info, input: ChangePasswordInput
     ) -> ChangePasswordPayload:
         auth, client = info.context.services.auth, info.context.client
-
-        async def change(viewer: Viewer) -> ChangePasswordPayload:
-            ended = await auth.change_password(
-                viewer, input.current_password, input.new_password, client
-            )
-            user = User.from_document(await auth.current_user(viewer))
-            return ChangePasswordPayload(user=user, signed_out_sessions=ended)
-
-        return await run_mutation(info, ChangePasswordPayload, change)
+        return await run_mutation(
+            info,
+            ChangePasswordPayload,
+            lambda v: auth.change_password(v, input.current_password, input.new_password, client),
+        )

@@ -8,7 +8,7 @@ import strawberry
 
 from app.core.ids import ObjectId
 from app.graphql.context import Info
-from app.graphql.mutations import Payload, UserError
+from app.graphql.mutations import Caller, Payload, UserError
 from app.graphql.relay import Node, PageInfo, page_request, to_global_id
 from app.persistence.documents.auth import LoginDocument, UserDocument
 from app.services.auth import SignIn
@@ -99,7 +99,7 @@ class AuthPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def from_sign_in(cls, result: SignIn) -> AuthPayload:
+    def answer(cls, result: SignIn) -> AuthPayload:
         return cls(
             user=User.from_document(result.user),
             access_token=result.access_token,
@@ -114,6 +114,10 @@ class LogoutPayload(Payload):
     ok: bool = False
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
+    @classmethod
+    def answer(cls, result: None) -> LogoutPayload:
+        return cls(ok=True)
+
 
 @strawberry.type
 class ChangePasswordPayload(Payload):
@@ -122,3 +126,8 @@ class ChangePasswordPayload(Payload):
         default=0, description="How many other logins were ended."
     )
     user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def answer(cls, result: tuple[int, UserDocument], caller: Caller) -> ChangePasswordPayload:
+        ended, user = result
+        return cls(user=User.from_document(user), signed_out_sessions=ended)

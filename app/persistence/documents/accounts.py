@@ -16,6 +16,7 @@ from bson import ObjectId
 from pydantic import BaseModel
 from pymongo import ASCENDING, IndexModel
 
+from app.domain.accounts import AccountType
 from app.domain.envelopes import Envelope, EnvelopeId, Ledger
 from app.domain.members import Role
 from app.persistence.documents.base import Stored, StoredId
@@ -44,7 +45,7 @@ class AccountDocument(Stored, Document):
     at their first write instead of after their work."""
 
     name: str
-    type: str
+    type: AccountType
     institution: str | None = None
     currency: str
     on_budget: bool = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 from app.core.errors import NotFoundError, ValidationError
 from app.core.ids import ObjectId
 from app.core.viewer import Viewer
+from app.domain.accounts import AccountType
 from app.domain.entries import MAX_PAYEE_LENGTH, EntryKind, booking_datetime, clean_text
 from app.domain.envelopes import Envelope, Ledger, Line, clean_name
 from app.domain.members import Permission, Role
@@ -19,10 +20,8 @@ from app.persistence.documents.accounts import AccountDocument, MemberRecord
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.transactions import transactional
 from app.persistence.unit_of_work import Outcome, UnitOfWork
-from app.services.ledger.commands import OpenAccount, UpdateAccount
+from app.services.ledger.commands import AccountRef, OpenAccount, UpdateAccount
 
-ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "loan", "other")
-DEBT_TYPES = ("credit_card", "loan")
 AVAILABLE = "Available"
 
 
@@ -33,19 +32,18 @@ class AccountService:
 
     @transactional
     async def open(self, viewer: Viewer, command: OpenAccount, key: str | None = None) -> Outcome:
-        if command.type not in ACCOUNT_TYPES:
-            raise ValidationError("Unknown account type.", field=["type"])
+        account_type = AccountType.parse(command.type)
         currency = check_currency(command.currency)
         name = clean_name(command.name)
         institution = clean_text(command.institution, MAX_PAYEE_LENGTH, "institution")
         opening = parse_signed(command.opening_balance, currency, "openingBalance")
-        if opening < 0 and command.type not in DEBT_TYPES:
+        if opening < 0 and not account_type.is_debt:
             raise ValidationError(
                 "Only credit card and loan accounts open below zero.", field=["openingBalance"]
             )
         overdraft = command.allow_overdraft
         if overdraft is None:
-            overdraft = command.type in DEBT_TYPES
+            overdraft = account_type.is_debt
         names = [clean_name(n, "envelopeNames") for n in command.envelope_names]
 
         async with self.uow.begin(viewer, command, key) as tx:
@@ -55,7 +53,7 @@ class AccountService:
             now = tx.recorded_at
             document = AccountDocument(
                 name=name,
-                type=command.type,
+                type=account_type,
                 institution=institution,
                 currency=currency,
                 on_budget=command.on_budget,
@@ -117,18 +115,18 @@ class AccountService:
             return (await tx.commit()).accounts[0]
 
     @transactional
-    async def close(self, viewer: Viewer, account_id: ObjectId) -> AccountDocument:
+    async def close(self, viewer: Viewer, command: AccountRef) -> AccountDocument:
         async with self.uow.begin(viewer) as tx:
-            account = await tx.lock(account_id, Permission.OWN)
+            account = await tx.lock(command.account_id, Permission.OWN)
             account.ledger.check_open()
             account.ledger.check_closable()
             account.document.closed_at = tx.recorded_at
             return (await tx.commit()).accounts[0]
 
     @transactional
-    async def reopen(self, viewer: Viewer, account_id: ObjectId) -> AccountDocument:
+    async def reopen(self, viewer: Viewer, command: AccountRef) -> AccountDocument:
         async with self.uow.begin(viewer) as tx:
-            account = await tx.lock(account_id, Permission.OWN)
+            account = await tx.lock(command.account_id, Permission.OWN)
             if not account.ledger.closed:
                 raise ValidationError("The account is open.", field=["accountId"])
             account.document.closed_at = None

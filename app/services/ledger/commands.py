@@ -45,8 +45,14 @@ class OpenAccount(Command):
 
 
 @dataclass(frozen=True)
-class UpdateAccount(Command):
+class AccountRef(Command):
+    """One account (close, reopen, leave); the base of every change of an account."""
+
     account_id: ObjectId
+
+
+@dataclass(frozen=True)
+class UpdateAccount(AccountRef):
     name: str | None = None
     institution: str | None = None
     on_budget: bool | None = None
@@ -112,64 +118,72 @@ class Undo(Command):
 
 
 @dataclass(frozen=True)
-class CreateEnvelopes(Command):
-    account_id: ObjectId
+class CreateEnvelopes(AccountRef):
     names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class RenameEnvelope(Command):
-    account_id: ObjectId
-    envelope_id: ObjectId
-    name: str
-
-
-@dataclass(frozen=True)
-class ReorderEnvelopes(Command):
-    account_id: ObjectId
+class ReorderEnvelopes(AccountRef):
     envelope_ids: tuple[ObjectId, ...]
 
 
 @dataclass(frozen=True)
-class EnvelopeRef(Command):
+class EnvelopeRef(AccountRef):
     """One envelope of one account (archive, unarchive)."""
 
-    account_id: ObjectId
     envelope_id: ObjectId
 
 
 @dataclass(frozen=True)
-class DeleteEnvelope(Command):
-    account_id: ObjectId
-    envelope_id: ObjectId
+class RenameEnvelope(EnvelopeRef):
+    name: str
+
+
+@dataclass(frozen=True)
+class DeleteEnvelope(EnvelopeRef):
     move_remainder_to: ObjectId | None = None
 
 
 @dataclass(frozen=True)
-class ShareAccount(Command):
-    account_id: ObjectId
+class ShareAccount(AccountRef):
     email: str
     role: Role
 
 
 @dataclass(frozen=True)
-class ChangeMemberRole(Command):
-    account_id: ObjectId
+class MemberRef(AccountRef):
+    """One member of one account (remove, transfer ownership)."""
+
     user_id: ObjectId
+
+
+@dataclass(frozen=True)
+class ChangeMemberRole(MemberRef):
     role: Role
 
 
 @dataclass(frozen=True)
-class MemberRef(Command):
-    """One member of one account (remove, transfer ownership)."""
-
-    account_id: ObjectId
-    user_id: ObjectId
-
-
-@dataclass(frozen=True)
 class PaymentSourceSpec:
+    """What a payday template says: its name, payer, expected amount and allocations."""
+
     name: str
     expected_amount: str
     payer: str | None = None
     allocations: tuple[AmountFor, ...] = ()
+
+
+@dataclass(frozen=True)
+class CreatePaymentSource(AccountRef):
+    spec: PaymentSourceSpec
+
+
+@dataclass(frozen=True)
+class PaymentSourceRef(Command):
+    """One payday template (delete)."""
+
+    source_id: ObjectId
+
+
+@dataclass(frozen=True)
+class UpdatePaymentSource(PaymentSourceRef):
+    spec: PaymentSourceSpec

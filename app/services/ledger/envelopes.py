@@ -77,7 +77,8 @@ class EnvelopeService:
         )
 
     @transactional
-    async def delete(self, viewer: Viewer, command: DeleteEnvelope) -> Outcome:
+    async def delete(self, viewer: Viewer, command: DeleteEnvelope) -> tuple[Outcome, ObjectId]:
+        """Returns the outcome and the id of the deleted envelope."""
         envelope_id, target = command.envelope_id, command.move_remainder_to
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(command.account_id, Permission.MANAGE)
@@ -102,4 +103,4 @@ class EnvelopeService:
                 )
             ledger.delete(envelope_id)
             await tx.sources.drop_envelope(account.id, envelope_id)
-            return await tx.commit()
+            return await tx.commit(), envelope_id

@@ -17,7 +17,7 @@ from app.persistence.documents.accounts import AccountDocument, MemberRecord
 from app.persistence.locked_account import LockedAccount
 from app.persistence.transactions import transactional
 from app.persistence.unit_of_work import UnitOfWork
-from app.services.ledger.commands import ChangeMemberRole, MemberRef, ShareAccount
+from app.services.ledger.commands import AccountRef, ChangeMemberRole, MemberRef, ShareAccount
 
 NO_MEMBER = "No such member of this account."
 
@@ -70,12 +70,14 @@ class MemberService:
             return (await tx.commit()).accounts[0]
 
     @transactional
-    async def leave(self, viewer: Viewer, account_id: ObjectId) -> None:
+    async def leave(self, viewer: Viewer, command: AccountRef) -> ObjectId:
+        """Returns the id of the account left."""
         async with self.uow.begin(viewer) as tx:
-            account = await tx.lock(account_id, Permission.READ)
+            account = await tx.lock(command.account_id, Permission.READ)
             members.check_can_leave(account.role)
             account.document.members.remove(_member(account, viewer.user_id))
             await tx.commit()
+            return account.id
 
     @transactional
     async def transfer_ownership(self, viewer: Viewer, command: MemberRef) -> AccountDocument:

@@ -6,7 +6,7 @@ and name distinct, usable envelopes of the account.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime
 
 from app.core.errors import NotFoundError, ValidationError
 from app.core.ids import ObjectId
@@ -22,23 +22,24 @@ from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.transactions import transactional
 from app.persistence.unit_of_work import LedgerTransaction, UnitOfWork
-from app.services.ledger.commands import PaymentSourceSpec
+from app.services.ledger.commands import (
+    CreatePaymentSource,
+    PaymentSourceRef,
+    PaymentSourceSpec,
+    UpdatePaymentSource,
+)
 
 MAX_SOURCES = 50
 NO_SOURCE = "No such payment source."
 
 
-@dataclass(frozen=True)
-class _Template:
-    """A spec checked against the account: what a template stores."""
-
-    name: str
-    payer: str | None
-    expected_amount: int
-    allocations: list[AllocationRecord]
+Saved = tuple[PaymentSourceDocument, AccountDocument]  # a template, and its account
 
 
-def _template(account: LockedAccount, spec: PaymentSourceSpec) -> _Template:
+def _template(
+    account: LockedAccount, spec: PaymentSourceSpec, now: datetime
+) -> PaymentSourceDocument:
+    """A new template of the account, as `spec` says (checked against the account)."""
     currency = account.currency
     expected = parse_amount(spec.expected_amount, currency, "expectedAmount")
     allocations: list[AllocationRecord] = []
@@ -53,11 +54,14 @@ def _template(account: LockedAccount, spec: PaymentSourceSpec) -> _Template:
         raise ValidationError(
             "The allocations add up to more than the expected amount.", field=["allocations"]
         )
-    return _Template(
+    return PaymentSourceDocument(
+        account_id=account.id,
         name=clean_name(spec.name),
         payer=clean_text(spec.payer, MAX_PAYEE_LENGTH, "payer"),
         expected_amount=expected,
         allocations=allocations,
+        created_at=now,
+        updated_at=now,
     )
 
 
@@ -73,9 +77,7 @@ class PaymentSourceService:
         """`account` was read for the caller already (the GraphQL parent object)."""
         return await self.sources.of_account(account.id)
 
-    async def get(
-        self, viewer: Viewer, source_id: ObjectId
-    ) -> tuple[PaymentSourceDocument, AccountDocument]:
+    async def get(self, viewer: Viewer, source_id: ObjectId) -> Saved:
         source = await self.sources.get(source_id)
         account = (
             await self.accounts.for_member(source.account_id, viewer.user_id) if source else None
@@ -85,25 +87,14 @@ class PaymentSourceService:
         return source, account
 
     @transactional
-    async def create(
-        self, viewer: Viewer, account_id: ObjectId, spec: PaymentSourceSpec
-    ) -> tuple[PaymentSourceDocument, AccountDocument]:
+    async def create(self, viewer: Viewer, command: CreatePaymentSource) -> Saved:
         async with self.uow.begin(viewer) as tx:
-            account = await tx.lock(account_id, Permission.MANAGE)
+            account = await tx.lock(command.account_id, Permission.MANAGE)
             if await tx.sources.count(account.id) >= MAX_SOURCES:
                 raise ValidationError(
                     f"An account has at most {MAX_SOURCES} payment sources.", field=["accountId"]
                 )
-            template = _template(account, spec)
-            source = PaymentSourceDocument(
-                account_id=account.id,
-                name=template.name,
-                payer=template.payer,
-                expected_amount=template.expected_amount,
-                allocations=template.allocations,
-                created_at=tx.recorded_at,
-                updated_at=tx.recorded_at,
-            )
+            source = _template(account, command.spec, tx.recorded_at)
             await tx.sources.insert(source)
             await tx.commit()
             return source, account.document
@@ -118,24 +109,20 @@ class PaymentSourceService:
         return source, account
 
     @transactional
-    async def update(
-        self, viewer: Viewer, source_id: ObjectId, spec: PaymentSourceSpec
-    ) -> tuple[PaymentSourceDocument, AccountDocument]:
+    async def update(self, viewer: Viewer, command: UpdatePaymentSource) -> Saved:
         async with self.uow.begin(viewer) as tx:
-            source, account = await self._locked_source(tx, source_id)
-            template = _template(account, spec)
-            source.name, source.payer = template.name, template.payer
-            source.expected_amount = template.expected_amount
-            source.allocations = template.allocations
-            source.updated_at = tx.recorded_at
+            stored, account = await self._locked_source(tx, command.source_id)
+            source = _template(account, command.spec, tx.recorded_at)
+            source.id, source.created_at = stored.id, stored.created_at
             await tx.sources.replace(source)
             await tx.commit()
             return source, account.document
 
     @transactional
-    async def delete(self, viewer: Viewer, source_id: ObjectId) -> AccountDocument:
+    async def delete(self, viewer: Viewer, command: PaymentSourceRef) -> Saved:
+        """Returns the template as it was, and its account."""
         async with self.uow.begin(viewer) as tx:
-            _, account = await self._locked_source(tx, source_id)
-            await tx.sources.delete(source_id)
+            source, account = await self._locked_source(tx, command.source_id)
+            await tx.sources.delete(source.id)
             await tx.commit()
-            return account.document
+            return source, account.document

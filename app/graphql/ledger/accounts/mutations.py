@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import strawberry
 
-from app.core.viewer import Viewer
-from app.graphql.context import Info
-from app.graphql.ledger.accounts.types import Account, AccountType
+from app.core.ids import ObjectId
+from app.domain.accounts import AccountType
+from app.graphql.ledger.accounts.types import Account
 from app.graphql.ledger.history.types import Transaction, transactions_of
-from app.graphql.mutations import Payload, UserError, idempotency_key, run_mutation
+from app.graphql.mutations import (
+    Caller,
+    Payload,
+    UserError,
+    idempotency_key,
+    keyed_mutation_field,
+    mutation_field,
+)
 from app.graphql.relay import decode_id
 from app.graphql.scalars import Decimal
 from app.persistence.documents.accounts import AccountDocument
 from app.persistence.unit_of_work import Outcome
-from app.services.ledger.commands import OpenAccount, UpdateAccount
+from app.services.ledger.commands import AccountRef, OpenAccount, UpdateAccount
 
 
 @strawberry.input
@@ -47,8 +54,18 @@ class OpenAccountInput:
 
 
 @strawberry.input
-class UpdateAccountInput:
+class AccountInput:
     account_id: strawberry.ID
+
+    def account(self) -> ObjectId:
+        return decode_id(self.account_id, "Account", "accountId")
+
+    def to_command(self) -> AccountRef:
+        return AccountRef(self.account())
+
+
+@strawberry.input
+class UpdateAccountInput(AccountInput):
     name: str | None = None
     institution: str | None = None
     on_budget: bool | None = None
@@ -56,17 +73,8 @@ class UpdateAccountInput:
 
     def to_command(self) -> UpdateAccount:
         return UpdateAccount(
-            account_id=decode_id(self.account_id, "Account", "accountId"),
-            name=self.name,
-            institution=self.institution,
-            on_budget=self.on_budget,
-            allow_overdraft=self.allow_overdraft,
+            self.account(), self.name, self.institution, self.on_budget, self.allow_overdraft
         )
-
-
-@strawberry.input
-class AccountInput:
-    account_id: strawberry.ID
 
 
 @strawberry.type
@@ -75,8 +83,10 @@ class AccountPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def of(cls, account: AccountDocument, viewer: Viewer) -> AccountPayload:
-        return cls(account=Account.from_document(account, viewer.user_id))
+    def answer(cls, result: AccountDocument | Outcome, caller: Caller) -> AccountPayload:
+        """The account as the change left it."""
+        account = result.accounts[0] if isinstance(result, Outcome) else result
+        return cls(account=Account.from_document(account, caller.user_id))
 
 
 @strawberry.type
@@ -86,11 +96,11 @@ class OpenAccountPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def from_outcome(cls, outcome: Outcome, viewer: Viewer) -> OpenAccountPayload:
+    def answer(cls, outcome: Outcome, caller: Caller) -> OpenAccountPayload:
         entries = transactions_of(outcome)
         accounts = outcome.accounts
         return cls(
-            account=Account.from_document(accounts[0], viewer.user_id) if accounts else None,
+            account=Account.from_document(accounts[0], caller.user_id) if accounts else None,
             opening_transaction=entries[0] if entries else None,
         )
 
@@ -99,44 +109,31 @@ class OpenAccountPayload(Payload):
 class OpenAccountMutation:
     """`openAccount` on its own: the schema lists it with the money mutations."""
 
-    @strawberry.mutation(description="Open an account; the opening balance lands in Available.")
-    async def open_account(self, info: Info, input: OpenAccountInput) -> OpenAccountPayload:
-        accounts = info.context.services.accounts
-
-        async def change(viewer: Viewer) -> OpenAccountPayload:
-            outcome = await accounts.open(viewer, input.to_command(), input.idempotency_key)
-            return OpenAccountPayload.from_outcome(outcome, viewer)
-
-        return await run_mutation(info, OpenAccountPayload, change)
+    open_account = keyed_mutation_field(
+        "Open an account; the opening balance lands in Available.",
+        OpenAccountInput,
+        OpenAccountPayload,
+        lambda services: services.accounts.open,
+    )
 
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(description="Change name, institution or flags (admins).")
-    async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
-        accounts = info.context.services.accounts
-
-        async def change(viewer: Viewer) -> AccountPayload:
-            return AccountPayload.of(await accounts.update(viewer, input.to_command()), viewer)
-
-        return await run_mutation(info, AccountPayload, change)
-
-    @strawberry.mutation(description="Close an account whose envelopes are all at zero (owner).")
-    async def close_account(self, info: Info, input: AccountInput) -> AccountPayload:
-        accounts = info.context.services.accounts
-
-        async def change(viewer: Viewer) -> AccountPayload:
-            account_id = decode_id(input.account_id, "Account", "accountId")
-            return AccountPayload.of(await accounts.close(viewer, account_id), viewer)
-
-        return await run_mutation(info, AccountPayload, change)
-
-    @strawberry.mutation(description="Reopen a closed account (owner).")
-    async def reopen_account(self, info: Info, input: AccountInput) -> AccountPayload:
-        accounts = info.context.services.accounts
-
-        async def change(viewer: Viewer) -> AccountPayload:
-            account_id = decode_id(input.account_id, "Account", "accountId")
-            return AccountPayload.of(await accounts.reopen(viewer, account_id), viewer)
-
-        return await run_mutation(info, AccountPayload, change)
+    update_account = mutation_field(
+        "Change name, institution or flags (admins).",
+        UpdateAccountInput,
+        AccountPayload,
+        lambda services: services.accounts.update,
+    )
+    close_account = mutation_field(
+        "Close an account whose envelopes are all at zero (owner).",
+        AccountInput,
+        AccountPayload,
+        lambda services: services.accounts.close,
+    )
+    reopen_account = mutation_field(
+        "Reopen a closed account (owner).",
+        AccountInput,
+        AccountPayload,
+        lambda services: services.accounts.reopen,
+    )

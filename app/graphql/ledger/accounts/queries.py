@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from app.core.errors import NotFoundError
 from app.core.ids import ObjectId
 from app.core.viewer import Viewer
 from app.graphql.context import Info
@@ -35,9 +34,9 @@ class AccountQuery:
 
 
 async def load_account(info: Info, account_id: ObjectId) -> Node | None:
-    viewer = await info.context.viewer()
-    try:
-        account = await info.context.services.accounts.get(viewer, account_id)
-    except NotFoundError:
-        return None
-    return Account.from_document(account, viewer.user_id)
+    accounts = info.context.services.accounts
+
+    async def read(viewer: Viewer) -> Account:
+        return Account.from_document(await accounts.get(viewer, account_id), viewer.user_id)
+
+    return await info.context.visible(read)

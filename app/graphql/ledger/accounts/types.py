@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 
 from app.core.ids import ObjectId
+from app.domain.accounts import AccountType
+from app.domain.members import Role
 from app.graphql.context import Info
 from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.history.types import Totals, TransactionConnection, TransactionFilter
-from app.graphql.ledger.members.types import AccountMember, MemberRole, Profile
+from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.relay import Node, page_request, to_global_id
 from app.graphql.scalars import Money, money
 from app.persistence.documents.accounts import AccountDocument
 
-
-@strawberry.enum
-class AccountType(Enum):
-    CHECKING = "checking"
-    SAVINGS = "savings"
-    CREDIT_CARD = "credit_card"
-    CASH = "cash"
-    LOAN = "loan"
-    OTHER = "other"
+# The domain's account types are the API's.
+strawberry.enum(AccountType)
 
 
 @strawberry.type(description="A real-world money container and its envelopes.")
@@ -39,7 +33,7 @@ class Account(Node):
     allow_overdraft: bool = strawberry.field(description="May envelopes go below zero?")
     closed_at: datetime | None
     balance: Money = strawberry.field(description="Always the sum of the envelopes' balances.")
-    my_role: MemberRole
+    my_role: Role
     created_at: datetime
     document: strawberry.Private[AccountDocument]
 
@@ -49,14 +43,14 @@ class Account(Node):
         return cls(
             id=to_global_id("Account", account.id),
             name=account.name,
-            type=AccountType(account.type),
+            type=account.type,
             institution=account.institution,
             currency=account.currency,
             on_budget=account.on_budget,
             allow_overdraft=account.allow_overdraft,
             closed_at=account.closed_at,
             balance=money(account.balance, account.currency),
-            my_role=MemberRole(account.role_of(user_id).value),
+            my_role=account.role_of(user_id),
             created_at=account.created_at,
             document=account,
         )
@@ -78,13 +72,13 @@ class Account(Node):
 
     @strawberry.field(description="The household sharing this account, owner first.")
     async def members(self, info: Info) -> list[AccountMember]:
-        members = sorted(self.document.members, key=lambda m: m.role != "owner")
+        members = sorted(self.document.members, key=lambda m: m.role is not Role.OWNER)
         profiles = await info.context.profiles.load_many([m.user_id for m in members])
         return [
             AccountMember(
                 profile=Profile.from_profile(profile, member.user_id),
                 email=profile.email if profile else "",
-                role=MemberRole(member.role.value),
+                role=member.role,
                 added_at=member.added_at,
             )
             for member, profile in zip(members, profiles, strict=True)

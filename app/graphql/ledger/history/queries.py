@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from app.core.errors import NotFoundError
 from app.core.ids import ObjectId
 from app.core.viewer import Viewer
 from app.graphql.context import Info
@@ -25,9 +24,6 @@ class HistoryQuery:
 
 
 async def load_transaction(info: Info, entry_id: ObjectId) -> Node | None:
-    viewer = await info.context.viewer()
-    try:
-        entry, account = await info.context.services.history.entry(viewer, entry_id)
-    except NotFoundError:
-        return None
-    return Transaction.from_record(entry, account)
+    history = info.context.services.history
+    found = await info.context.visible(lambda viewer: history.entry(viewer, entry_id))
+    return Transaction.from_record(*found) if found else None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from enum import Enum
 
 import strawberry
 
 from app.core.ids import ObjectId
+from app.domain.entries import EntryKind
 from app.graphql.context import Info
 from app.graphql.engine.fast_execution import PREFETCHED
 from app.graphql.ledger.envelopes.types import Envelope
@@ -26,14 +26,8 @@ from app.services.ledger.history import Totals as TotalsResult
 Recorders = Mapping[ObjectId, UserProfile | None]
 
 
-@strawberry.enum
-class TransactionKind(Enum):
-    OPENING = "opening"
-    INCOME = "income"
-    EXPENSE = "expense"
-    MOVE = "move"
-    TRANSFER = "transfer"
-    REVERSAL = "reversal"
+# The domain's entry kinds are the API's, under the schema's name.
+strawberry.enum(EntryKind, name="TransactionKind")
 
 
 class SharedParts:
@@ -93,7 +87,7 @@ class TransactionLine:
 @strawberry.type(description="One entry of an account's ledger. Entries are never deleted.")
 class Transaction(Node):
     sequence: int = strawberry.field(description="1, 2, 3… per account, without gaps.")
-    kind: TransactionKind
+    kind: EntryKind
     booking_date: date
     amount: Money = strawberry.field(description="The signed change of the account balance.")
     lines: list[TransactionLine]
@@ -118,7 +112,7 @@ class Transaction(Node):
         return cls(
             id=to_global_id("Transaction", entry.id),
             sequence=entry.seq,
-            kind=TransactionKind(entry.kind.value),
+            kind=entry.kind,
             booking_date=entry.booking_date.date(),
             amount=money(entry.amount, currency),
             lines=[
@@ -209,7 +203,7 @@ class TransactionFilter:
     envelope_id: strawberry.ID | None = strawberry.field(
         default=None, description="Entries that changed this envelope."
     )
-    kinds: list[TransactionKind] | None = None
+    kinds: list[EntryKind] | None = None
     payee: str | None = strawberry.field(
         default=None, description="Payee contains this, in any case."
     )

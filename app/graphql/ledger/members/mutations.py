@@ -4,51 +4,40 @@ from __future__ import annotations
 
 import strawberry
 
-from app.core.viewer import Viewer
+from app.core.ids import ObjectId
 from app.domain.members import Role
-from app.graphql.context import Info
 from app.graphql.ledger.accounts.mutations import AccountInput, AccountPayload
-from app.graphql.ledger.members.types import MemberRole
-from app.graphql.mutations import Payload, UserError, run_mutation
-from app.graphql.relay import decode_id
+from app.graphql.mutations import Caller, Payload, UserError, mutation_field
+from app.graphql.relay import decode_id, to_global_id
 from app.services.ledger import commands
 
 
 @strawberry.input
-class ShareAccountInput:
-    account_id: strawberry.ID
+class ShareAccountInput(AccountInput):
     email: str
-    role: MemberRole
+    role: Role
 
     def to_command(self) -> commands.ShareAccount:
-        account_id = decode_id(self.account_id, "Account", "accountId")
-        return commands.ShareAccount(account_id, self.email, Role(self.role.value))
+        return commands.ShareAccount(self.account(), self.email, self.role)
 
 
 @strawberry.input
-class ChangeMemberRoleInput:
-    account_id: strawberry.ID
+class MemberInput(AccountInput):
     user_id: strawberry.ID
-    role: MemberRole
 
-    def to_command(self) -> commands.ChangeMemberRole:
-        return commands.ChangeMemberRole(
-            decode_id(self.account_id, "Account", "accountId"),
-            decode_id(self.user_id, "User", "userId"),
-            Role(self.role.value),
-        )
-
-
-@strawberry.input
-class MemberInput:
-    account_id: strawberry.ID
-    user_id: strawberry.ID
+    def user(self) -> ObjectId:
+        return decode_id(self.user_id, "User", "userId")
 
     def to_command(self) -> commands.MemberRef:
-        return commands.MemberRef(
-            decode_id(self.account_id, "Account", "accountId"),
-            decode_id(self.user_id, "User", "userId"),
-        )
+        return commands.MemberRef(self.account(), self.user())
+
+
+@strawberry.input
+class ChangeMemberRoleInput(MemberInput):
+    role: Role
+
+    def to_command(self) -> commands.ChangeMemberRole:
+        return commands.ChangeMemberRole(self.account(), self.user(), self.role)
 
 
 @strawberry.type
@@ -56,52 +45,40 @@ class LeaveAccountPayload(Payload):
     account_id: strawberry.ID | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
+    @classmethod
+    def answer(cls, account_id: ObjectId, caller: Caller) -> LeaveAccountPayload:
+        return cls(account_id=to_global_id("Account", account_id))
+
 
 @strawberry.type
 class MemberMutation:
-    @strawberry.mutation(description="Share the account with a registered user (admins).")
-    async def share_account(self, info: Info, input: ShareAccountInput) -> AccountPayload:
-        members = info.context.services.members
-
-        async def change(viewer: Viewer) -> AccountPayload:
-            return AccountPayload.of(await members.share(viewer, input.to_command()), viewer)
-
-        return await run_mutation(info, AccountPayload, change)
-
-    @strawberry.mutation(description="Give a member another role (admins; not the owner).")
-    async def change_member_role(self, info: Info, input: ChangeMemberRoleInput) -> AccountPayload:
-        members = info.context.services.members
-
-        async def change(viewer: Viewer) -> AccountPayload:
-            return AccountPayload.of(await members.change_role(viewer, input.to_command()), viewer)
-
-        return await run_mutation(info, AccountPayload, change)
-
-    @strawberry.mutation(description="Remove a member (admins; not the owner).")
-    async def remove_member(self, info: Info, input: MemberInput) -> AccountPayload:
-        members = info.context.services.members
-
-        async def change(viewer: Viewer) -> AccountPayload:
-            return AccountPayload.of(await members.remove(viewer, input.to_command()), viewer)
-
-        return await run_mutation(info, AccountPayload, change)
-
-    @strawberry.mutation(description="Hand the account to another member; you become admin.")
-    async def transfer_ownership(self, info: Info, input: MemberInput) -> AccountPayload:
-        members = info.context.services.members
-
-        async def change(viewer: Viewer) -> AccountPayload:
-            account = await members.transfer_ownership(viewer, input.to_command())
-            return AccountPayload.of(account, viewer)
-
-        return await run_mutation(info, AccountPayload, change)
-
-    @strawberry.mutation(description="Stop being a member (the owner transfers ownership first).")
-    async def leave_account(self, info: Info, input: AccountInput) -> LeaveAccountPayload:
-        members = info.context.services.members
-
-        async def change(viewer: Viewer) -> LeaveAccountPayload:
-            await members.leave(viewer, decode_id(input.account_id, "Account", "accountId"))
-            return LeaveAccountPayload(account_id=input.account_id)
-
-        return await run_mutation(info, LeaveAccountPayload, change)
+    share_account = mutation_field(
+        "Share the account with a registered user (admins).",
+        ShareAccountInput,
+        AccountPayload,
+        lambda services: services.members.share,
+    )
+    change_member_role = mutation_field(
+        "Give a member another role (admins; not the owner).",
+        ChangeMemberRoleInput,
+        AccountPayload,
+        lambda services: services.members.change_role,
+    )
+    remove_member = mutation_field(
+        "Remove a member (admins; not the owner).",
+        MemberInput,
+        AccountPayload,
+        lambda services: services.members.remove,
+    )
+    transfer_ownership = mutation_field(
+        "Hand the account to another member; you become admin.",
+        MemberInput,
+        AccountPayload,
+        lambda services: services.members.transfer_ownership,
+    )
+    leave_account = mutation_field(
+        "Stop being a member (the owner transfers ownership first).",
+        AccountInput,
+        LeaveAccountPayload,
+        lambda services: services.members.leave,
+    )

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 
 from app.core.ids import ObjectId
+from app.domain.members import Role
 from app.graphql.relay import to_global_id
 from app.persistence.documents.auth import UserProfile
 
-
-@strawberry.enum(description="What a member may do: viewer < editor < admin < owner.")
-class MemberRole(Enum):
-    OWNER = "owner"
-    ADMIN = "admin"
-    EDITOR = "editor"
-    VIEWER = "viewer"
+# The domain's roles are the API's, under the schema's name.
+strawberry.enum(
+    Role, name="MemberRole", description="What a member may do: viewer < editor < admin < owner."
+)
 
 
 @strawberry.type(description="How a person appears to the other members of an account.")
@@ -40,5 +37,5 @@ class Profile:
 class AccountMember:
     profile: Profile
     email: str
-    role: MemberRole
+    role: Role
     added_at: datetime

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TypeVar
 
 import strawberry
 
-from app.core.viewer import Viewer
-from app.graphql.context import Info
 from app.graphql.ledger.accounts.types import Account
 from app.graphql.ledger.envelopes.types import EnvelopeAmountInput, amounts
-from app.graphql.ledger.history.types import Recorders, Transaction, transactions_of
-from app.graphql.mutations import Payload, UserError, idempotency_key, run_mutation
+from app.graphql.ledger.history.types import Transaction, transactions_of
+from app.graphql.mutations import (
+    Caller,
+    Payload,
+    UserError,
+    idempotency_key,
+    keyed_mutation_field,
+)
 from app.graphql.relay import decode_id, decode_optional_id
 from app.graphql.scalars import Decimal
 from app.persistence.unit_of_work import Outcome
@@ -155,6 +157,12 @@ class RecordPaydayInput(EntryFields):
         )
 
 
+def _recorded(outcome: Outcome, caller: Caller) -> list[Transaction]:
+    """The entries of a money mutation; they show the caller (confirmed with the login) as
+    `recordedBy` without another query."""
+    return transactions_of(outcome, {caller.user_id: caller.profile})
+
+
 @strawberry.type(description="The result of recording income, a payday, an expense or a move.")
 class TransactionPayload(Payload):
     transaction: Transaction | None = None
@@ -162,14 +170,12 @@ class TransactionPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def from_outcome(
-        cls, outcome: Outcome, viewer: Viewer, recorders: Recorders
-    ) -> TransactionPayload:
-        entries = transactions_of(outcome, recorders)
+    def answer(cls, outcome: Outcome, caller: Caller) -> TransactionPayload:
+        entries = _recorded(outcome, caller)
         accounts = outcome.accounts
         return cls(
             transaction=entries[0] if entries else None,
-            account=Account.from_document(accounts[0], viewer.user_id) if accounts else None,
+            account=Account.from_document(accounts[0], caller.user_id) if accounts else None,
         )
 
 
@@ -182,17 +188,15 @@ class TransferPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def from_outcome(
-        cls, outcome: Outcome, viewer: Viewer, recorders: Recorders
-    ) -> TransferPayload:
-        entries = transactions_of(outcome, recorders)
+    def answer(cls, outcome: Outcome, caller: Caller) -> TransferPayload:
+        entries = _recorded(outcome, caller)
         out = next((e for e in entries if e.entry.amount < 0), None)
         into = next((e for e in entries if e.entry.amount > 0), None)
         accounts = {account.id: account for account in outcome.accounts}
 
         def account_of(entry: Transaction | None) -> Account | None:
             account = accounts.get(entry.entry.account_id) if entry else None
-            return Account.from_document(account, viewer.user_id) if account else None
+            return Account.from_document(account, caller.user_id) if account else None
 
         return cls(
             outgoing=out, incoming=into, from_account=account_of(out), to_account=account_of(into)
@@ -206,87 +210,50 @@ class UndoPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def from_outcome(cls, outcome: Outcome, viewer: Viewer, recorders: Recorders) -> UndoPayload:
+    def answer(cls, outcome: Outcome, caller: Caller) -> UndoPayload:
         return cls(
-            reversals=transactions_of(outcome, recorders),
-            accounts=[Account.from_document(a, viewer.user_id) for a in outcome.accounts],
+            reversals=_recorded(outcome, caller),
+            accounts=[Account.from_document(a, caller.user_id) for a in outcome.accounts],
         )
-
-
-P = TypeVar("P", TransactionPayload, TransferPayload, UndoPayload)
-
-
-async def _recording(
-    info: Info, payload: type[P], use_case: Callable[[Viewer], Awaitable[Outcome]]
-) -> P:
-    """A money mutation: its entries show the caller's profile (confirmed with the login)
-    as `recordedBy` without another query."""
-
-    async def change(viewer: Viewer) -> P:
-        outcome = await use_case(viewer)
-        return payload.from_outcome(outcome, viewer, {viewer.user_id: info.context.caller})
-
-    return await run_mutation(info, payload, change)
 
 
 @strawberry.type
 class MovementMutation:
-    @strawberry.mutation(description="Income into Available, or split across envelopes.")
-    async def record_income(self, info: Info, input: RecordIncomeInput) -> TransactionPayload:
-        movements = info.context.services.movements
-        return await _recording(
-            info,
-            TransactionPayload,
-            lambda v: movements.income(v, input.to_command(), input.idempotency_key),
-        )
-
-    @strawberry.mutation(description="Income from a payment source, filling its envelopes.")
-    async def record_payday(self, info: Info, input: RecordPaydayInput) -> TransactionPayload:
-        movements = info.context.services.movements
-        return await _recording(
-            info,
-            TransactionPayload,
-            lambda v: movements.payday(v, input.to_command(), input.idempotency_key),
-        )
-
-    @strawberry.mutation(
-        description="Spending out of one envelope or split across several. INSUFFICIENT_FUNDS "
-        "when an envelope would go below zero and the account does not allow it."
+    record_income = keyed_mutation_field(
+        "Income into Available, or split across envelopes.",
+        RecordIncomeInput,
+        TransactionPayload,
+        lambda services: services.movements.income,
     )
-    async def record_expense(self, info: Info, input: RecordExpenseInput) -> TransactionPayload:
-        movements = info.context.services.movements
-        return await _recording(
-            info,
-            TransactionPayload,
-            lambda v: movements.expense(v, input.to_command(), input.idempotency_key),
-        )
-
-    @strawberry.mutation(description="Move money between two envelopes of one account.")
-    async def move_money(self, info: Info, input: MoveMoneyInput) -> TransactionPayload:
-        movements = info.context.services.movements
-        return await _recording(
-            info,
-            TransactionPayload,
-            lambda v: movements.move(v, input.to_command(), input.idempotency_key),
-        )
-
-    @strawberry.mutation(description="Move money between two accounts you may edit.")
-    async def transfer_money(self, info: Info, input: TransferMoneyInput) -> TransferPayload:
-        movements = info.context.services.movements
-        return await _recording(
-            info,
-            TransferPayload,
-            lambda v: movements.transfer(v, input.to_command(), input.idempotency_key),
-        )
-
-    @strawberry.mutation(
-        description="Undo an entry with a linked reversal (both legs of a transfer). "
-        "Nothing is deleted; undoing a reversal redoes the entry."
+    record_payday = keyed_mutation_field(
+        "Income from a payment source, filling its envelopes.",
+        RecordPaydayInput,
+        TransactionPayload,
+        lambda services: services.movements.payday,
     )
-    async def undo_transaction(self, info: Info, input: UndoTransactionInput) -> UndoPayload:
-        movements = info.context.services.movements
-        return await _recording(
-            info,
-            UndoPayload,
-            lambda v: movements.undo(v, input.to_command(), input.idempotency_key),
-        )
+    record_expense = keyed_mutation_field(
+        "Spending out of one envelope or split across several. INSUFFICIENT_FUNDS when an "
+        "envelope would go below zero and the account does not allow it.",
+        RecordExpenseInput,
+        TransactionPayload,
+        lambda services: services.movements.expense,
+    )
+    move_money = keyed_mutation_field(
+        "Move money between two envelopes of one account.",
+        MoveMoneyInput,
+        TransactionPayload,
+        lambda services: services.movements.move,
+    )
+    transfer_money = keyed_mutation_field(
+        "Move money between two accounts you may edit.",
+        TransferMoneyInput,
+        TransferPayload,
+        lambda services: services.movements.transfer,
+    )
+    undo_transaction = keyed_mutation_field(
+        "Undo an entry with a linked reversal (both legs of a transfer). Nothing is deleted; "
+        "undoing a reversal redoes the entry.",
+        UndoTransactionInput,
+        UndoPayload,
+        lambda services: services.movements.undo,
+    )

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import strawberry
 
-from app.core.viewer import Viewer
-from app.graphql.context import Info
 from app.graphql.ledger.accounts.types import Account
 from app.graphql.ledger.envelopes.types import EnvelopeAmountInput, amounts
 from app.graphql.ledger.payment_sources.types import PaymentSource
-from app.graphql.mutations import Payload, UserError, run_mutation
+from app.graphql.mutations import Caller, Payload, UserError, mutation_field
 from app.graphql.relay import decode_id, to_global_id
 from app.graphql.scalars import Decimal
-from app.services.ledger.commands import PaymentSourceSpec
+from app.services.ledger.commands import (
+    CreatePaymentSource,
+    PaymentSourceRef,
+    PaymentSourceSpec,
+    UpdatePaymentSource,
+)
+from app.services.ledger.payment_sources import Saved
 
 
 @strawberry.input
@@ -37,21 +41,34 @@ class PaymentSourceFields:
 class CreatePaymentSourceInput(PaymentSourceFields):
     account_id: strawberry.ID
 
+    def to_command(self) -> CreatePaymentSource:
+        return CreatePaymentSource(decode_id(self.account_id, "Account", "accountId"), self.spec())
+
 
 @strawberry.input
 class UpdatePaymentSourceInput(PaymentSourceFields):
     id: strawberry.ID
+
+    def to_command(self) -> UpdatePaymentSource:
+        return UpdatePaymentSource(decode_id(self.id, "PaymentSource", "id"), self.spec())
 
 
 @strawberry.input
 class PaymentSourceInput:
     id: strawberry.ID
 
+    def to_command(self) -> PaymentSourceRef:
+        return PaymentSourceRef(decode_id(self.id, "PaymentSource", "id"))
+
 
 @strawberry.type
 class PaymentSourcePayload(Payload):
     payment_source: PaymentSource | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def answer(cls, result: Saved, caller: Caller) -> PaymentSourcePayload:
+        return cls(payment_source=PaymentSource.from_document(*result))
 
 
 @strawberry.type
@@ -60,47 +77,32 @@ class DeletePaymentSourcePayload(Payload):
     account: Account | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
+    @classmethod
+    def answer(cls, result: Saved, caller: Caller) -> DeletePaymentSourcePayload:
+        source, account = result
+        return cls(
+            deleted_payment_source_id=to_global_id("PaymentSource", source.id),
+            account=Account.from_document(account, caller.user_id),
+        )
+
 
 @strawberry.type
 class PaymentSourceMutation:
-    @strawberry.mutation(description="Save a payday template (admins).")
-    async def create_payment_source(
-        self, info: Info, input: CreatePaymentSourceInput
-    ) -> PaymentSourcePayload:
-        sources = info.context.services.payment_sources
-
-        async def change(viewer: Viewer) -> PaymentSourcePayload:
-            account_id = decode_id(input.account_id, "Account", "accountId")
-            source, account = await sources.create(viewer, account_id, input.spec())
-            return PaymentSourcePayload(payment_source=PaymentSource.from_document(source, account))
-
-        return await run_mutation(info, PaymentSourcePayload, change)
-
-    @strawberry.mutation(description="Replace a payday template's details (admins).")
-    async def update_payment_source(
-        self, info: Info, input: UpdatePaymentSourceInput
-    ) -> PaymentSourcePayload:
-        sources = info.context.services.payment_sources
-
-        async def change(viewer: Viewer) -> PaymentSourcePayload:
-            source_id = decode_id(input.id, "PaymentSource", "id")
-            source, account = await sources.update(viewer, source_id, input.spec())
-            return PaymentSourcePayload(payment_source=PaymentSource.from_document(source, account))
-
-        return await run_mutation(info, PaymentSourcePayload, change)
-
-    @strawberry.mutation(description="Delete a payday template (admins); its paydays stay.")
-    async def delete_payment_source(
-        self, info: Info, input: PaymentSourceInput
-    ) -> DeletePaymentSourcePayload:
-        sources = info.context.services.payment_sources
-
-        async def change(viewer: Viewer) -> DeletePaymentSourcePayload:
-            source_id = decode_id(input.id, "PaymentSource", "id")
-            account = await sources.delete(viewer, source_id)
-            return DeletePaymentSourcePayload(
-                deleted_payment_source_id=to_global_id("PaymentSource", source_id),
-                account=Account.from_document(account, viewer.user_id),
-            )
-
-        return await run_mutation(info, DeletePaymentSourcePayload, change)
+    create_payment_source = mutation_field(
+        "Save a payday template (admins).",
+        CreatePaymentSourceInput,
+        PaymentSourcePayload,
+        lambda services: services.payment_sources.create,
+    )
+    update_payment_source = mutation_field(
+        "Replace a payday template's details (admins).",
+        UpdatePaymentSourceInput,
+        PaymentSourcePayload,
+        lambda services: services.payment_sources.update,
+    )
+    delete_payment_source = mutation_field(
+        "Delete a payday template (admins); its paydays stay.",
+        PaymentSourceInput,
+        DeletePaymentSourcePayload,
+        lambda services: services.payment_sources.delete,
+    )

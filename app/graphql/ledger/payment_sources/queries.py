@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from app.core.errors import NotFoundError
 from app.core.ids import ObjectId
 from app.graphql.context import Info
 from app.graphql.ledger.payment_sources.types import PaymentSource
@@ -22,9 +21,6 @@ class PaymentSourceQuery:
 
 
 async def load_payment_source(info: Info, source_id: ObjectId) -> Node | None:
-    viewer = await info.context.viewer()
-    try:
-        source, account = await info.context.services.payment_sources.get(viewer, source_id)
-    except NotFoundError:
-        return None
-    return PaymentSource.from_document(source, account)
+    sources = info.context.services.payment_sources
+    found = await info.context.visible(lambda viewer: sources.get(viewer, source_id))
+    return PaymentSource.from_document(*found) if found else None
