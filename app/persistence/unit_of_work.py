@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
@@ -43,11 +43,12 @@ from app.core.viewer import Viewer
 from app.domain.envelopes import Ledger
 from app.domain.members import Permission, Role
 from app.persistence.documents.accounts import AccountDocument
-from app.persistence.documents.entries import TransactionDocument, TransactionRecord
-from app.persistence.documents.idempotency import IdempotencyDocument, KeyResult
+from app.persistence.documents.entries import TransactionDocument
+from app.persistence.documents.idempotency import IdempotencyDocument
 from app.persistence.locked_account import LockedAccount
 from app.persistence.mongo import Database
-from app.persistence.repositories.accounts import AccountRepository, Row
+from app.persistence.outcome import Outcome
+from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.entries import EntryRepository
 from app.persistence.repositories.idempotency import IdempotencyRepository
 from app.persistence.repositories.month_totals import MonthTotals
@@ -67,19 +68,6 @@ class IdempotentCommand(Protocol):
     def fingerprint(self) -> object:
         """What makes two requests the same request (JSON-encodable, ids as strings)."""
         ...
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a change produced: the accounts it touched and the entries it wrote."""
-
-    accounts: list[AccountDocument]
-    entries: list[TransactionRecord]
-
-    def reference(self) -> KeyResult:
-        return KeyResult(
-            accounts=[a.id for a in self.accounts], entries=[e.id for e in self.entries]
-        )
 
 
 @dataclass(frozen=True)
@@ -188,7 +176,11 @@ class LedgerTransaction:
         return self._add(document, ledger, Role.OWNER, stored=None)
 
     def _add(
-        self, document: AccountDocument, ledger: Ledger, role: Role, stored: Row | None
+        self,
+        document: AccountDocument,
+        ledger: Ledger,
+        role: Role,
+        stored: Mapping[str, Any] | None,
     ) -> LockedAccount:
         user_id, at = self.viewer.user_id, self.recorded_at
         locked = LockedAccount(document, ledger, role, user_id, at, stored, journal=self._journal)

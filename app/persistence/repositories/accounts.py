@@ -17,7 +17,6 @@ from pymongo.asynchronous.collection import AsyncCollection
 from app.persistence.documents.accounts import AccountDocument
 from app.persistence.transactions import Session
 
-Row = Mapping[str, Any]  # an account as MongoDB returned it, before parsing
 MAX_ACCOUNTS = 1000
 
 
@@ -28,7 +27,7 @@ class AccountRepository:
 
     async def lock(
         self, account_id: ObjectId, user_id: ObjectId
-    ) -> tuple[AccountDocument, Row] | None:
+    ) -> tuple[AccountDocument, Mapping[str, Any]] | None:
         """The account, if the user is a member, after bumping its version (see module doc),
         with the stored row it was parsed from (to write back only what changed)."""
         row = await self.collection.find_one_and_update(

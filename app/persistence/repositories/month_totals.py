@@ -28,7 +28,6 @@ from app.persistence.mongo import Database
 from app.persistence.transactions import Session, transactional
 
 log = logging.getLogger("envelopes.month_totals")
-Row = dict[str, Any]  # a stage of an aggregation pipeline, or a figure as aggregated
 # (account, envelope or None for the whole account, month, kind, flow)
 BucketKey = tuple[ObjectId, ObjectId | None, datetime, str, str]
 
@@ -62,9 +61,9 @@ def increments(entries: Iterable[TransactionRecord]) -> dict[BucketKey, tuple[in
     return found
 
 
-def _rebuild_pipeline(account_id: ObjectId, by_envelope: bool) -> list[Row]:
+def _rebuild_pipeline(account_id: ObjectId, by_envelope: bool) -> list[dict[str, Any]]:
     month = {"$dateTrunc": {"date": "$booking_date", "unit": "month", "timezone": "UTC"}}
-    stages: list[Row] = [{"$match": {"account_id": account_id}}]
+    stages: list[dict[str, Any]] = [{"$match": {"account_id": account_id}}]
     amount: Any = "$amount"
     envelope: Any = None
     if by_envelope:
@@ -90,13 +89,13 @@ def _rebuild_pipeline(account_id: ObjectId, by_envelope: bool) -> list[Row]:
 
 
 async def rebuild_month_totals(
-    db: AsyncDatabase[Row], account_id: ObjectId, session: Session | None = None
+    db: AsyncDatabase[dict[str, Any]], account_id: ObjectId, session: Session | None = None
 ) -> int:
     """Recompute one account's figures from its entries and mark the account as covered.
 
     Run it inside the transaction that locked the account (`session`), or on an account
     nobody writes to (seeding). Returns the number of figures written."""
-    buckets: list[Row] = []
+    buckets: list[dict[str, Any]] = []
     for by_envelope in (False, True):
         pipeline = _rebuild_pipeline(account_id, by_envelope)
         cursor = await db[ENTRIES].aggregate(pipeline, session=session)
@@ -146,8 +145,8 @@ class MonthTotals:
     ) -> list[FlowSum]:
         """Per flow, the sum and count (as `EntryRepository.totals` gives) of whole months
         `first_month`..`last_month` (None: open-ended)."""
-        query: Row = {"account_id": account_id, "envelope_id": envelope_id}
-        months: Row = {}
+        query: dict[str, Any] = {"account_id": account_id, "envelope_id": envelope_id}
+        months: dict[str, Any] = {}
         if first_month is not None:
             months["$gte"] = month_datetime(first_month)
         if last_month is not None:

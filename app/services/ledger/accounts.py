@@ -17,9 +17,10 @@ from app.domain.envelopes import Envelope, Ledger, Line, clean_name
 from app.domain.members import Permission, Role
 from app.domain.money import check_currency, parse_signed
 from app.persistence.documents.accounts import AccountDocument, MemberRecord
+from app.persistence.outcome import Outcome
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.transactions import transactional
-from app.persistence.unit_of_work import Outcome, UnitOfWork
+from app.persistence.unit_of_work import UnitOfWork
 from app.services.ledger.commands import AccountRef, OpenAccount, UpdateAccount
 
 AVAILABLE = "Available"

@@ -13,8 +13,9 @@ from app.core.viewer import Viewer
 from app.domain.entries import EntryDetails, EntryKind
 from app.domain.envelopes import Envelope, Ledger, clean_name
 from app.domain.members import Permission
+from app.persistence.outcome import Outcome
 from app.persistence.transactions import transactional
-from app.persistence.unit_of_work import Outcome, UnitOfWork
+from app.persistence.unit_of_work import UnitOfWork
 from app.services.ledger.commands import (
     CreateEnvelopes,
     DeleteEnvelope,

@@ -15,8 +15,9 @@ from app.domain.members import Permission
 from app.domain.money import parse_amount
 from app.persistence.documents.entries import TransactionDocument, TransactionRecord
 from app.persistence.locked_account import LockedAccount
+from app.persistence.outcome import Outcome
 from app.persistence.transactions import transactional
-from app.persistence.unit_of_work import LedgerTransaction, Outcome, UnitOfWork
+from app.persistence.unit_of_work import LedgerTransaction, UnitOfWork
 from app.services.ledger.commands import AmountFor, Expense, Income, Move, Payday, Transfer, Undo
 
 NO_ENTRY = "No such transaction."

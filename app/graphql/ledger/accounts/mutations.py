@@ -19,7 +19,7 @@ from app.graphql.mutations import (
 from app.graphql.relay import decode_id
 from app.graphql.scalars import Decimal
 from app.persistence.documents.accounts import AccountDocument
-from app.persistence.unit_of_work import Outcome
+from app.persistence.outcome import Outcome
 from app.services.ledger.commands import AccountRef, OpenAccount, UpdateAccount
 
 

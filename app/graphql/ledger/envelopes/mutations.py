@@ -11,7 +11,7 @@ from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.history.types import Transaction, transactions_of
 from app.graphql.mutations import Caller, Payload, UserError, mutation_field
 from app.graphql.relay import decode_id, decode_optional_id, to_global_id
-from app.persistence.unit_of_work import Outcome
+from app.persistence.outcome import Outcome
 from app.services.ledger import commands
 
 

@@ -19,7 +19,7 @@ from app.persistence.documents.accounts import AccountDocument
 from app.persistence.documents.auth import UserProfile
 from app.persistence.documents.entries import TransactionRecord
 from app.persistence.keyset import Page
-from app.persistence.unit_of_work import Outcome
+from app.persistence.outcome import Outcome
 from app.services.ledger.history import HistoryFilter
 from app.services.ledger.history import Totals as TotalsResult
 

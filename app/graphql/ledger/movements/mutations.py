@@ -18,7 +18,7 @@ from app.graphql.mutations import (
 )
 from app.graphql.relay import decode_id, decode_optional_id
 from app.graphql.scalars import Decimal
-from app.persistence.unit_of_work import Outcome
+from app.persistence.outcome import Outcome
 from app.services.ledger import commands
 
 
