@@ -18,9 +18,12 @@ SCOPE_DEFINITIONS = {("persistence/unit_of_work.py", "begin")}
 def _opens_a_scope(node: ast.AsyncWith) -> bool:
     for item in node.items:
         call = item.context_expr
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-            if call.func.attr in {"transaction", "begin"}:
-                return True
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr in {"transaction", "begin"}
+        ):
+            return True
     return False
 
 
