@@ -7,7 +7,7 @@ API run sends the shipped MoveMoney / RecordExpense documents; a move goes Rent 
 back, so balances never run out, and an expense takes 0.01 from Food.
 
 The raw run repeats what the service writes for one such change, in one transaction with
-read concern snapshot and write concern majority (`app/services/ledger/unit.py`):
+read concern snapshot and write concern majority (`app/persistence/unit_of_work.py`):
 lock the account by `$inc version` (find_one_and_update), `$set` its envelopes, balance,
 seq and updated_at, insert the entry, and upsert the per-month figures (`month_totals`) of
 the account and of each envelope the entry touches. It keeps the same documents consistent,

@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=2)
     max_aliases: int = Field(default=15, ge=0)
     max_tokens: int = Field(default=2000, ge=50)
-    # Estimated objects a request may return (see app/graphql/cost.py); lists without a
+    # Estimated objects a request may return (see app/graphql/engine/cost.py); lists without a
     # page size count as `query_cost_list_size` items.
     max_query_cost: int = Field(default=5000, ge=1)
     query_cost_list_size: int = Field(default=10, ge=1)

@@ -93,6 +93,8 @@ def parse_amount(text: str, currency: str, field: Field = "amount") -> int:
 def format_amount(minor: int, currency: str) -> str:
     """Minor units to a decimal string with exactly the currency's decimals: 1250 → "12.50"."""
     digits = MINOR_DIGITS[currency]
-    sign = "-" if minor < 0 else ""
-    whole, frac = divmod(abs(minor), 10**digits)
-    return f"{sign}{whole}.{frac:0{digits}d}" if digits else f"{sign}{whole}"
+    if not digits:
+        return str(minor)
+    # By text, not arithmetic: a page of history formats a few hundred amounts.
+    text = str(-minor if minor < 0 else minor).rjust(digits + 1, "0")
+    return f"{'-' if minor < 0 else ''}{text[:-digits]}.{text[-digits:]}"

@@ -64,9 +64,21 @@ def _decode_value(value: Any) -> Any:
     raise ValueError(value)
 
 
+def _json_value(value: Any) -> str:
+    """`json.dumps` of `_encode_value(value)`, written out for the types sort keys hold (a
+    page encodes a cursor per row); anything else goes through `json.dumps` itself."""
+    if isinstance(value, datetime):
+        return f'{{"d": "{value.isoformat()}"}}'
+    if isinstance(value, ObjectId):
+        return f'{{"o": "{value}"}}'
+    if type(value) is int:
+        return str(value)
+    return json.dumps(_encode_value(value))
+
+
 def encode_cursor(row: Mapping[str, Any], sort: SortSpec) -> str:
-    values = [_encode_value(row[name]) for name, _ in sort]
-    return b64url_encode(json.dumps(values).encode())
+    text = "[" + ", ".join([_json_value(row[name]) for name, _ in sort]) + "]"
+    return b64url_encode(text.encode())
 
 
 def decode_cursor(cursor: str, sort: SortSpec, field: str) -> list[Any]:

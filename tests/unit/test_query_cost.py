@@ -1,4 +1,4 @@
-"""The cost rule (app/graphql/cost.py) on the real schema: objects a request may return,
+"""The cost rule (app/graphql/engine/cost.py) on the real schema: objects a request may return,
 connection page sizes multiplied through nesting, small fixed sizes for other lists."""
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ class RequestLimits(SchemaExtension):
     `extensions.cost` in every response.
 
     Only the per-request `on_execute` hook: no `resolve` hook, so fields resolve at full
-    speed. The cost plan of a document is cached (see `app.graphql.cost`).
+    speed. The cost plan of a document is cached (see `app.graphql.engine.cost`).
     """
 
     def __init__(self, costs: QueryCosts, settings: Settings) -> None:
