@@ -22,8 +22,8 @@ from app.domain.entries import (
 )
 from app.domain.envelopes import Ledger, Line
 from app.domain.members import Permission, Role
-from app.persistence.documents.accounts import AccountDocument, stored_id
-from app.persistence.documents.entries import LineRecord, TransactionDocument
+from app.persistence.documents.accounts import AccountRecord, stored_id
+from app.persistence.documents.entries import LineRecord, TransactionRecord
 
 # What a change may alter of an account; `version` is bumped by the lock itself.
 MUTABLE_FIELDS: set[str] = {
@@ -35,15 +35,15 @@ _ABSENT = object()
 
 @dataclass
 class LockedAccount:
-    document: AccountDocument
+    document: AccountRecord
     ledger: Ledger
     role: Role
     recorded_by: ObjectId
     recorded_at: datetime
     stored: Mapping[str, Any] | None  # the account as locked; None for a new account
-    entries: list[TransactionDocument] = field(default_factory=list)
+    entries: list[TransactionRecord] = field(default_factory=list)
     # Every entry of the change, of this account and the others, in the order recorded.
-    journal: list[TransactionDocument] = field(default_factory=list)
+    journal: list[TransactionRecord] = field(default_factory=list)
 
     @property
     def id(self) -> ObjectId:
@@ -68,7 +68,7 @@ class LockedAccount:
         reverses: ObjectId | None = None,
         counterpart_account_id: ObjectId | None = None,
         payment_source_id: ObjectId | None = None,
-    ) -> TransactionDocument:
+    ) -> TransactionRecord:
         """Number and describe an entry for lines already applied to `ledger`. Booked on
         `booking_date`, else on the day the details give, else today."""
         details = details or EntryDetails()
@@ -77,7 +77,7 @@ class LockedAccount:
         account.seq += 1
         account.balance += amount
         envelope_ids = list(dict.fromkeys(stored_id(line.envelope_id) for line in lines))
-        entry = TransactionDocument(
+        entry = TransactionRecord(
             account_id=account.id,
             seq=account.seq,
             kind=kind,

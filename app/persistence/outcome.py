@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.accounts import AccountRecord
 from app.persistence.documents.entries import TransactionRecord
 from app.persistence.documents.idempotency import KeyResult
 
@@ -14,7 +14,7 @@ class Outcome:
     """The accounts a change touched (as it left them; the sending account of a transfer
     first) and the entries it wrote, in the order recorded."""
 
-    accounts: list[AccountDocument]
+    accounts: list[AccountRecord]
     entries: list[TransactionRecord]
 
     def reference(self) -> KeyResult:

@@ -42,8 +42,8 @@ from app.core.errors import ConflictError, NotFoundError, ValidationError
 from app.core.viewer import Viewer
 from app.domain.envelopes import Ledger
 from app.domain.members import Permission, Role
-from app.persistence.documents.accounts import AccountDocument
-from app.persistence.documents.entries import TransactionDocument
+from app.persistence.documents.accounts import AccountRecord
+from app.persistence.documents.entries import TransactionRecord
 from app.persistence.documents.idempotency import IdempotencyDocument
 from app.persistence.locked_account import LockedAccount
 from app.persistence.mongo import Database
@@ -104,14 +104,11 @@ class UnitOfWork:
                 raise TypeError("an idempotency key needs the command it names")
             request = _Request.of(command, key)
         async with self.db.transaction() as attempt:
-            found = None
-            if request is not None:
-                keys = IdempotencyRepository(attempt.session)
-                found = await keys.find(viewer.user_id, request.key)
-            if found is None:
+            keys = IdempotencyRepository(attempt.session)
+            if request is None or (found := await keys.find(viewer.user_id, request.key)) is None:
                 yield LedgerTransaction(attempt, viewer, request)
                 return
-        assert request is not None  # noqa: S101 (a key was found, so one was given)
+        # The key was used before: this attempt wrote nothing; answer as the first one did.
         raise AlreadyDone(await self._replay(viewer, found, request))
 
     async def _replay(
@@ -147,7 +144,7 @@ class LedgerTransaction:
         self._attempt = attempt
         self._request = request
         self._locked: dict[ObjectId, LockedAccount] = {}
-        self._journal: list[TransactionDocument] = []  # the entries, in the order recorded
+        self._journal: list[TransactionRecord] = []  # the entries, in the order recorded
 
     async def lock(
         self,
@@ -171,13 +168,13 @@ class LedgerTransaction:
         locked.require(permission)
         return locked
 
-    def open(self, document: AccountDocument, ledger: Ledger) -> LockedAccount:
+    def open(self, document: AccountRecord, ledger: Ledger) -> LockedAccount:
         """A new account of the caller's, written by `commit`."""
         return self._add(document, ledger, Role.OWNER, stored=None)
 
     def _add(
         self,
-        document: AccountDocument,
+        document: AccountRecord,
         ledger: Ledger,
         role: Role,
         stored: Mapping[str, Any] | None,
@@ -205,7 +202,7 @@ class LedgerTransaction:
         await self._attempt.commit()
         return outcome
 
-    def _in_recording_order(self, accounts: list[LockedAccount]) -> list[AccountDocument]:
+    def _in_recording_order(self, accounts: list[LockedAccount]) -> list[AccountRecord]:
         """The accounts whose entries were recorded first come first (the sending account
         of a transfer), then the others in the order they were locked."""
         first_entry = {entry.account_id: i for i, entry in reversed(list(enumerate(self._journal)))}

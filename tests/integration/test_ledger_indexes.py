@@ -18,7 +18,7 @@ from bson import ObjectId
 from fastapi import FastAPI
 
 from app.graphql.relay import from_global_id
-from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.accounts import AccountRecord
 from app.persistence.keyset import PageRequest, encode_cursor
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.entries import HISTORY_SORT, EntryRepository
@@ -227,7 +227,7 @@ async def record_ledger(gql: GraphQLClient, mongo: Any) -> dict[str, Any]:
         for i in range(300)
     )
     return {
-        "account": AccountDocument.model_validate(mongo.accounts.find_one({"_id": account_id})),
+        "account": AccountRecord.model_validate(mongo.accounts.find_one({"_id": account_id})),
         "user_id": raw(ana.user["id"]),
         "envelopes": {name: raw(global_id) for name, global_id in ids.items()},
         "entry_id": raw(spent["transaction"]["id"]),

@@ -37,8 +37,10 @@ class MemberRecord(BaseModel):
     added_at: datetime
 
 
-class AccountDocument(Stored, Document):
-    """Invariant: `balance` = Σ balances of the live envelopes = Σ `amount` of the entries;
+class AccountRecord(Stored):
+    """An account as stored.
+
+    Invariant: `balance` = Σ balances of the live envelopes = Σ `amount` of the entries;
     `seq` is the sequence number of the latest entry (entries are numbered 1, 2, 3… gapless).
     `member_ids` mirrors `members` for an indexed "accounts I may see" lookup. Every change
     bumps `version` first, which makes concurrent changes of one account conflict (and retry)
@@ -63,13 +65,6 @@ class AccountDocument(Stored, Document):
     month_totals: bool = False
     created_at: datetime
     updated_at: datetime
-
-    class Settings:
-        name = "accounts"
-        indexes = [
-            IndexModel([("member_ids", ASCENDING), ("created_at", ASCENDING)]),
-            IndexModel([("envelopes.id", ASCENDING)], name="envelope_id"),
-        ]
 
     def ledger(self) -> Ledger:
         """The envelope rules' view of this account (a copy: `keep` writes it back)."""
@@ -118,6 +113,17 @@ class AccountDocument(Stored, Document):
 
     def available(self) -> EnvelopeRecord:
         return next(e for e in self.envelopes if e.builtin)
+
+
+class AccountDocument(AccountRecord, Document):
+    """The `accounts` collection of `AccountRecord`s."""
+
+    class Settings:
+        name = "accounts"
+        indexes = [
+            IndexModel([("member_ids", ASCENDING), ("created_at", ASCENDING)]),
+            IndexModel([("envelopes.id", ASCENDING)], name="envelope_id"),
+        ]
 
 
 def stored_id(envelope_id: EnvelopeId) -> ObjectId:

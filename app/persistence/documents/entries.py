@@ -1,12 +1,8 @@
 """The stored ledger entry. Money fields are integers in minor units.
 
-`TransactionRecord` is the shape; `TransactionDocument` is that shape as a Beanie document
-(the `transactions` collection and its indexes). New entries are written as documents; pages
-of the history are read as records. Why two classes: Beanie's `Document` parses lazily, with
-a Python `__getattribute__` on every attribute read and a Python validator per document.
-Measured on a page of 50 entries (each read about 25 times to build the answer): 0.74 ms to
-validate as documents, 0.18 ms as records, plus about 0.5 ms of attribute reads that records
-do not pay; the whole page costs the API about 4.4 ms of CPU.
+`TransactionRecord` is the shape, and what the code handles; `TransactionDocument` is that
+shape as a Beanie document: the `transactions` collection and its indexes (see
+`app.persistence.documents` for why entries and accounts are handled as records).
 """
 
 from __future__ import annotations

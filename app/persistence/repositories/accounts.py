@@ -14,7 +14,7 @@ from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
-from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.accounts import AccountDocument, AccountRecord
 from app.persistence.transactions import Session
 
 MAX_ACCOUNTS = 1000
@@ -27,7 +27,7 @@ class AccountRepository:
 
     async def lock(
         self, account_id: ObjectId, user_id: ObjectId
-    ) -> tuple[AccountDocument, Mapping[str, Any]] | None:
+    ) -> tuple[AccountRecord, Mapping[str, Any]] | None:
         """The account, if the user is a member, after bumping its version (see module doc),
         with the stored row it was parsed from (to write back only what changed)."""
         row = await self.collection.find_one_and_update(
@@ -36,28 +36,26 @@ class AccountRepository:
             session=self.session,
             return_document=ReturnDocument.AFTER,
         )
-        return None if row is None else (AccountDocument.model_validate(row), row)
+        return None if row is None else (AccountRecord.model_validate(row), row)
 
-    async def for_member(self, account_id: ObjectId, user_id: ObjectId) -> AccountDocument | None:
+    async def for_member(self, account_id: ObjectId, user_id: ObjectId) -> AccountRecord | None:
         row = await self.collection.find_one(
             {"_id": account_id, "member_ids": user_id}, session=self.session
         )
-        return None if row is None else AccountDocument.model_validate(row)
+        return None if row is None else AccountRecord.model_validate(row)
 
-    async def of_member(self, user_id: ObjectId, include_closed: bool) -> list[AccountDocument]:
+    async def of_member(self, user_id: ObjectId, include_closed: bool) -> list[AccountRecord]:
         query: dict[str, Any] = {"member_ids": user_id}
         if not include_closed:
             query["closed_at"] = None
         rows = await self.collection.find(query).sort("created_at", 1).to_list(MAX_ACCOUNTS)
-        return [AccountDocument.model_validate(row) for row in rows]
+        return [AccountRecord.model_validate(row) for row in rows]
 
-    async def with_envelope(
-        self, envelope_id: ObjectId, user_id: ObjectId
-    ) -> AccountDocument | None:
+    async def with_envelope(self, envelope_id: ObjectId, user_id: ObjectId) -> AccountRecord | None:
         row = await self.collection.find_one({"envelopes.id": envelope_id, "member_ids": user_id})
-        return None if row is None else AccountDocument.model_validate(row)
+        return None if row is None else AccountRecord.model_validate(row)
 
-    async def insert(self, account: AccountDocument) -> None:
+    async def insert(self, account: AccountRecord) -> None:
         await self.collection.insert_one(account.model_dump(by_alias=True), session=self.session)
 
     async def update(self, account_id: ObjectId, fields: Mapping[str, Any]) -> None:

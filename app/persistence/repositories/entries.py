@@ -85,7 +85,7 @@ class EntryRepository:
         other.session = session
         return other
 
-    async def insert(self, entries: Sequence[TransactionDocument]) -> None:
+    async def insert(self, entries: Sequence[TransactionRecord]) -> None:
         if entries:
             rows = [entry.model_dump(by_alias=True) for entry in entries]
             await self.collection.insert_many(rows, ordered=True, session=self.session)

@@ -16,7 +16,7 @@ from app.domain.entries import MAX_PAYEE_LENGTH, EntryKind, booking_datetime, cl
 from app.domain.envelopes import Envelope, Ledger, Line, clean_name
 from app.domain.members import Permission, Role
 from app.domain.money import check_currency, parse_signed
-from app.persistence.documents.accounts import AccountDocument, MemberRecord
+from app.persistence.documents.accounts import AccountRecord, MemberRecord
 from app.persistence.outcome import Outcome
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.transactions import transactional
@@ -52,7 +52,7 @@ class AccountService:
             for envelope_name in names:
                 ledger.add(Envelope(ObjectId(), envelope_name), field="envelopeNames")
             now = tx.recorded_at
-            document = AccountDocument(
+            document = AccountRecord(
                 name=name,
                 type=account_type,
                 institution=institution,
@@ -80,20 +80,20 @@ class AccountService:
             )
             return await tx.commit()
 
-    async def list(self, viewer: Viewer, include_closed: bool) -> list[AccountDocument]:
+    async def list(self, viewer: Viewer, include_closed: bool) -> list[AccountRecord]:
         return await self.accounts.of_member(viewer.user_id, include_closed)
 
-    async def get(self, viewer: Viewer, account_id: ObjectId, field: str = "id") -> AccountDocument:
+    async def get(self, viewer: Viewer, account_id: ObjectId, field: str = "id") -> AccountRecord:
         account = await self.accounts.for_member(account_id, viewer.user_id)
         if account is None:
             raise NotFoundError("No such account.", field=[field])
         return account
 
-    async def with_envelope(self, viewer: Viewer, envelope_id: ObjectId) -> AccountDocument | None:
+    async def with_envelope(self, viewer: Viewer, envelope_id: ObjectId) -> AccountRecord | None:
         return await self.accounts.with_envelope(envelope_id, viewer.user_id)
 
     @transactional
-    async def update(self, viewer: Viewer, command: UpdateAccount) -> AccountDocument:
+    async def update(self, viewer: Viewer, command: UpdateAccount) -> AccountRecord:
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(command.account_id, Permission.MANAGE)
             document = account.document
@@ -116,7 +116,7 @@ class AccountService:
             return (await tx.commit()).accounts[0]
 
     @transactional
-    async def close(self, viewer: Viewer, command: AccountRef) -> AccountDocument:
+    async def close(self, viewer: Viewer, command: AccountRef) -> AccountRecord:
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(command.account_id, Permission.OWN)
             account.ledger.check_open()
@@ -125,7 +125,7 @@ class AccountService:
             return (await tx.commit()).accounts[0]
 
     @transactional
-    async def reopen(self, viewer: Viewer, command: AccountRef) -> AccountDocument:
+    async def reopen(self, viewer: Viewer, command: AccountRef) -> AccountRecord:
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(command.account_id, Permission.OWN)
             if not account.ledger.closed:

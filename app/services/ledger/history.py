@@ -21,7 +21,7 @@ from app.core.ids import ObjectId
 from app.core.viewer import Viewer
 from app.domain.money import parse_amount
 from app.domain.periods import cut_into_months
-from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.accounts import AccountRecord
 from app.persistence.documents.auth import UserProfile
 from app.persistence.documents.entries import TransactionRecord
 from app.persistence.documents.month_totals import FlowSum
@@ -77,7 +77,7 @@ def _size(text: str | None, currency: str, field: str) -> int | None:
     return None if text is None else parse_amount(text, currency, ["filter", field])
 
 
-def entry_query(account: AccountDocument, spec: HistoryFilter) -> EntryQuery:
+def entry_query(account: AccountRecord, spec: HistoryFilter) -> EntryQuery:
     """Which entries a history filter asks for; VALIDATION or NOT_FOUND for a bad filter."""
     if spec.date_from and spec.date_to and spec.date_from > spec.date_to:
         raise ValidationError("dateFrom is after dateTo.", field=["filter", "dateFrom"])
@@ -112,12 +112,12 @@ class HistoryService:
         self.profiles_repo = profiles
 
     async def page(
-        self, account: AccountDocument, spec: HistoryFilter, request: PageRequest, size: int
+        self, account: AccountRecord, spec: HistoryFilter, request: PageRequest, size: int
     ) -> Page[TransactionRecord]:
         """`account` was read for the caller already (the GraphQL parent object)."""
         return await self.entries.page(entry_query(account, spec), request, size)
 
-    async def totals(self, account: AccountDocument, spec: HistoryFilter) -> Totals:
+    async def totals(self, account: AccountRecord, spec: HistoryFilter) -> Totals:
         query = entry_query(account, spec)  # validates the filter in every case
         if account.month_totals and spec.by_month:
             groups = await self._totals_by_month(account, spec, query)
@@ -135,7 +135,7 @@ class HistoryService:
         )
 
     async def _totals_by_month(
-        self, account: AccountDocument, spec: HistoryFilter, query: EntryQuery
+        self, account: AccountRecord, spec: HistoryFilter, query: EntryQuery
     ) -> list[FlowSum]:
         cut = cut_into_months(spec.date_from, spec.date_to)
 
@@ -159,7 +159,7 @@ class HistoryService:
 
     async def entry(
         self, viewer: Viewer, entry_id: ObjectId
-    ) -> tuple[TransactionRecord, AccountDocument]:
+    ) -> tuple[TransactionRecord, AccountRecord]:
         """(entry, its account) if the caller may see it; NOT_FOUND otherwise."""
         entry = await self.entries.get(entry_id)
         account = (
@@ -171,7 +171,7 @@ class HistoryService:
 
     async def visible_entry(
         self, viewer: Viewer, entry_id: ObjectId | None
-    ) -> tuple[TransactionRecord, AccountDocument] | None:
+    ) -> tuple[TransactionRecord, AccountRecord] | None:
         """(entry, its account), or None when there is none or the caller may not see it."""
         if entry_id is None:
             return None

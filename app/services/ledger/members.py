@@ -13,7 +13,7 @@ from app.core.viewer import Viewer
 from app.domain import members
 from app.domain.identity import clean_email, email_key
 from app.domain.members import Permission, Role
-from app.persistence.documents.accounts import AccountDocument, MemberRecord
+from app.persistence.documents.accounts import AccountRecord, MemberRecord
 from app.persistence.locked_account import LockedAccount
 from app.persistence.transactions import transactional
 from app.persistence.unit_of_work import UnitOfWork
@@ -34,7 +34,7 @@ class MemberService:
         self.uow = uow
 
     @transactional
-    async def share(self, viewer: Viewer, command: ShareAccount) -> AccountDocument:
+    async def share(self, viewer: Viewer, command: ShareAccount) -> AccountRecord:
         """Give a registered user a role (admin, editor or viewer) in the account."""
         members.check_grantable(command.role)
         key = email_key(clean_email(command.email))
@@ -51,7 +51,7 @@ class MemberService:
             return (await tx.commit()).accounts[0]
 
     @transactional
-    async def change_role(self, viewer: Viewer, command: ChangeMemberRole) -> AccountDocument:
+    async def change_role(self, viewer: Viewer, command: ChangeMemberRole) -> AccountRecord:
         members.check_grantable(command.role)
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(command.account_id, Permission.MANAGE)
@@ -61,7 +61,7 @@ class MemberService:
             return (await tx.commit()).accounts[0]
 
     @transactional
-    async def remove(self, viewer: Viewer, command: MemberRef) -> AccountDocument:
+    async def remove(self, viewer: Viewer, command: MemberRef) -> AccountRecord:
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(command.account_id, Permission.MANAGE)
             member = _member(account, command.user_id)
@@ -80,7 +80,7 @@ class MemberService:
             return account.id
 
     @transactional
-    async def transfer_ownership(self, viewer: Viewer, command: MemberRef) -> AccountDocument:
+    async def transfer_ownership(self, viewer: Viewer, command: MemberRef) -> AccountRecord:
         """The new owner must already be a member; the previous owner stays as an admin."""
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(command.account_id, Permission.OWN)

@@ -13,7 +13,7 @@ from app.domain.entries import EntryDetails, EntryKind
 from app.domain.envelopes import Allocation, Line, payday_allocations
 from app.domain.members import Permission
 from app.domain.money import parse_amount
-from app.persistence.documents.entries import TransactionDocument, TransactionRecord
+from app.persistence.documents.entries import TransactionRecord
 from app.persistence.locked_account import LockedAccount
 from app.persistence.outcome import Outcome
 from app.persistence.transactions import transactional
@@ -201,7 +201,7 @@ async def _other_leg(
 
 async def _reverse(
     tx: LedgerTransaction, account: LockedAccount, original: TransactionRecord
-) -> TransactionDocument:
+) -> TransactionRecord:
     if original.kind is EntryKind.OPENING:
         raise ValidationError(
             "The opening entry cannot be undone; close the account instead.", field=["id"]

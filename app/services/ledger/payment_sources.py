@@ -15,7 +15,7 @@ from app.domain.entries import MAX_PAYEE_LENGTH, clean_text
 from app.domain.envelopes import clean_name
 from app.domain.members import Permission
 from app.domain.money import parse_amount
-from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.accounts import AccountRecord
 from app.persistence.documents.payment_sources import AllocationRecord, PaymentSourceDocument
 from app.persistence.locked_account import LockedAccount
 from app.persistence.repositories.accounts import AccountRepository
@@ -33,7 +33,7 @@ MAX_SOURCES = 50
 NO_SOURCE = "No such payment source."
 
 
-Saved = tuple[PaymentSourceDocument, AccountDocument]  # a template, and its account
+Saved = tuple[PaymentSourceDocument, AccountRecord]  # a template, and its account
 
 
 def _template(
@@ -73,7 +73,7 @@ class PaymentSourceService:
         self.accounts = accounts
         self.sources = sources
 
-    async def of_account(self, account: AccountDocument) -> list[PaymentSourceDocument]:
+    async def of_account(self, account: AccountRecord) -> list[PaymentSourceDocument]:
         """`account` was read for the caller already (the GraphQL parent object)."""
         return await self.sources.of_account(account.id)
 

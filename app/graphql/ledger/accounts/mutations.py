@@ -18,7 +18,7 @@ from app.graphql.mutations import (
 )
 from app.graphql.relay import decode_id
 from app.graphql.scalars import Decimal
-from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.accounts import AccountRecord
 from app.persistence.outcome import Outcome
 from app.services.ledger.commands import AccountRef, OpenAccount, UpdateAccount
 
@@ -83,7 +83,7 @@ class AccountPayload(Payload):
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def answer(cls, result: AccountDocument | Outcome, caller: Caller) -> AccountPayload:
+    def answer(cls, result: AccountRecord | Outcome, caller: Caller) -> AccountPayload:
         """The account as the change left it."""
         account = result.accounts[0] if isinstance(result, Outcome) else result
         return cls(account=Account.from_document(account, caller.user_id))

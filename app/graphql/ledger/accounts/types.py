@@ -17,7 +17,7 @@ from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.relay import Node, page_request, to_global_id
 from app.graphql.scalars import Money, money
-from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.accounts import AccountRecord
 
 # The domain's account types are the API's.
 strawberry.enum(AccountType)
@@ -35,10 +35,10 @@ class Account(Node):
     balance: Money = strawberry.field(description="Always the sum of the envelopes' balances.")
     my_role: Role
     created_at: datetime
-    document: strawberry.Private[AccountDocument]
+    document: strawberry.Private[AccountRecord]
 
     @classmethod
-    def from_document(cls, account: AccountDocument, user_id: ObjectId) -> Account:
+    def from_document(cls, account: AccountRecord, user_id: ObjectId) -> Account:
         """The account as `user_id` (a member) sees it."""
         return cls(
             id=to_global_id("Account", account.id),

@@ -15,7 +15,7 @@ from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.members.types import Profile
 from app.graphql.relay import Node, PageInfo, decode_optional_id, to_global_id
 from app.graphql.scalars import Money, money
-from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.accounts import AccountRecord
 from app.persistence.documents.auth import UserProfile
 from app.persistence.documents.entries import TransactionRecord
 from app.persistence.keyset import Page
@@ -35,7 +35,7 @@ class SharedParts:
     envelopes their lines name and the profiles of who recorded them (when loaded ahead;
     otherwise `recordedBy` loads them)."""
 
-    def __init__(self, account: AccountDocument, recorders: Recorders | None = None) -> None:
+    def __init__(self, account: AccountRecord, recorders: Recorders | None = None) -> None:
         self._currency = account.currency
         self._envelope_records = {e.id: e for e in account.envelopes}  # deleted ones too
         self._envelopes: dict[ObjectId, Envelope] = {}
@@ -104,7 +104,7 @@ class Transaction(Node):
 
     @classmethod
     def from_record(
-        cls, entry: TransactionRecord, account: AccountDocument, shared: SharedParts | None = None
+        cls, entry: TransactionRecord, account: AccountRecord, shared: SharedParts | None = None
     ) -> Transaction:
         """`shared`: the parts that many entries of `account` share, when converting many."""
         currency = entry.currency
@@ -181,7 +181,7 @@ class TransactionConnection:
 
     @classmethod
     async def from_page(
-        cls, page: Page[TransactionRecord], account: AccountDocument, info: Info
+        cls, page: Page[TransactionRecord], account: AccountRecord, info: Info
     ) -> TransactionConnection:
         """The page's entries, with their recorders loaded in one query."""
         user_ids = list(dict.fromkeys(entry.recorded_by for entry in page.items))

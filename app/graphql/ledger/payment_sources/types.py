@@ -7,7 +7,7 @@ import strawberry
 from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.relay import Node, to_global_id
 from app.graphql.scalars import Money, money
-from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.accounts import AccountRecord
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 
 
@@ -27,9 +27,7 @@ class PaymentSource(Node):
     )
 
     @classmethod
-    def from_document(
-        cls, source: PaymentSourceDocument, account: AccountDocument
-    ) -> PaymentSource:
+    def from_document(cls, source: PaymentSourceDocument, account: AccountRecord) -> PaymentSource:
         currency = account.currency
         envelopes = {e.id: e for e in account.envelopes}
         return cls(
