@@ -26,10 +26,11 @@ from app.persistence.documents.accounts import AccountRecord, stored_id
 from app.persistence.documents.entries import LineRecord, TransactionRecord
 
 # What a change may alter of an account; `version` is bumped by the lock itself.
-MUTABLE_FIELDS: set[str] = {
+MUTABLE_VALUES = (
     "name", "institution", "on_budget", "allow_overdraft", "closed_at", "owner_id",
-    "members", "member_ids", "envelopes", "balance", "seq",
-}  # fmt: skip
+    "member_ids", "balance", "seq",
+)  # fmt: skip
+MUTABLE_RECORDS = ("members", "envelopes")  # lists of flat embedded records
 _ABSENT = object()
 
 
@@ -112,11 +113,14 @@ class LockedAccount:
         self.document.member_ids = [m.user_id for m in self.document.members]
 
     def changes(self) -> dict[str, Any]:
-        """The fields that differ from the account as locked (after `settle`), with the new
-        `updated_at` when any do; nothing when the change left the account as it was."""
-        current = self.document.model_dump(include=MUTABLE_FIELDS)
-        stored = self.stored or {}
+        """The fields that differ from the account as locked (after `settle`), as stored,
+        with the new `updated_at` when any do; nothing when the change left the account as
+        it was. (Read from the attributes: `model_dump` of an account costs ten times more.)"""
+        account, stored = self.document, self.stored or {}
+        current: dict[str, Any] = {name: getattr(account, name) for name in MUTABLE_VALUES}
+        for name in MUTABLE_RECORDS:
+            current[name] = [dict(record.__dict__) for record in getattr(account, name)]
         changed = {k: v for k, v in current.items() if stored.get(k, _ABSENT) != v}
         if changed:
-            self.document.updated_at = changed["updated_at"] = self.recorded_at
+            account.updated_at = changed["updated_at"] = self.recorded_at
         return changed

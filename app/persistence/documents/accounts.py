@@ -82,17 +82,8 @@ class AccountRecord(Stored):
         """Take back the envelopes of `ledger`, checking the central invariant."""
         if ledger.balance != self.balance:
             raise AssertionError("envelope sum and ledger balance disagree")  # a bug, masked
-        self.envelopes = [
-            EnvelopeRecord(
-                id=stored_id(e.id),
-                name=e.name,
-                balance=e.balance,
-                archived=e.archived,
-                builtin=e.builtin,
-                deleted=e.deleted,
-            )
-            for e in ledger.envelopes
-        ]
+        records: dict[object, EnvelopeRecord] = {record.id: record for record in self.envelopes}
+        self.envelopes = [_record_of(e, records.get(e.id)) for e in ledger.envelopes]
 
     def member(self, user_id: object) -> MemberRecord | None:
         return next((m for m in self.members if m.user_id == user_id), None)
@@ -124,6 +115,24 @@ class AccountDocument(AccountRecord, Document):
             IndexModel([("member_ids", ASCENDING), ("created_at", ASCENDING)]),
             IndexModel([("envelopes.id", ASCENDING)], name="envelope_id"),
         ]
+
+
+def _record_of(envelope: Envelope, record: EnvelopeRecord | None) -> EnvelopeRecord:
+    """The record of an envelope as the rules left it (the old one when nothing changed)."""
+    e = envelope
+    if record is not None and (
+        (record.name, record.balance, record.archived, record.builtin, record.deleted)
+        == (e.name, e.balance, e.archived, e.builtin, e.deleted)
+    ):
+        return record
+    return EnvelopeRecord(
+        id=stored_id(e.id),
+        name=e.name,
+        balance=e.balance,
+        archived=e.archived,
+        builtin=e.builtin,
+        deleted=e.deleted,
+    )
 
 
 def stored_id(envelope_id: EnvelopeId) -> ObjectId:

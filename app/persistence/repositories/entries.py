@@ -87,7 +87,7 @@ class EntryRepository:
 
     async def insert(self, entries: Sequence[TransactionRecord]) -> None:
         if entries:
-            rows = [entry.model_dump(by_alias=True) for entry in entries]
+            rows = [entry.to_stored() for entry in entries]
             await self.collection.insert_many(rows, ordered=True, session=self.session)
 
     async def get(self, entry_id: ObjectId | None) -> TransactionRecord | None:
