@@ -12,7 +12,6 @@ from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
 from app.core.settings import Settings
-from app.persistence import transactions
 from app.persistence.documents import DOCUMENT_MODELS
 from app.persistence.transactions import Session, Transaction
 
@@ -37,9 +36,9 @@ class Database:
     async def close(self) -> None:
         await self.client.close()
 
-    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
-        """One attempt of a transaction, inside a `@transactional` use case."""
-        return transactions.transaction(self.client)
+    def transaction(self) -> Transaction:
+        """One attempt of a transaction (`async with`), inside a `@transactional` use case."""
+        return Transaction(self.client)
 
     def snapshot(self) -> AbstractAsyncContextManager[Session]:
         """A session whose reads all see one point in time (several queries, one answer)."""

@@ -30,7 +30,7 @@ import contextvars
 import functools
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar, cast
 
 import pymongo
@@ -69,12 +69,43 @@ class TryAgain(Exception):
         self.give_up = give_up
 
 
-class Transaction:
-    """One attempt of a transaction: its session, and the explicit commit."""
+_SNAPSHOT, _MAJORITY = ReadConcern("snapshot"), WriteConcern("majority")
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+
+class Transaction:
+    """One attempt of a transaction, as an `async with` scope: its session, and the
+    explicit commit. Created by `Database.transaction()`."""
+
+    def __init__(self, client: AsyncMongoClient[dict[str, Any]]) -> None:
+        self._client = client
+        self.session: Session = client.start_session()
         self.started = time.monotonic()
+
+    async def __aenter__(self) -> Transaction:
+        try:
+            await self.session.start_transaction(
+                read_concern=_SNAPSHOT,
+                write_concern=_MAJORITY,
+                read_preference=ReadPreference.PRIMARY,
+            )
+        except BaseException:
+            await self.session.end_session()
+            raise
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: object
+    ) -> None:
+        session = self.session
+        try:
+            cut_short = isinstance(error, PyMongoError) and error.timeout
+            if cut_short and not isinstance(error, ServerSelectionTimeoutError):
+                await _end_on_server(self._client, session)
+            if session.in_transaction:  # left without commit: nothing of it stays
+                with contextlib.suppress(PyMongoError):
+                    await session.abort_transaction()
+        finally:
+            await session.end_session()
 
     async def commit(self) -> None:
         while True:
@@ -96,27 +127,6 @@ def _commit_again(error: PyMongoError, started: float) -> bool:
         and not error.timeout
         and time.monotonic() - started < RETRY_LIMIT_SECONDS
     )
-
-
-@contextlib.asynccontextmanager
-async def transaction(client: AsyncMongoClient[dict[str, Any]]) -> AsyncIterator[Transaction]:
-    """One attempt; see the module docstring. Used through `Database.transaction()`."""
-    async with client.start_session() as session:
-        await session.start_transaction(
-            read_concern=ReadConcern("snapshot"),
-            write_concern=WriteConcern("majority"),
-            read_preference=ReadPreference.PRIMARY,
-        )
-        try:
-            yield Transaction(session)
-        except PyMongoError as error:
-            if error.timeout and not isinstance(error, ServerSelectionTimeoutError):
-                await _end_on_server(client, session)
-            raise
-        finally:
-            if session.in_transaction:  # left without commit: nothing of it stays
-                with contextlib.suppress(PyMongoError):
-                    await session.abort_transaction()
 
 
 async def _end_on_server(client: AsyncMongoClient[dict[str, Any]], session: Session) -> None:

@@ -28,8 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar, Protocol
@@ -93,25 +92,19 @@ class UnitOfWork:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    @asynccontextmanager
-    async def begin(
+    def begin(
         self, viewer: Viewer, command: IdempotentCommand | None = None, key: str | None = None
-    ) -> AsyncIterator[LedgerTransaction]:
-        """A transaction of a change by `viewer`; with `key`, of `command` at most once."""
+    ) -> LedgerScope:
+        """A transaction of a change by `viewer` (`async with`); with `key`, of `command` at
+        most once."""
         request = None
         if key is not None:
             if command is None:
                 raise TypeError("an idempotency key needs the command it names")
             request = _Request.of(command, key)
-        async with self.db.transaction() as attempt:
-            keys = IdempotencyRepository(attempt.session)
-            if request is None or (found := await keys.find(viewer.user_id, request.key)) is None:
-                yield LedgerTransaction(attempt, viewer, request)
-                return
-        # The key was used before: this attempt wrote nothing; answer as the first one did.
-        raise AlreadyDone(await self._replay(viewer, found, request))
+        return LedgerScope(self, viewer, request)
 
-    async def _replay(
+    async def replay(
         self, viewer: Viewer, record: IdempotencyDocument, request: _Request
     ) -> Outcome:
         if record.operation != request.operation or record.request_hash != request.digest:
@@ -126,6 +119,35 @@ class UnitOfWork:
         by_id = await EntryRepository().by_ids(record.result.entries)
         entries = [by_id[i] for i in record.result.entries if by_id[i].account_id in visible_ids]
         return Outcome(accounts=visible, entries=entries)
+
+
+class LedgerScope:
+    """`async with uow.begin(...) as tx`: one attempt of a change (see the module docstring)."""
+
+    def __init__(self, uow: UnitOfWork, viewer: Viewer, request: _Request | None) -> None:
+        self._uow, self._viewer, self._request = uow, viewer, request
+        self._attempt = uow.db.transaction()
+
+    async def __aenter__(self) -> LedgerTransaction:
+        attempt, request = await self._attempt.__aenter__(), self._request
+        try:
+            found = None
+            if request is not None:
+                keys = IdempotencyRepository(attempt.session)
+                found = await keys.find(self._viewer.user_id, request.key)
+        except BaseException as error:
+            await attempt.__aexit__(type(error), error, error.__traceback__)
+            raise
+        if request is None or found is None:
+            return LedgerTransaction(attempt, self._viewer, request)
+        # The key was used before: this attempt writes nothing; answer as the first one did.
+        await attempt.__aexit__(None, None, None)
+        raise AlreadyDone(await self._uow.replay(self._viewer, found, request))
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: object
+    ) -> None:
+        await self._attempt.__aexit__(kind, error, trace)
 
 
 class LedgerTransaction:
