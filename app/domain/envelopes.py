@@ -164,6 +164,21 @@ class Ledger:
         self.usable(target, ["toEnvelopeId"])
         return self._applied([Line(source, -amount), Line(target, amount)])
 
+    def assign(self, allocations: Sequence[Allocation]) -> list[Line]:
+        """Move money from Available into envelopes (filling them from their plans): a line
+        per envelope, then Available's."""
+        _check_distinct(allocations)
+        for a in allocations:
+            if a.amount <= 0:
+                raise ValidationError("Each amount must be more than zero.", field=list(a.field))
+            if self.usable(a.envelope_id, a.field).builtin:
+                raise ValidationError(
+                    "Available cannot be filled from itself.", field=list(a.field)
+                )
+        lines = [Line(a.envelope_id, a.amount) for a in allocations]
+        lines.append(Line(self.available.id, -sum(a.amount for a in allocations)))
+        return self._applied(lines)
+
     def reverse(self, lines: Sequence[Line]) -> list[Line]:
         """The undo of earlier lines; refused if an envelope is gone or archived."""
         for line in lines:

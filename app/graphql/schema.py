@@ -29,6 +29,8 @@ from app.graphql.engine.limits import RequestLimits, alias_limit_rule, depth_lim
 from app.graphql.ledger.accounts.mutations import AccountMutation, OpenAccountMutation
 from app.graphql.ledger.accounts.queries import AccountQuery
 from app.graphql.ledger.accounts.types import Account
+from app.graphql.ledger.budgets.mutations import BudgetMutation
+from app.graphql.ledger.budgets.queries import BudgetQuery
 from app.graphql.ledger.envelopes.mutations import EnvelopeMutation
 from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.history.queries import HistoryQuery
@@ -43,7 +45,7 @@ from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
 
 @strawberry.type
-class Query(AuthQuery, AccountQuery, HistoryQuery, PaymentSourceQuery, NodeQuery):
+class Query(AuthQuery, AccountQuery, HistoryQuery, PaymentSourceQuery, BudgetQuery, NodeQuery):
     pass
 
 
@@ -56,6 +58,7 @@ class Mutation(
     EnvelopeMutation,
     MemberMutation,
     PaymentSourceMutation,
+    BudgetMutation,
 ):
     pass
 

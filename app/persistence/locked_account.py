@@ -28,9 +28,8 @@ from app.persistence.documents.entries import LineRecord, TransactionRecord
 # What a change may alter of an account; `version` is bumped by the lock itself.
 MUTABLE_VALUES = (
     "name", "institution", "on_budget", "allow_overdraft", "closed_at", "owner_id",
-    "member_ids", "balance", "seq",
+    "member_ids", "balance", "seq", "budget_cadence", "next_sweep",
 )  # fmt: skip
-MUTABLE_RECORDS = ("members", "envelopes")  # lists of flat embedded records
 _ABSENT = object()
 
 
@@ -118,8 +117,10 @@ class LockedAccount:
         it was. (Read from the attributes: `model_dump` of an account costs ten times more.)"""
         account, stored = self.document, self.stored or {}
         current: dict[str, Any] = {name: getattr(account, name) for name in MUTABLE_VALUES}
-        for name in MUTABLE_RECORDS:
-            current[name] = [dict(record.__dict__) for record in getattr(account, name)]
+        if account.budget_cadence is not None:
+            current["budget_cadence"] = account.budget_cadence.model_dump()
+        current["members"] = [dict(record.__dict__) for record in account.members]
+        current["envelopes"] = [record.to_stored() for record in account.envelopes]
         changed = {k: v for k, v in current.items() if stored.get(k, _ABSENT) != v}
         if changed:
             account.updated_at = changed["updated_at"] = self.recorded_at

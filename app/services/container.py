@@ -16,6 +16,7 @@ from app.persistence.repositories.profiles import ProfileRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
 from app.services.ledger.accounts import AccountService
+from app.services.ledger.budgets import BudgetService
 from app.services.ledger.envelopes import EnvelopeService
 from app.services.ledger.history import HistoryService
 from app.services.ledger.members import MemberService
@@ -34,6 +35,7 @@ class Services:
     history: HistoryService
     members: MemberService
     payment_sources: PaymentSourceService
+    budgets: BudgetService
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -53,6 +55,7 @@ class Services:
             ),
             members=MemberService(uow),
             payment_sources=PaymentSourceService(uow, accounts, PaymentSourceRepository()),
+            budgets=BudgetService(db, uow),
         )
 
     def start_background_work(self) -> None:

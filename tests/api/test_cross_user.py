@@ -189,6 +189,17 @@ def _mutations() -> list[Probe]:
             allocations=[{"envelopeId": food, "amount": "1.00"}],
         ),
         m("DeletePaymentSource", id=A("PaymentSource", "salary")),
+        m("SetBudgetCadence", accountId=main, cadence={"kind": "WEEKLY"}),
+        m("SetPlan", accountId=main, envelopeId=food, amount="5.00"),
+        m("SetPlan", accountId=ben_account, envelopeId=food, amount="5.00"),
+        m("RemovePlan", accountId=main, envelopeId=food),
+        m("RemovePlan", accountId=ben_account, envelopeId=food),
+        m("SetGoal", accountId=main, envelopeId=food, kind="SAVE", target="5.00"),
+        m("SetGoal", accountId=ben_account, envelopeId=food, kind="SAVE", target="5.00"),
+        m("RemoveGoal", accountId=main, envelopeId=food),
+        m("RemoveGoal", accountId=ben_account, envelopeId=food),
+        m("FundEnvelopes", accountId=main),
+        m("FundEnvelopes", accountId=main, dryRun=True),
     ]
 
 
@@ -240,6 +251,7 @@ PROBES = _queries() + _mutations()
 EXEMPT = {
     "Query.me": "the caller's own user; takes no id",
     "Query.accounts": "lists the caller's own accounts; takes no id",
+    "Query.householdBudget": "the caller's own accounts' budgets; takes no id",
     "Mutation.register": "creates a new user; takes no id",
     "Mutation.login": "by email and password; takes no id",
     "Mutation.refreshToken": "by the caller's own opaque token; takes no id",

@@ -9,7 +9,7 @@ member's role.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from beanie import Document
 from bson import ObjectId
@@ -17,9 +17,80 @@ from pydantic import BaseModel
 from pymongo import ASCENDING, IndexModel
 
 from app.domain.accounts import AccountType
+from app.domain.budgets import Goal, GoalKind, Plan, PlanVersion, Rollover
+from app.domain.cadences import MONTHLY, Cadence, CadenceKind
 from app.domain.envelopes import Envelope, EnvelopeId, Ledger
 from app.domain.members import Role
 from app.persistence.documents.base import Stored, StoredId
+
+
+def stored_day(day: date) -> datetime:
+    """Days are stored as UTC midnight (BSON has no date type)."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+class CadenceRecord(BaseModel):
+    kind: CadenceKind
+    anchor: datetime
+    days: list[int] = []
+
+    @classmethod
+    def of(cls, cadence: Cadence) -> CadenceRecord:
+        return cls(kind=cadence.kind, anchor=stored_day(cadence.anchor), days=list(cadence.days))
+
+    def cadence(self) -> Cadence:
+        return Cadence(self.kind, self.anchor.date(), tuple(self.days))
+
+
+class PlanRecord(BaseModel):
+    """One version of an envelope's plan, in effect from `since` (an account period's
+    start) until the next version; `amount` None: no plan from then on."""
+
+    since: datetime
+    amount: int | None = None
+    cadence: CadenceRecord | None = None
+    rollover: Rollover = Rollover.KEEP
+
+    @classmethod
+    def of(cls, version: PlanVersion) -> PlanRecord:
+        plan = version.plan
+        if plan is None:
+            return cls(since=stored_day(version.since))
+        return cls(
+            since=stored_day(version.since),
+            amount=plan.amount,
+            cadence=CadenceRecord.of(plan.cadence),
+            rollover=plan.rollover,
+        )
+
+    def version(self) -> PlanVersion:
+        plan = None
+        if self.amount is not None and self.cadence is not None:
+            plan = Plan(self.amount, self.cadence.cadence(), self.rollover)
+        return PlanVersion(self.since.date(), plan)
+
+
+class GoalRecord(BaseModel):
+    kind: GoalKind
+    target: int
+    target_date: datetime | None = None
+    priority: int
+    set_at: datetime
+
+    @classmethod
+    def of(cls, goal: Goal, at: datetime) -> GoalRecord:
+        target_date = None if goal.target_date is None else stored_day(goal.target_date)
+        return cls(
+            kind=goal.kind,
+            target=goal.target,
+            target_date=target_date,
+            priority=goal.priority,
+            set_at=at,
+        )
+
+    def goal(self) -> Goal:
+        day = None if self.target_date is None else self.target_date.date()
+        return Goal(self.kind, self.target, day, self.priority)
 
 
 class EnvelopeRecord(BaseModel):
@@ -29,6 +100,19 @@ class EnvelopeRecord(BaseModel):
     archived: bool = False
     builtin: bool = False
     deleted: bool = False
+    # Budgeting: the plan's versions, oldest first (see `app.domain.budgets`), and the goal.
+    plans: list[PlanRecord] = []
+    goal: GoalRecord | None = None
+
+    def plan_history(self) -> list[PlanVersion]:
+        return [record.version() for record in self.plans]
+
+    def to_stored(self) -> dict[str, object]:
+        """As stored: flat fields from the attributes, the budgeting ones dumped."""
+        row: dict[str, object] = dict(self.__dict__)
+        row["plans"] = [plan.model_dump() for plan in self.plans]
+        row["goal"] = None if self.goal is None else self.goal.model_dump()
+        return row
 
 
 class MemberRecord(BaseModel):
@@ -63,6 +147,10 @@ class AccountRecord(Stored):
     # True once `month_totals` holds every entry of the account (new accounts start so;
     # older ones are filled in by `MonthTotals.backfill` at start-up).
     month_totals: bool = False
+    # Budgeting: the cadence of the account's budget periods (None: monthly from the 1st),
+    # and the day the next sweep of *sweep* envelopes is due (None: no envelope sweeps).
+    budget_cadence: CadenceRecord | None = None
+    next_sweep: datetime | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -84,6 +172,10 @@ class AccountRecord(Stored):
             raise AssertionError("envelope sum and ledger balance disagree")  # a bug, masked
         records: dict[object, EnvelopeRecord] = {record.id: record for record in self.envelopes}
         self.envelopes = [_record_of(e, records.get(e.id)) for e in ledger.envelopes]
+
+    def cadence(self) -> Cadence:
+        """The cadence of the account's budget periods."""
+        return MONTHLY if self.budget_cadence is None else self.budget_cadence.cadence()
 
     def member(self, user_id: object) -> MemberRecord | None:
         return next((m for m in self.members if m.user_id == user_id), None)
@@ -114,6 +206,11 @@ class AccountDocument(AccountRecord, Document):
         indexes = [
             IndexModel([("member_ids", ASCENDING), ("created_at", ASCENDING)]),
             IndexModel([("envelopes.id", ASCENDING)], name="envelope_id"),
+            IndexModel(
+                [("next_sweep", ASCENDING)],
+                name="next_sweep",
+                partialFilterExpression={"next_sweep": {"$type": "date"}},
+            ),
         ]
 
 
@@ -132,6 +229,8 @@ def _record_of(envelope: Envelope, record: EnvelopeRecord | None) -> EnvelopeRec
         archived=e.archived,
         builtin=e.builtin,
         deleted=e.deleted,
+        plans=[] if record is None else record.plans,
+        goal=None if record is None else record.goal,
     )
 
 

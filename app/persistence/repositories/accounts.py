@@ -8,6 +8,7 @@ a write conflict and its use case runs again (`app.persistence.transactions`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
@@ -54,6 +55,23 @@ class AccountRepository:
     async def with_envelope(self, envelope_id: ObjectId, user_id: ObjectId) -> AccountRecord | None:
         row = await self.collection.find_one({"envelopes.id": envelope_id, "member_ids": user_id})
         return None if row is None else AccountRecord.model_validate(row)
+
+    async def sweeps_due(self, day: datetime, limit: int) -> list[tuple[ObjectId, ObjectId]]:
+        """(account, owner) of accounts whose next sweep is due by `day`, oldest first."""
+        rows = (
+            await self.collection.find(
+                {"next_sweep": {"$lte": day}}, {"_id": 1, "owner_id": 1}, session=self.session
+            )
+            .sort("next_sweep", 1)
+            .limit(limit)
+            .to_list(None)
+        )
+        return [(row["_id"], row["owner_id"]) for row in rows]
+
+    async def stop_sweeps(self, account_id: ObjectId) -> None:
+        await self.collection.update_one(
+            {"_id": account_id}, {"$set": {"next_sweep": None}}, session=self.session
+        )
 
     async def insert(self, account: AccountRecord) -> None:
         await self.collection.insert_one(account.model_dump(by_alias=True), session=self.session)

@@ -8,6 +8,7 @@ another request (CONFLICT)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import ClassVar
 
 from app.core.ids import ObjectId
@@ -187,3 +188,42 @@ class PaymentSourceRef(Command):
 @dataclass(frozen=True)
 class UpdatePaymentSource(PaymentSourceRef):
     spec: PaymentSourceSpec
+
+
+# --- budgeting -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CadenceSpec:
+    """A cadence as given: checked by `Cadence.make` (field names as in the input)."""
+
+    kind: str
+    anchor: date | None = None
+    days: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SetBudgetCadence(AccountRef):
+    cadence: CadenceSpec
+
+
+@dataclass(frozen=True)
+class SetPlan(EnvelopeRef):
+    amount: str
+    cadence: CadenceSpec | None = None  # default: the account's cadence
+    rollover: str = "keep"
+
+
+@dataclass(frozen=True)
+class SetGoal(EnvelopeRef):
+    kind: str
+    target: str
+    target_date: date | None = None
+    priority: int | None = None
+
+
+@dataclass(frozen=True)
+class FundEnvelopes(AccountRef):
+    OPERATION: ClassVar[str] = "fundEnvelopes"
+    period: date | None = None  # a period start; default: the current period
+    dry_run: bool = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 
@@ -11,6 +11,8 @@ from app.core.ids import ObjectId
 from app.domain.accounts import AccountType
 from app.domain.members import Role
 from app.graphql.context import Info
+from app.graphql.ledger.budgets.types import Cadence
+from app.graphql.ledger.budgets.view import Budget
 from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.history.types import Totals, TransactionConnection, TransactionFilter
 from app.graphql.ledger.members.types import AccountMember, Profile
@@ -107,6 +109,19 @@ class Account(Node):
             info.context.profiles.load_many(self.document.member_ids),
         )
         return await TransactionConnection.from_page(page, self.document, info)
+
+    @strawberry.field(description="How often the account's budget periods start.")
+    def budget_cadence(self) -> Cadence:
+        return Cadence.from_rule(self.document.cadence())
+
+    @strawberry.field(
+        description="The budget of one period of the account's cadence: `period` is the "
+        "period's first day (default: the current period)."
+    )
+    async def budget(self, info: Info, period: date | None = None) -> Budget:
+        viewer = await info.context.viewer()
+        found = await info.context.services.budgets.budget(viewer, self.document, period)
+        return Budget.of(found)
 
     @strawberry.field(description="Income, expense and net of the entries matching the filter.")
     async def totals(self, info: Info, filter: TransactionFilter | None = None) -> Totals:

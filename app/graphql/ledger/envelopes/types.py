@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from app.graphql.ledger.budgets.types import Goal, Plan
 from app.graphql.relay import Node, decode_id, to_global_id
 from app.graphql.scalars import Decimal, Money, money
 from app.persistence.documents.accounts import EnvelopeRecord
@@ -19,6 +20,18 @@ class Envelope(Node):
         description="The built-in envelope of money not yet assigned; never archived or deleted."
     )
     deleted: bool = strawberry.field(description="Only old entries still name a deleted envelope.")
+    record: strawberry.Private[EnvelopeRecord]
+    currency: strawberry.Private[str]
+
+    @strawberry.field(description="The plan from the current budget period on, if any.")
+    def plan(self) -> Plan | None:
+        plans = self.record.plans
+        return Plan.from_record(plans[-1], self.currency) if plans else None
+
+    @strawberry.field
+    def goal(self) -> Goal | None:
+        goal = self.record.goal
+        return None if goal is None else Goal.from_record(goal, self.currency)
 
     @classmethod
     def from_record(cls, record: EnvelopeRecord, currency: str) -> Envelope:
@@ -29,6 +42,8 @@ class Envelope(Node):
             archived=record.archived,
             is_available=record.builtin,
             deleted=record.deleted,
+            record=record,
+            currency=currency,
         )
 
 

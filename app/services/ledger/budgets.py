@@ -1,0 +1,453 @@
+"""Budgeting: the account's budget cadence, plans and goals on envelopes, the budget view of
+a period, and filling envelopes from their plans and goals (see `app.domain.budgets`).
+
+Plans, goals and the cadence are managed by admins and the owner; filling envelopes moves
+money, so editors may do it. The view is read by every member, in one snapshot of the
+account, its per-month figures and the entries at the period's ragged edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from app.core.clock import utcnow
+from app.core.errors import NotFoundError, UnavailableError, ValidationError
+from app.core.ids import ObjectId
+from app.core.viewer import Viewer
+from app.domain.budgets import (
+    PACE_PERIODS,
+    Figures,
+    Goal,
+    GoalKind,
+    GoalProgress,
+    Need,
+    Plan,
+    Rollover,
+    Share,
+    changed_history,
+    goal_progress,
+    pace_of,
+    periods_to_reach,
+    plan_for,
+    share_out,
+    version_for,
+)
+from app.domain.cadences import Cadence, CadenceKind, Period, check_day
+from app.domain.entries import EntryDetails, EntryKind
+from app.domain.envelopes import Allocation
+from app.domain.members import Permission
+from app.domain.money import parse_amount
+from app.persistence.documents.accounts import (
+    AccountRecord,
+    CadenceRecord,
+    EnvelopeRecord,
+    GoalRecord,
+    PlanRecord,
+    stored_day,
+)
+from app.persistence.mongo import Database
+from app.persistence.outcome import Outcome
+from app.persistence.repositories.accounts import AccountRepository
+from app.persistence.repositories.budget_figures import After, BudgetFigures, Sums
+from app.persistence.transactions import transactional
+from app.persistence.unit_of_work import UnitOfWork
+from app.services.ledger.commands import (
+    CadenceSpec,
+    EnvelopeRef,
+    FundEnvelopes,
+    SetBudgetCadence,
+    SetGoal,
+    SetPlan,
+)
+
+FUNDING_MEMO = "Filled from plans and goals"
+MAX_GOAL_YEARS = 100
+MAX_PROJECTION_PERIODS = 1200
+
+
+@dataclass(frozen=True)
+class EnvelopeBudget:
+    envelope: EnvelopeRecord
+    plan: Plan | None
+    planned: int
+    figures: Figures
+    needed: int  # what the plan and the goal still need this period
+    plan_since: date | None = None  # the first period of the plan's version in effect
+    goal: Goal | None = None
+    goal_progress: GoalProgress | None = None
+
+    @property
+    def overspent(self) -> bool:
+        return self.figures.end < 0
+
+
+@dataclass(frozen=True)
+class AccountBudget:
+    account: AccountRecord
+    period: Period
+    available: Figures
+    envelopes: list[EnvelopeBudget] = field(default_factory=list)
+
+    @property
+    def planned(self) -> int:
+        return sum(e.planned for e in self.envelopes)
+
+    @property
+    def needed(self) -> int:
+        return sum(e.needed for e in self.envelopes)
+
+    @property
+    def overspent(self) -> list[EnvelopeBudget]:
+        return [e for e in self.envelopes if e.overspent]
+
+
+@dataclass(frozen=True)
+class Funding:
+    """What `fundEnvelopes` did (or, in a dry run, would do)."""
+
+    outcome: Outcome
+    period: Period
+    shares: list[Share]
+    dry_run: bool
+
+    @property
+    def assigned(self) -> int:
+        return sum(s.assigned for s in self.shares)
+
+
+def cadence_of(spec: CadenceSpec, field_name: str = "cadence") -> Cadence:
+    try:
+        kind = CadenceKind(spec.kind)
+    except ValueError:
+        raise ValidationError("Unknown cadence.", field=[field_name, "kind"]) from None
+    return Cadence.make(kind, spec.anchor, spec.days, field_name)
+
+
+def period_for(cadence: Cadence, start: date | None, today: date) -> Period:
+    """The period starting on `start` (the current one when None); VALIDATION when `start`
+    does not start a period of `cadence`."""
+    if start is None:
+        return cadence.period_of(today)
+    check_day(start, ["period"])
+    period = cadence.period_of(start)
+    if period.start != start:
+        raise ValidationError(
+            f"{start.isoformat()} does not start a budget period of this account: the period "
+            f"holding it starts on {period.start.isoformat()}.",
+            field=["period"],
+        )
+    return period
+
+
+class BudgetService:
+    def __init__(self, db: Database, uow: UnitOfWork) -> None:
+        self.db = db
+        self.uow = uow
+
+    # --- settings: cadence, plans, goals (admins) ---------------------------------------
+
+    @transactional
+    async def set_cadence(self, viewer: Viewer, command: SetBudgetCadence) -> Outcome:
+        cadence = cadence_of(command.cadence)
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(command.account_id, Permission.MANAGE)
+            account.document.budget_cadence = CadenceRecord.of(cadence)
+            _plan_sweeps(account.document, today())
+            return await tx.commit()
+
+    @transactional
+    async def set_plan(self, viewer: Viewer, command: SetPlan) -> tuple[Outcome, ObjectId]:
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(command.account_id, Permission.MANAGE)
+            document = account.document
+            envelope = _plannable(document, command)
+            try:
+                rollover = Rollover(command.rollover)
+            except ValueError:
+                raise ValidationError("Unknown rollover.", field=["rollover"]) from None
+            plan = Plan(
+                parse_amount(command.amount, document.currency),
+                cadence_of(command.cadence) if command.cadence else document.cadence(),
+                rollover,
+            )
+            _change_plan(document, envelope, plan)
+            return await tx.commit(), envelope.id
+
+    @transactional
+    async def remove_plan(self, viewer: Viewer, command: EnvelopeRef) -> tuple[Outcome, ObjectId]:
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(command.account_id, Permission.MANAGE)
+            envelope = _plannable(account.document, command)
+            _change_plan(account.document, envelope, None)
+            return await tx.commit(), envelope.id
+
+    @transactional
+    async def set_goal(self, viewer: Viewer, command: SetGoal) -> tuple[Outcome, ObjectId]:
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(command.account_id, Permission.MANAGE)
+            envelope = _plannable(account.document, command)
+            try:
+                kind = GoalKind(command.kind)
+            except ValueError:
+                raise ValidationError("Unknown goal kind.", field=["kind"]) from None
+            day = today()
+            if command.target_date and command.target_date.year > day.year + MAX_GOAL_YEARS:
+                raise ValidationError(
+                    f"A target date at most {MAX_GOAL_YEARS} years ahead.", field=["targetDate"]
+                )
+            goal = Goal.make(
+                kind,
+                parse_amount(command.target, account.currency, "target"),
+                command.target_date,
+                command.priority,
+                day,
+            )
+            _replace(account.document, envelope, goal=GoalRecord.of(goal, tx.recorded_at))
+            return await tx.commit(), envelope.id
+
+    @transactional
+    async def remove_goal(self, viewer: Viewer, command: EnvelopeRef) -> tuple[Outcome, ObjectId]:
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(command.account_id, Permission.MANAGE)
+            envelope = _plannable(account.document, command)
+            _replace(account.document, envelope, goal=None)
+            return await tx.commit(), envelope.id
+
+    # --- the view ---------------------------------------------------------------------
+
+    async def budget(
+        self, viewer: Viewer, account: AccountRecord, start: date | None
+    ) -> AccountBudget:
+        """The budget of `account` (read for `viewer` already) in the period starting on
+        `start` (default: the current one), as of one point in time."""
+        period = period_for(account.cadence(), start, today())
+        async with self.db.snapshot() as session:
+            fresh = await AccountRepository(session).for_member(account.id, viewer.user_id)
+            return await compute_budget(fresh or account, period, BudgetFigures(session))
+
+    async def household(self, viewer: Viewer, day: date | None) -> list[AccountBudget]:
+        """The budget of every open account the caller may see, each in its period holding
+        `day` (default: today)."""
+        day = check_day(day, ["date"]) if day else today()
+        accounts = await AccountRepository().of_member(viewer.user_id, include_closed=False)
+        budgets = []
+        for account in accounts:
+            budgets.append(
+                await self.budget(viewer, account, account.cadence().period_of(day).start)
+            )
+        return budgets
+
+    # --- filling envelopes --------------------------------------------------------------
+
+    async def fund(self, viewer: Viewer, command: FundEnvelopes, key: str | None = None) -> Funding:
+        dry_run = command.dry_run
+        result = await self._fund(viewer, command, None if dry_run else key, dry_run)
+        if isinstance(result, Funding):
+            return result
+        # A repeat of a request already done: answer with what it assigned.
+        [account] = result.accounts
+        period = period_for(account.cadence(), command.period, today())
+        available = account.available().id
+        shares = [
+            Share(line.envelope_id, line.amount, line.amount)
+            for entry in result.entries
+            for line in entry.lines
+            if line.envelope_id != available
+        ]
+        return Funding(result, period, shares, dry_run=False)
+
+    @transactional
+    async def _fund(
+        self, viewer: Viewer, command: FundEnvelopes, key: str | None, dry_run: bool
+    ) -> Funding | Outcome:
+        async with self.uow.begin(viewer, command, key) as tx:
+            account = await tx.lock(command.account_id, Permission.RECORD)
+            account.ledger.check_open()
+            document = account.document
+            day = today()
+            period = period_for(document.cadence(), command.period, day)
+            budget = await compute_budget(document, period, tx.budget)
+            order = {e.id: i for i, e in enumerate(document.envelopes)}
+            needs = [
+                Need(
+                    e.envelope.id,
+                    e.needed,
+                    e.goal.priority if e.goal else _PLAN_PRIORITY,
+                    order[e.envelope.id],
+                )
+                for e in budget.envelopes
+                if e.needed > 0
+            ]
+            shares = share_out(needs, account.ledger.available.balance)
+            allocations = [
+                Allocation(s.envelope_id, s.assigned, ("envelopes",))
+                for s in shares
+                if s.assigned > 0
+            ]
+            if allocations:
+                lines = account.ledger.assign(allocations)
+                account.record(
+                    EntryKind.MOVE,
+                    lines,
+                    size=sum(a.amount for a in allocations),
+                    details=EntryDetails(memo=FUNDING_MEMO),
+                    booking_date=stored_day(_funding_day(period, day)),
+                )
+            if dry_run:
+                account.settle()
+                preview = Outcome(accounts=[document], entries=list(account.entries))
+                return Funding(preview, period, shares, dry_run=True)  # nothing is committed
+            return Funding(await tx.commit(), period, shares, dry_run=False)
+
+
+_PLAN_PRIORITY = 100  # envelopes with a plan and no goal come with the default priority
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def _funding_day(period: Period, day: date) -> date:
+    """Money for a period is booked in it: today in the current period, its first day in a
+    future one, its last day in a past one."""
+    if day < period.start:
+        return period.start
+    if day >= period.end:
+        return period.last
+    return day
+
+
+def _plannable(account: AccountRecord, command: EnvelopeRef) -> EnvelopeRecord:
+    envelope = account.envelope(command.envelope_id)
+    if envelope is None or envelope.deleted:
+        raise NotFoundError("No such envelope in this account.", field=["envelopeId"])
+    if envelope.builtin:
+        raise ValidationError(
+            "Available holds the money not yet assigned: it has no plan or goal.",
+            field=["envelopeId"],
+        )
+    if envelope.archived:
+        raise ValidationError(
+            f"Envelope '{envelope.name}' is archived: unarchive it first.", field=["envelopeId"]
+        )
+    return envelope
+
+
+def _replace(account: AccountRecord, envelope: EnvelopeRecord, **changes: object) -> EnvelopeRecord:
+    changed = envelope.model_copy(update=changes)
+    account.envelopes = [changed if e.id == envelope.id else e for e in account.envelopes]
+    return changed
+
+
+def _change_plan(account: AccountRecord, envelope: EnvelopeRecord, plan: Plan | None) -> None:
+    since = account.cadence().period_of(today()).start
+    history = changed_history(envelope.plan_history(), since, plan)
+    _replace(account, envelope, plans=[PlanRecord.of(v) for v in history])
+    _plan_sweeps(account, today())
+
+
+def _plan_sweeps(account: AccountRecord, day: date) -> None:
+    """Keep `next_sweep` on the end of the current period while a *sweep* plan is in effect
+    (a sweep already due stays due)."""
+    cadence = account.cadence()
+    current = cadence.period_of(day)
+    sweeping = any(
+        (plan := plan_for(e.plan_history(), current.start)) is not None
+        and plan.rollover is Rollover.SWEEP
+        for e in account.live_envelopes()
+    )
+    due = account.next_sweep
+    if due is not None and due.date() <= day:
+        return
+    account.next_sweep = stored_day(current.end) if sweeping else None
+
+
+async def compute_budget(
+    account: AccountRecord, period: Period, figures: BudgetFigures
+) -> AccountBudget:
+    """The budget of `account` in `period`, from the figures (read in the same snapshot or
+    transaction as `account`)."""
+    if not account.month_totals:
+        raise UnavailableError("The account's figures are being prepared; try again shortly.")
+    cadence = account.cadence()
+    envelopes = account.live_envelopes()
+    goals = {e.id: e.goal.goal() for e in envelopes if e.goal is not None}
+    recent: list[Period] = []
+    if any(g.kind is GoalKind.SAVE for g in goals.values()):
+        earlier = period
+        for _ in range(PACE_PERIODS):
+            earlier = cadence.previous(earlier)
+            recent.insert(0, earlier)
+    days = [p.start for p in recent] + [period.start, period.end]
+    after = await figures.after(account.id, [e.id for e in envelopes], days)
+    available = account.available()
+    result = AccountBudget(
+        account, period, _figures(available, after[period.start], after[period.end])
+    )
+    for envelope in envelopes:
+        if envelope.builtin:
+            continue
+        found = _figures(envelope, after[period.start], after[period.end])
+        version = version_for(envelope.plan_history(), period.start)
+        plan = version.plan if version else None
+        planned = plan.planned(period) if plan else 0
+        needed = max(0, planned - found.funded)
+        goal = goals.get(envelope.id)
+        progress = None
+        if goal is not None:
+            pace = pace_of([_funded(envelope, after[p.start], after[p.end]) for p in recent])
+            progress = goal_progress(
+                goal,
+                found,
+                period,
+                _periods_left(cadence, period, goal.target_date),
+                _projection(cadence, period, goal, found.end, pace),
+            )
+            needed = max(needed, progress.still_needed)
+        result.envelopes.append(
+            EnvelopeBudget(
+                envelope,
+                plan,
+                planned,
+                found,
+                needed,
+                version.since if plan and version else None,
+                goal,
+                progress,
+            )
+        )
+    return result
+
+
+def _figures(envelope: EnvelopeRecord, at_start: After, at_end: After) -> Figures:
+    empty = Sums()
+    s, e = at_start.get(envelope.id, empty), at_end.get(envelope.id, empty)
+    return Figures(
+        start=envelope.balance - s.total,
+        funded=s.other - e.other,
+        spent=-(s.spent - e.spent),
+    )
+
+
+def _funded(envelope: EnvelopeRecord, at_start: After, at_end: After) -> int:
+    return _figures(envelope, at_start, at_end).funded
+
+
+def _periods_left(cadence: Cadence, period: Period, target: date | None) -> int:
+    if target is None or target < period.start:
+        return 1
+    return sum(1 for _ in cadence.periods(period.start, target + timedelta(days=1)))
+
+
+def _projection(
+    cadence: Cadence, period: Period, goal: Goal, balance: int, pace: int
+) -> date | None:
+    """The last day of the period in which the target is held at the recent pace."""
+    count = periods_to_reach(goal, balance, pace)
+    if count is None or count > MAX_PROJECTION_PERIODS:
+        return None
+    reached = period
+    for _ in range(count):
+        reached = cadence.next(reached)
+    return reached.last

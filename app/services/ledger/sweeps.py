@@ -1,0 +1,106 @@
+"""Sweeps: at the end of a budget period, the leftover of every envelope whose plan says
+*sweep* goes back to Available — exactly once per account and period.
+
+An account with a sweep plan carries `next_sweep`, the end of the period to sweep next. The
+sweep of one period is one transaction under the account's lock: a `move` entry booked on
+the period's last day (a line per swept envelope and Available's), and `next_sweep` moved on
+to the end of the next period (or cleared when no plan sweeps any more). Two processes
+sweeping the same account conflict on the lock; the one that runs again finds `next_sweep`
+moved on and does nothing, so a period is never swept twice. After downtime the missed
+periods are swept oldest first (the first one takes what is left; the later ones find the
+envelopes empty unless money came in since).
+
+It runs as one kind of due work of the background worker, as the account's owner.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from app.core.errors import AppError
+from app.core.ids import ObjectId
+from app.core.viewer import Viewer
+from app.domain.budgets import Rollover, plan_for
+from app.domain.entries import EntryDetails, EntryKind
+from app.domain.envelopes import Line
+from app.domain.members import Permission
+from app.persistence.documents.accounts import stored_day
+from app.persistence.repositories.accounts import AccountRepository
+from app.persistence.transactions import transactional
+from app.persistence.unit_of_work import UnitOfWork
+
+log = logging.getLogger("envelopes.sweeps")
+SWEEP_MEMO = "Leftover swept back to Available at the end of the period"
+SWEEPER_LOGIN = ObjectId("000000000000000000000005")  # the login recorded for sweeps
+
+
+class Sweeps:
+    name = "sweeps"
+
+    def __init__(self, uow: UnitOfWork, accounts: AccountRepository) -> None:
+        self.uow = uow
+        self.accounts = accounts
+
+    async def run_due(self, today: date, limit: int) -> int:
+        """Sweep the periods ended by `today`, oldest first, at most `limit` of them."""
+        done = 0
+        while done < limit:
+            due = await self.accounts.sweeps_due(stored_day(today), limit - done)
+            progressed = False
+            for account_id, owner_id in due:
+                try:
+                    swept = await self.sweep(account_id, owner_id, today)
+                except AppError as refused:  # e.g. the owner's access is gone: stop, loudly
+                    log.warning("sweeps of account %s stopped: %s", account_id, refused.message)
+                    await self.accounts.stop_sweeps(account_id)
+                    continue
+                if swept:
+                    done += 1
+                    progressed = True
+            if not progressed:
+                break
+        return done
+
+    @transactional
+    async def sweep(self, account_id: ObjectId, owner_id: ObjectId, today: date) -> bool:
+        """Sweep the account's next due period, if it is still due; True when it was."""
+        viewer = Viewer(owner_id, SWEEPER_LOGIN)
+        async with self.uow.begin(viewer) as tx:
+            account = await tx.lock(account_id, Permission.READ)
+            document = account.document
+            if document.next_sweep is None or document.next_sweep.date() > today:
+                return False  # another process swept it first
+            cadence = document.cadence()
+            period = cadence.period_of(document.next_sweep.date() - timedelta(days=1))
+            lines: list[Line] = []
+            if document.closed_at is None:
+                for envelope in account.ledger.live():
+                    record = document.envelope(envelope.id)
+                    plan = plan_for(record.plan_history(), period.start) if record else None
+                    if (
+                        plan is not None
+                        and plan.rollover is Rollover.SWEEP
+                        and envelope.balance > 0
+                        and not envelope.archived
+                    ):
+                        lines.append(Line(envelope.id, -envelope.balance))
+            if lines:
+                lines.append(Line(account.ledger.available.id, -sum(x.amount for x in lines)))
+                account.ledger.apply(lines)
+                account.record(
+                    EntryKind.MOVE,
+                    lines,
+                    size=-lines[-1].amount,
+                    details=EntryDetails(memo=SWEEP_MEMO),
+                    booking_date=stored_day(period.last),
+                )
+            following = cadence.next(period)
+            still_sweeping = any(
+                (plan := plan_for(e.plan_history(), following.start)) is not None
+                and plan.rollover is Rollover.SWEEP
+                for e in document.live_envelopes()
+            )
+            document.next_sweep = stored_day(following.end) if still_sweeping else None
+            await tx.commit()
+            return True
