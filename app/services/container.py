@@ -22,6 +22,7 @@ from app.services.ledger.history import HistoryService
 from app.services.ledger.members import MemberService
 from app.services.ledger.movements import MovementService
 from app.services.ledger.payment_sources import PaymentSourceService
+from app.services.ledger.sweeps import Sweeps
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Services:
     members: MemberService
     payment_sources: PaymentSourceService
     budgets: BudgetService
+    sweeps: Sweeps
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -56,6 +58,7 @@ class Services:
             members=MemberService(uow),
             payment_sources=PaymentSourceService(uow, accounts, PaymentSourceRepository()),
             budgets=BudgetService(db, uow),
+            sweeps=Sweeps(uow, accounts),
         )
 
     def start_background_work(self) -> None:
