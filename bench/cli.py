@@ -1,7 +1,7 @@
 """`python -m bench [options]`: start MongoDB and the API, seed, measure, report, stop.
 
 --repeat N        repeats of every measurement (default 3); medians and all values
---only PARTS      comma-separated: mutations,pages,totals,footprint (default: all)
+--only PARTS      comma-separated: mutations,pages,totals,budget,footprint (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
 --reseed          seed the history again even when a cached one matches
@@ -41,7 +41,7 @@ from bench.phases import Plan
 from bench.seed import History, seed
 from bench.stats import median
 
-PARTS = ("mutations", "pages", "totals", "footprint")
+PARTS = ("mutations", "pages", "totals", "budget", "footprint")
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
 
@@ -133,7 +133,7 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
     created: list[Household] = []
     try:
         seeded = None
-        if plan.parts & {"pages", "totals"}:
+        if plan.parts & {"pages", "totals", "budget"}:
             seeded = await prepare_history(plan, api, db, run_id)
             results["setup"]["history"] = {
                 "entries": seeded.entries, "savings_entries": seeded.savings_entries,
@@ -157,6 +157,10 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
             print("==> totals", flush=True)
             await _part(results, "totals", phases.totals(plan, rig, seeded))
             _mark_memory(results, "after totals", api_process)
+        if "budget" in plan.parts and seeded is not None:
+            print("==> budget view", flush=True)
+            await _part(results, "budget", phases.budget(plan, rig, seeded))
+            _mark_memory(results, "after budget", api_process)
     finally:
         if created and not plan.keep:
             await store.forget(db, created)

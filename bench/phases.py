@@ -8,6 +8,7 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bench import budget as bud
 from bench import history as hist
 from bench import mutations as mut
 from bench.gql import Api, Household
@@ -220,3 +221,33 @@ async def totals(plan: Plan, rig: Rig, seeded: History) -> tuple[Row, list[Targe
         for period in ("month", "year")
     ]  # fmt: skip
     return {"runs": runs}, targets, checks
+
+
+async def budget(plan: Plan, rig: Rig, seeded: History) -> tuple[Row, list[Target], Row]:
+    """The budget view of a month of the seeded account against the single-envelope totals
+    query of the same month, interleaved in every repeat."""
+    house, port = seeded.checking, rig.port
+    await bud.prepare(rig.api, rig.db["accounts"], house)
+    checks = {"budget_view": await bud.check_budget(rig.api, rig.db["transactions"], house)}
+    connection = await Connection.open("127.0.0.1", port)
+    samples: dict[str, list[Sample]] = {"budget": [], "totals": []}
+    try:
+        for _ in range(plan.repeat):
+            for name, make in (("budget", bud.api_budget), ("totals", bud.api_envelope_totals)):
+                sample = await sequential(make(connection, port, house), 10, plan.requests,
+                                          rig.probe)  # fmt: skip
+                samples[name].append(sample)
+                print(f"  {name:7} api: {_brief(sample)}", flush=True)
+    finally:
+        await connection.close()
+    runs = {name: figure(found) for name, found in samples.items()}
+    ratio = [
+        b.summary()["p50_ms"] / t.summary()["p50_ms"]
+        for b, t in zip(samples["budget"], samples["totals"], strict=True)
+    ]
+    targets = [
+        target("budget view (30 planned envelopes, 1M entries): API p50",
+               runs["budget"]["p50_ms"]["values"], 20, "<=", "ms"),
+        target("budget view p50 / single-envelope totals p50", ratio, 1.5, "<=", "x"),
+    ]  # fmt: skip
+    return {"runs": runs, "budget_to_totals_p50": ratio}, targets, checks

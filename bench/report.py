@@ -69,7 +69,7 @@ def markdown(results: dict[str, Any]) -> str:
         for t in results["targets"]
     ]  # fmt: skip
     lines += _table(["Target", "Measured", "All values", "Goal", "Result"], rows)
-    for section in (_mutations, _pages, _totals, _footprint, _checks):
+    for section in (_mutations, _pages, _totals, _budget, _footprint, _checks):
         lines += section(results)
     return "\n".join(lines) + "\n"
 
@@ -138,6 +138,24 @@ def _totals(results: dict[str, Any]) -> list[str]:
     header = ["Totals", "API p50", "API p99", "Old raw aggregate p50", "Raw p99",
               "API process CPU per request", "API requests", "Raw runs"]  # fmt: skip
     return ["", "## Totals (per-month figures vs the old aggregate)", "", *_table(header, rows)]
+
+
+def _budget(results: dict[str, Any]) -> list[str]:
+    found = results.get("budget")
+    if not found:
+        return []
+    rows = [
+        [name, _m(run, "p50_ms", "ms"), _m(run, "p99_ms", "ms"), _cpu(run, "api"),
+         str(run["requests"])]
+        for name, run in found["runs"].items()
+    ]  # fmt: skip
+    header = ["Query (June 2020)", "API p50", "API p99", "API process CPU per request",
+              "Requests per repeat"]  # fmt: skip
+    ratios = ", ".join(f"{r:.2f}" for r in found["budget_to_totals_p50"])
+    return [
+        "", "## Budget view (30 planned envelopes) vs single-envelope totals", "",
+        *_table(header, rows), "", f"- Budget p50 / totals p50 per repeat: {ratios}.",
+    ]  # fmt: skip
 
 
 def _footprint(results: dict[str, Any]) -> list[str]:

@@ -61,34 +61,66 @@ class BudgetFigures:
     ) -> dict[date, After]:
         """For each day, per envelope: the sums of its lines booked on or after that day.
         The account must have its per-month figures (`AccountRecord.month_totals`)."""
-        if not days:
+        plans = {day: _edge(day) for day in sorted(set(days))}
+        if not plans:
             return {}
-        first_month = month_start(min(days))
-        rows = await self.months.find(
-            {
-                "account_id": account_id,
-                "envelope_id": {"$in": list(envelope_ids)},
-                "month": {"$gte": stored_day(first_month)},
-            },
-            {"_id": 0, "envelope_id": 1, "month": 1, "flow": 1, "total": 1},
-            session=self.session,
-        ).to_list(None)
-        by_month: dict[date, list[dict[str, Any]]] = {}
-        for row in rows:
-            by_month.setdefault(row["month"].date(), []).append(row)
+        months = sorted({since for since, _first, _until, _sign in plans.values()})
+        from_month = await self._months_from(account_id, envelope_ids, months)
         result: dict[date, After] = {}
-        for day in sorted(set(days)):
-            start, following = month_start(day), next_month(day)
+        for day, (since, first, until, sign) in plans.items():
             after: After = {}
-            if (day - start) <= (following - day):  # the whole month, less the days before
-                _add_months(after, by_month, since=start)
-                if day > start:
-                    await self._add_entries(account_id, start, day, after, sign=-1)
-            else:  # the later months, plus the days from `day` to the month's end
-                _add_months(after, by_month, since=following)
-                await self._add_entries(account_id, day, following, after, sign=1)
+            for envelope, sums in from_month[since].items():
+                after[envelope] = Sums(sums.spent, sums.other)
+            if first < until:
+                await self._add_entries(account_id, first, until, after, sign)
             result[day] = after
         return result
+
+    async def _months_from(
+        self, account_id: ObjectId, envelope_ids: Sequence[ObjectId], months: list[date]
+    ) -> dict[date, After]:
+        """For each first day of a month in `months`: per envelope, the figures of that month
+        and every later one. Summed by the server into one bucket per range between two of
+        `months` (a few rows, however long the history after them)."""
+        edges = [stored_day(m) for m in months]
+        bucket = {"$add": [{"$cond": [{"$gte": ["$month", edge]}, 1, 0]} for edge in edges]}
+        pipeline: list[dict[str, Any]] = [
+            {
+                "$match": {
+                    "account_id": account_id,
+                    "envelope_id": {"$in": list(envelope_ids)},
+                    "month": {"$gte": edges[0]},
+                }
+            },
+            {
+                "$group": {
+                    "_id": {
+                        "envelope": "$envelope_id",
+                        "spent": {"$eq": ["$flow", SPENDING]},
+                        "bucket": bucket,
+                    },
+                    "total": {"$sum": "$total"},
+                }
+            },
+        ]
+        cursor = await self.months.aggregate(pipeline, session=self.session)
+        by_bucket: dict[int, After] = {}
+        async for row in cursor:
+            key = row["_id"]
+            sums = by_bucket.setdefault(key["bucket"], {}).setdefault(key["envelope"], Sums())
+            if key["spent"]:
+                sums.spent += row["total"]
+            else:
+                sums.other += row["total"]
+        found: dict[date, After] = {}
+        running: After = {}
+        for index in range(len(months), 0, -1):  # the last range first: suffix sums
+            for envelope, sums in by_bucket.get(index, {}).items():
+                total = running.setdefault(envelope, Sums())
+                total.spent += sums.spent
+                total.other += sums.other
+            found[months[index - 1]] = {e: Sums(x.spent, x.other) for e, x in running.items()}
+        return found
 
     async def _add_entries(
         self, account_id: ObjectId, first: date, until: date, into: After, sign: int
@@ -108,9 +140,10 @@ class BudgetFigures:
                 into.setdefault(line["envelope_id"], Sums()).add(flow, line["amount"], sign)
 
 
-def _add_months(into: After, by_month: dict[date, list[dict[str, Any]]], since: date) -> None:
-    """Add the figures of the months from `since` on."""
-    for month, rows in by_month.items():
-        if month >= since:
-            for row in rows:
-                into.setdefault(row["envelope_id"], Sums()).add(row["flow"], row["total"])
+def _edge(day: date) -> tuple[date, date, date, int]:
+    """How the sums from `day` on are made: the figures of the months from `since` on, plus
+    (`sign` 1) or minus (-1) the entries booked in [`first`, `until`): the shorter side."""
+    start, following = month_start(day), next_month(day)
+    if (day - start) <= (following - day):  # the whole month, less the days before
+        return start, start, day, -1
+    return following, day, following, 1  # the later months, plus the rest of this month
