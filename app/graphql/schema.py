@@ -38,6 +38,7 @@ from app.graphql.ledger.movements.mutations import MovementMutation
 from app.graphql.ledger.payment_sources.mutations import PaymentSourceMutation
 from app.graphql.ledger.payment_sources.queries import PaymentSourceQuery
 from app.graphql.ledger.payment_sources.types import PaymentSource
+from app.graphql.ledger.reconciliation.mutations import ReconciliationMutation
 from app.graphql.nodes import NodeQuery
 from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
@@ -56,6 +57,7 @@ class Mutation(
     EnvelopeMutation,
     MemberMutation,
     PaymentSourceMutation,
+    ReconciliationMutation,
 ):
     pass
 

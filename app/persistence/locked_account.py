@@ -29,6 +29,7 @@ from app.persistence.documents.entries import LineRecord, TransactionRecord
 MUTABLE_VALUES = (
     "name", "institution", "on_budget", "allow_overdraft", "closed_at", "owner_id",
     "member_ids", "balance", "seq",
+    "cleared_balance", "reconciled_balance", "reconciled_through", "reconciliation_id",
 )  # fmt: skip
 MUTABLE_RECORDS = ("members", "envelopes")  # lists of flat embedded records
 _ABSENT = object()

@@ -63,6 +63,14 @@ class AccountRecord(Stored):
     # True once `month_totals` holds every entry of the account (new accounts start so;
     # older ones are filled in by `MonthTotals.backfill` at start-up).
     month_totals: bool = False
+    # Reconciliation (app/services/ledger/reconciliation.py). `cleared_balance` = Σ amount of
+    # the cleared and reconciled entries; `reconciled_balance` = the latest standing
+    # statement's balance, through `reconciled_through` (its date), made by the
+    # reconciliation `reconciliation_id` (None: never reconciled, or every one reopened).
+    cleared_balance: int = 0
+    reconciled_balance: int = 0
+    reconciled_through: datetime | None = None
+    reconciliation_id: StoredId | None = None
     created_at: datetime
     updated_at: datetime
 

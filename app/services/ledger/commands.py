@@ -8,6 +8,7 @@ another request (CONFLICT)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import ClassVar
 
 from app.core.ids import ObjectId
@@ -187,3 +188,28 @@ class PaymentSourceRef(Command):
 @dataclass(frozen=True)
 class UpdatePaymentSource(PaymentSourceRef):
     spec: PaymentSourceSpec
+
+
+# --- reconciliation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetCleared(Command):
+    """Mark entries (all of one account) cleared, or back to uncleared."""
+
+    entry_ids: tuple[ObjectId, ...]
+    cleared: bool
+
+
+@dataclass(frozen=True)
+class Reconcile(Command):
+    OPERATION: ClassVar[str] = "reconcileAccount"
+    account_id: ObjectId
+    statement_date: date
+    statement_balance: str
+    adjust: bool = False
+
+
+@dataclass(frozen=True)
+class ReopenReconciliation(AccountRef):
+    OPERATION: ClassVar[str] = "reopenReconciliation"
