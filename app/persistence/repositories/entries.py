@@ -99,6 +99,8 @@ class EntryRepository:
 
     async def by_ids(self, ids: Iterable[ObjectId]) -> dict[ObjectId, TransactionRecord]:
         wanted = list(ids)
+        if not wanted:  # e.g. the replay of a change that recorded no entry
+            return {}
         rows = await self.collection.find({"_id": {"$in": wanted}}).to_list(len(wanted))
         entries = [TransactionRecord.model_validate(row) for row in rows]
         return {entry.id: entry for entry in entries}
