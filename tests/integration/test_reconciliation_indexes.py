@@ -12,12 +12,18 @@ from bson import ObjectId
 from fastapi import FastAPI
 
 from app.domain.entries import ClearedStatus
+from app.persistence.documents.accounts import AccountRecord
+from app.persistence.keyset import PageRequest
 from app.persistence.repositories.entries import EntryRepository
+from app.services.ledger.history import HistoryFilter
 from tests.graphql_client import GraphQLClient
 from tests.integration.test_ledger_indexes import (
     RecordingCollection,
+    assert_served_by_an_index,
     explain,
     raw,
+    recording_history,
+    recording_repository,
     stages,
     winning_plans,
 )
@@ -90,3 +96,17 @@ async def test_reconciliation_queries_read_only_the_entries_they_need(
         assert "COLLSCAN" not in set(stages(plan)), (call, plan)
         if index is not None:
             assert index_names(plan) == {index}, (call, plan)
+
+
+async def test_history_filtered_by_cleared_status_is_served_by_an_index(
+    api: tuple[FastAPI, GraphQLClient], mongo: Any
+) -> None:
+    account_id = await long_history(api[1], mongo)
+    account = AccountRecord.model_validate(mongo.accounts.find_one({"_id": account_id}))
+    for statuses in (("uncleared",), ("cleared", "reconciled")):
+        repo = recording_repository()
+        history = recording_history(api, repo)
+        spec = HistoryFilter(cleared=statuses)
+        await history.page(account, spec, PageRequest(first=20), 20)
+        await history.totals(account, spec)
+        assert_served_by_an_index(mongo, repo)

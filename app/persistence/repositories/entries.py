@@ -39,6 +39,7 @@ class EntryQuery:
     min_size: int | None = None
     max_size: int | None = None
     text: str | None = None
+    cleared: tuple[str, ...] = ()  # cleared statuses; entries older than the field: uncleared
 
     def to_mongo(self) -> dict[str, Any]:
         query: dict[str, Any] = {"account_id": self.account_id}
@@ -57,6 +58,11 @@ class EntryQuery:
         if self.text:
             pattern = _contains(self.text)
             query["$or"] = [{"payee": pattern}, {"memo": pattern}]
+        if self.cleared:
+            statuses: list[str | None] = list(self.cleared)
+            if ClearedStatus.UNCLEARED.value in statuses:
+                statuses.append(None)  # also matches entries stored without the field
+            query["cleared"] = {"$in": statuses}
         return query
 
 

@@ -5,6 +5,7 @@ statuses included) exactly as they were."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -582,6 +583,67 @@ class TestRolesAndOtherUsers:
                 assert theirs["userErrors"] == [
                     {"field": ["accountId"], "message": "No such account.", "code": "NOT_FOUND"}
                 ]
+
+
+# --- history, old entries, concurrency -----------------------------------------------------
+
+
+class TestHistoryAndConcurrency:
+    async def test_history_filters_by_cleared_status_and_old_entries_read_uncleared(
+        self, ana: Member, mongo: Any
+    ) -> None:
+        account, _ = await budget(ana)
+        income = await record(ana, "RecordIncome", account, "20.00")
+        await record(ana, "RecordIncome", account, "3.00")
+        await clear(ana, await opening_id(ana, account))
+        await ana.do(
+            "ReconcileAccount", accountId=account, statementDate=day(0), statementBalance="100"
+        )
+        await clear(ana, income["id"])
+        # An entry written before reconciliation existed has no status stored.
+        mongo.transactions.update_one({"seq": 3}, {"$unset": {"cleared": ""}})
+
+        async def sequences(*cleared: str) -> list[int]:
+            page = await ana.query(
+                "Transactions", id=account, first=10, filter={"cleared": list(cleared)}
+            )
+            return sorted(e["node"]["sequence"] for e in page["account"]["transactions"]["edges"])
+
+        assert await sequences("UNCLEARED") == [3]
+        assert await sequences("CLEARED") == [2]
+        assert await sequences("CLEARED", "RECONCILED") == [1, 2]
+        assert (await statuses(ana, account))[3] == "UNCLEARED"
+        totals = await ana.query("Totals", id=account, filter={"cleared": ["CLEARED"]})
+        assert totals["account"]["totals"]["net"]["amount"] == "20.00"
+        assert totals["account"]["totals"]["count"] == 1
+
+    async def test_an_undo_racing_a_reconciliation_never_leaves_a_reconciled_entry_undone(
+        self, ana: Member
+    ) -> None:
+        for _ in range(5):
+            account, ids = await budget(ana)
+            expense = await record(ana, "RecordExpense", account, "10.00",
+                                   envelopeId=ids["Available"])  # fmt: skip
+            await clear(ana, await opening_id(ana, account), expense["id"])
+            undo, reconcile = await asyncio.gather(
+                ana.attempt("UndoTransaction", id=expense["id"]),
+                ana.attempt(
+                    "ReconcileAccount",
+                    accountId=account,
+                    statementDate=day(0),
+                    statementBalance="90.00",
+                ),
+            )
+            assert reconcile["userErrors"] == []  # the reversal is uncleared: still 90.00
+            found = await entries(ana, account)
+            if undo["userErrors"]:
+                assert undo["userErrors"][0]["code"] == "RECONCILED"
+                assert [e["undone"] for e in found] == [False, False]
+            else:
+                assert found[1]["undone"] is True
+                assert found[1]["cleared"] == "RECONCILED"  # undone, then reconciled: allowed
+                assert found[2]["cleared"] == "UNCLEARED"
+            await assert_invariants(ana, account)
 
 
 # --- every example operation, in one story ---------------------------------------------------

@@ -221,6 +221,9 @@ class TransactionFilter:
     text: str | None = strawberry.field(
         default=None, description="Payee or memo contains this, in any case."
     )
+    cleared: list[ClearedStatus] | None = strawberry.field(
+        default=None, description="Entries with one of these cleared statuses."
+    )
 
     @staticmethod
     def to_filter(spec: TransactionFilter | None) -> HistoryFilter:
@@ -235,4 +238,5 @@ class TransactionFilter:
             min_amount=spec.min_amount,
             max_amount=spec.max_amount,
             text=spec.text,
+            cleared=tuple(c.value for c in spec.cleared or ()),
         )
