@@ -12,6 +12,10 @@ with `extensions.code` (in queries and for authentication); any other exception 
     ├── ForbiddenError       FORBIDDEN        visible, but the caller's role may not do this
     ├── InsufficientFundsError INSUFFICIENT_FUNDS  an envelope would go below zero where the
     │                                           account does not allow it
+    ├── ReconciledError      RECONCILED       the entry is reconciled: reopen the reconciliation
+    │                                           before changing or undoing it
+    ├── BalanceMismatchError BALANCE_MISMATCH the statement balance is not the cleared balance;
+    │                                           `difference` (statement - cleared, minor units)
     ├── UnauthenticatedError UNAUTHENTICATED  missing, expired, tampered or revoked credentials
     ├── RateLimitedError     RATE_LIMITED     too many attempts; `retry_after` seconds
     ├── UnavailableError     UNAVAILABLE      the database cannot serve now; safe to retry
@@ -51,6 +55,21 @@ class ForbiddenError(AppError):
 
 class InsufficientFundsError(AppError):
     code = "INSUFFICIENT_FUNDS"
+
+
+class ReconciledError(AppError):
+    code = "RECONCILED"
+
+
+class BalanceMismatchError(AppError):
+    code = "BALANCE_MISMATCH"
+
+    def __init__(
+        self, message: str, *, difference: int, currency: str, field: Sequence[str] | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.difference = difference
+        self.currency = currency
 
 
 class UnauthenticatedError(AppError):

@@ -25,6 +25,17 @@ class EntryKind(StrEnum):
     MOVE = "move"
     TRANSFER = "transfer"
     REVERSAL = "reversal"
+    ADJUSTMENT = "adjustment"  # a reconciliation's correction of Available to the statement
+
+
+class ClearedStatus(StrEnum):
+    """Where an entry stands against the bank: recorded only, seen on the bank's side
+    (cleared), or matched by a reconciliation, after which it cannot change until that
+    reconciliation is reopened."""
+
+    UNCLEARED = "uncleared"
+    CLEARED = "cleared"
+    RECONCILED = "reconciled"
 
 
 def booking_datetime(day: date | None, today: date) -> datetime:

@@ -190,6 +190,16 @@ class Ledger:
             self.usable(line.envelope_id, ["id"])
         return self._applied([Line(line.envelope_id, -line.amount) for line in lines])
 
+    def adjust(self, amount: int) -> list[Line]:
+        """A reconciliation's adjustment: the signed `amount` into (or out of) Available.
+        The bank statement is the truth, so it is never refused for overdraft: Available may
+        go below zero even where the account does not allow it. The account must be open."""
+        if amount == 0:
+            raise ValidationError("An adjustment needs a difference.", field=["statementBalance"])
+        self.check_open()
+        self.available.balance += amount
+        return [Line(self.available.id, amount)]
+
     def _applied(self, lines: list[Line]) -> list[Line]:
         self.apply(lines)
         return lines

@@ -43,6 +43,8 @@ class ErrorCode(Enum):
     INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     RATE_LIMITED = "RATE_LIMITED"
+    RECONCILED = "RECONCILED"
+    BALANCE_MISMATCH = "BALANCE_MISMATCH"
 
 
 @strawberry.type(description="An expected failure of a mutation; nothing was changed.")

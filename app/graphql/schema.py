@@ -40,6 +40,7 @@ from app.graphql.ledger.movements.mutations import MovementMutation
 from app.graphql.ledger.payment_sources.mutations import PaymentSourceMutation
 from app.graphql.ledger.payment_sources.queries import PaymentSourceQuery
 from app.graphql.ledger.payment_sources.types import PaymentSource
+from app.graphql.ledger.reconciliation.mutations import ReconciliationMutation
 from app.graphql.nodes import NodeQuery
 from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
@@ -59,6 +60,7 @@ class Mutation(
     MemberMutation,
     PaymentSourceMutation,
     BudgetMutation,
+    ReconciliationMutation,
 ):
     pass
 

@@ -28,7 +28,9 @@ from app.persistence.documents.entries import LineRecord, TransactionRecord
 # What a change may alter of an account; `version` is bumped by the lock itself.
 MUTABLE_VALUES = (
     "name", "institution", "on_budget", "allow_overdraft", "closed_at", "owner_id",
-    "member_ids", "balance", "seq", "budget_cadence", "next_sweep",
+    "member_ids", "balance", "seq",
+    "cleared_balance", "reconciled_balance", "reconciled_through", "reconciliation_id",
+    "budget_cadence", "next_sweep",
 )  # fmt: skip
 _ABSENT = object()
 

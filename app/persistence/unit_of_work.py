@@ -12,7 +12,7 @@
 FORBIDDEN if their role may not); `tx.open` adds a new one. The use case applies the rules of
 `app.domain` to the locked accounts and records entries on them; its other reads and writes go
 through the transaction's repositories (`tx.entries`, `tx.sources`, `tx.profiles`,
-`tx.budget`). Only
+`tx.reconciliations`, `tx.budget`). Only
 `tx.commit()` writes the accounts (just the fields that changed), their new entries, the
 per-month figures and the idempotency key, then commits; leaving the block without it writes
 nothing (see `app.persistence.transactions`, which also runs the use case again on a write
@@ -55,6 +55,7 @@ from app.persistence.repositories.idempotency import IdempotencyRepository
 from app.persistence.repositories.month_totals import MonthTotals
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
+from app.persistence.repositories.reconciliations import ReconciliationRepository
 from app.persistence.transactions import AlreadyDone, Transaction, TryAgain
 
 MAX_KEY_LENGTH = 200
@@ -164,6 +165,7 @@ class LedgerTransaction:
         self.sources = PaymentSourceRepository(session)
         self.profiles = ProfileRepository(session)
         self.budget = BudgetFigures(session)
+        self.reconciliations = ReconciliationRepository(session)
         self._figures = MonthTotals(session)
         self._keys = IdempotencyRepository(session)
         self._attempt = attempt

@@ -13,6 +13,7 @@ from app.persistence.repositories.entries import EntryRepository
 from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
+from app.persistence.repositories.reconciliations import ReconciliationRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
 from app.services.ledger.accounts import AccountService
@@ -22,6 +23,7 @@ from app.services.ledger.history import HistoryService
 from app.services.ledger.members import MemberService
 from app.services.ledger.movements import MovementService
 from app.services.ledger.payment_sources import PaymentSourceService
+from app.services.ledger.reconciliation import ReconciliationService
 from app.services.ledger.sweeps import Sweeps
 
 
@@ -38,6 +40,7 @@ class Services:
     payment_sources: PaymentSourceService
     budgets: BudgetService
     sweeps: Sweeps
+    reconciliation: ReconciliationService
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -59,6 +62,7 @@ class Services:
             payment_sources=PaymentSourceService(uow, accounts, PaymentSourceRepository()),
             budgets=BudgetService(db, uow),
             sweeps=Sweeps(uow, accounts),
+            reconciliation=ReconciliationService(uow, ReconciliationRepository()),
         )
 
     def start_background_work(self) -> None:

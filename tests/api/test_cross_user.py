@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import graphql
@@ -200,7 +201,18 @@ def _mutations() -> list[Probe]:
         m("RemoveGoal", accountId=ben_account, envelopeId=food),
         m("FundEnvelopes", accountId=main),
         m("FundEnvelopes", accountId=main, dryRun=True),
-    ]
+        # Reconciliation: Ana's "income" is reconciled and "payday" cleared (see below).
+        m("SetTransactionsCleared", ids=[A("Transaction", "expense")], cleared=True),
+        m("SetTransactionsCleared", ids=[A("Transaction", "income")], cleared=False),
+        m("SetTransactionsCleared", ids=[A("Transaction", "payday")], cleared=False),
+        m("SetTransactionsCleared", ids=[Own("entry"), A("Transaction", "transferIn")],
+          cleared=True),
+        m("ReconcileAccount", accountId=main, statementDate="2020-01-31",
+          statementBalance="0.00", adjust=True),
+        m("ReconcileAccount", accountId=A("Account", "savings"), statementDate="2020-01-31",
+          statementBalance="1.00"),
+        m("ReopenReconciliation", accountId=main),
+    ]  # fmt: skip
 
 
 ACCOUNTS = ("main", "savings", "empty", "closed")  # Ana's
@@ -357,6 +369,12 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         "TransferMoney", fromAccountId=main["id"], toAccountId=savings["id"], amount="50.00"
     )
     await ana.do("ShareAccount", accountId=main["id"], email="cleo@example.com", role="VIEWER")
+    # The income is reconciled, the payday only cleared.
+    await ana.do("SetTransactionsCleared", ids=[income["transaction"]["id"]], cleared=True)
+    await ana.do(
+        "ReconcileAccount", accountId=main["id"], statementDate=_today(), statementBalance="300"
+    )
+    await ana.do("SetTransactionsCleared", ids=[payday["transaction"]["id"]], cleared=True)
     me = await ana.query("Me")
     ids = {
         A("Account", "main"): main["id"],
@@ -384,6 +402,10 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
     return ana, ids
 
 
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
 async def _opening_entry(member: Member, account_id: str) -> str:
     page = await member.query("Transactions", id=account_id, first=1, filter={"kinds": ["OPENING"]})
     entry_id: str = page["account"]["transactions"]["edges"][0]["node"]["id"]
@@ -405,7 +427,9 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
     source = await ben.do(
         "CreatePaymentSource", accountId=account["id"], name="Job", expectedAmount="50.00"
     )
+    entry = await ben.query("Transactions", id=account["id"], first=1)
     return ben, {
+        "entry": entry["account"]["transactions"]["edges"][0]["node"]["id"],
         "account": account["id"],
         "spare": spare["id"],
         "bills": envelopes["Bills"],

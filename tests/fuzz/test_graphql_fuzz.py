@@ -61,6 +61,8 @@ EXPECTED_CODES = {
     "CONFLICT",
     "FORBIDDEN",
     "INSUFFICIENT_FUNDS",
+    "RECONCILED",
+    "BALANCE_MISMATCH",
     "RATE_LIMITED",
     "GRAPHQL_PARSE_FAILED",
     "GRAPHQL_VALIDATION_FAILED",
@@ -140,6 +142,7 @@ ROOT_ID_KINDS = {
     "undoTransaction": "Transaction",
     "updatePaymentSource": "PaymentSource",
     "deletePaymentSource": "PaymentSource",
+    "setTransactionsCleared": "Transaction",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
 # idempotency keys, so repeats (replays, and conflicts across operations) happen.

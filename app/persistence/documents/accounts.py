@@ -151,6 +151,14 @@ class AccountRecord(Stored):
     # and the day the next sweep of *sweep* envelopes is due (None: no envelope sweeps).
     budget_cadence: CadenceRecord | None = None
     next_sweep: datetime | None = None
+    # Reconciliation (app/services/ledger/reconciliation.py). `cleared_balance` = Σ amount of
+    # the cleared and reconciled entries; `reconciled_balance` = the latest standing
+    # statement's balance, through `reconciled_through` (its date), made by the
+    # reconciliation `reconciliation_id` (None: never reconciled, or every one reopened).
+    cleared_balance: int = 0
+    reconciled_balance: int = 0
+    reconciled_through: datetime | None = None
+    reconciliation_id: StoredId | None = None
     created_at: datetime
     updated_at: datetime
 

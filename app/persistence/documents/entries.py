@@ -15,7 +15,7 @@ from bson import ObjectId
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from app.domain.entries import EntryKind
+from app.domain.entries import ClearedStatus, EntryKind
 from app.persistence.documents.base import StoredId
 
 
@@ -27,7 +27,8 @@ class LineRecord(BaseModel):
 
 
 class TransactionRecord(BaseModel):
-    """One immutable ledger entry; only `reversed_by` is set later, once, by an undo.
+    """One immutable ledger entry; only `reversed_by` is set later, once, by an undo, and
+    `cleared` (with `reconciliation_id`) by clearing and reconciling.
 
     `amount` is the signed change of the account balance, `lines` the signed changes of its
     envelopes (a move has amount 0 and two lines). `size` is the amount as the user entered
@@ -59,6 +60,9 @@ class TransactionRecord(BaseModel):
     counterpart_account_id: StoredId | None = None
     payment_source_id: StoredId | None = None
     idempotency_key: str | None = None
+    # Reconciliation: entries written before it existed read as uncleared.
+    cleared: ClearedStatus = ClearedStatus.UNCLEARED
+    reconciliation_id: StoredId | None = None  # the reconciliation that reconciled it
 
     def to_stored(self) -> dict[str, Any]:
         """The entry as it is stored. Its fields are stored under their own names, but for
@@ -97,5 +101,18 @@ class TransactionDocument(TransactionRecord, Document):
                     ("seq", DESCENDING),
                 ],
                 name="history_by_kind",
+            ),
+            # The cleared entries not yet reconciled: what a reconciliation sums and marks,
+            # without reading the rest of the history.
+            IndexModel(
+                [("account_id", ASCENDING), ("booking_date", ASCENDING)],
+                name="cleared",
+                partialFilterExpression={"cleared": ClearedStatus.CLEARED.value},
+            ),
+            # The entries of one reconciliation, for reopening it.
+            IndexModel(
+                [("account_id", ASCENDING), ("reconciliation_id", ASCENDING)],
+                name="reconciled",
+                partialFilterExpression={"cleared": ClearedStatus.RECONCILED.value},
             ),
         ]

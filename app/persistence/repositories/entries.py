@@ -16,6 +16,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo.asynchronous.collection import AsyncCollection
 
+from app.domain.entries import ClearedStatus
 from app.persistence.documents.entries import TransactionDocument, TransactionRecord
 from app.persistence.documents.month_totals import FlowSum
 from app.persistence.keyset import Page, PageRequest, SortSpec, fetch_page
@@ -38,6 +39,7 @@ class EntryQuery:
     min_size: int | None = None
     max_size: int | None = None
     text: str | None = None
+    cleared: tuple[str, ...] = ()  # cleared statuses; entries older than the field: uncleared
 
     def to_mongo(self) -> dict[str, Any]:
         query: dict[str, Any] = {"account_id": self.account_id}
@@ -56,6 +58,11 @@ class EntryQuery:
         if self.text:
             pattern = _contains(self.text)
             query["$or"] = [{"payee": pattern}, {"memo": pattern}]
+        if self.cleared:
+            statuses: list[str | None] = list(self.cleared)
+            if ClearedStatus.UNCLEARED.value in statuses:
+                statuses.append(None)  # also matches entries stored without the field
+            query["cleared"] = {"$in": statuses}
         return query
 
 
@@ -98,6 +105,8 @@ class EntryRepository:
 
     async def by_ids(self, ids: Iterable[ObjectId]) -> dict[ObjectId, TransactionRecord]:
         wanted = list(ids)
+        if not wanted:  # e.g. the replay of a change that recorded no entry
+            return {}
         rows = await self.collection.find({"_id": {"$in": wanted}}).to_list(len(wanted))
         entries = [TransactionRecord.model_validate(row) for row in rows]
         return {entry.id: entry for entry in entries}
@@ -110,6 +119,72 @@ class EntryRepository:
             session=self.session,
         )
         return result.modified_count == 1
+
+    # --- clearing and reconciling (each inside the change's transaction) ------------------
+
+    async def in_change(self, ids: Sequence[ObjectId]) -> dict[ObjectId, TransactionRecord]:
+        """The entries of these ids that exist, read in the change's transaction."""
+        cursor = self.collection.find({"_id": {"$in": list(ids)}}, session=self.session)
+        rows = await cursor.to_list(len(ids))
+        return {row["_id"]: TransactionRecord.model_validate(row) for row in rows}
+
+    async def set_cleared(
+        self, ids: Sequence[ObjectId], before: ClearedStatus, after: ClearedStatus
+    ) -> int:
+        """Move these entries from one status to the other; how many moved."""
+        result = await self.collection.update_many(
+            {"_id": {"$in": list(ids)}, "cleared": before.value},
+            {"$set": {"cleared": after.value}},
+            session=self.session,
+        )
+        return result.modified_count
+
+    def _cleared_through(self, account_id: ObjectId, through: datetime) -> dict[str, Any]:
+        # Served by the partial `cleared` index: only cleared, unreconciled entries are read.
+        return {
+            "account_id": account_id,
+            "cleared": ClearedStatus.CLEARED.value,
+            "booking_date": {"$lte": through},
+        }
+
+    async def cleared_sum(self, account_id: ObjectId, through: datetime) -> int:
+        """Σ amount of the account's cleared, unreconciled entries booked on or before."""
+        pipeline: list[dict[str, Any]] = [
+            {"$match": self._cleared_through(account_id, through)},
+            {"$group": {"_id": None, "sum": {"$sum": "$amount"}}},
+        ]
+        cursor = await self.collection.aggregate(pipeline, session=self.session)
+        rows = await cursor.to_list(1)
+        return int(rows[0]["sum"]) if rows else 0
+
+    async def reconcile(
+        self, account_id: ObjectId, through: datetime, reconciliation_id: ObjectId
+    ) -> int:
+        """Mark the entries `cleared_sum` summed reconciled by `reconciliation_id`; how many."""
+        result = await self.collection.update_many(
+            self._cleared_through(account_id, through),
+            {
+                "$set": {
+                    "cleared": ClearedStatus.RECONCILED.value,
+                    "reconciliation_id": reconciliation_id,
+                }
+            },
+            session=self.session,
+        )
+        return result.modified_count
+
+    async def unreconcile(self, account_id: ObjectId, reconciliation_id: ObjectId) -> int:
+        """The entries of a reopened reconciliation go back to cleared; how many."""
+        result = await self.collection.update_many(
+            {
+                "account_id": account_id,
+                "reconciliation_id": reconciliation_id,
+                "cleared": ClearedStatus.RECONCILED.value,
+            },
+            {"$set": {"cleared": ClearedStatus.CLEARED.value, "reconciliation_id": None}},
+            session=self.session,
+        )
+        return result.modified_count
 
     async def page(
         self, query: EntryQuery, request: PageRequest, size: int

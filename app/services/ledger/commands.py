@@ -227,3 +227,28 @@ class FundEnvelopes(AccountRef):
     OPERATION: ClassVar[str] = "fundEnvelopes"
     period: date | None = None  # a period start; default: the current period
     dry_run: bool = False
+
+
+# --- reconciliation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetCleared(Command):
+    """Mark entries (all of one account) cleared, or back to uncleared."""
+
+    entry_ids: tuple[ObjectId, ...]
+    cleared: bool
+
+
+@dataclass(frozen=True)
+class Reconcile(Command):
+    OPERATION: ClassVar[str] = "reconcileAccount"
+    account_id: ObjectId
+    statement_date: date
+    statement_balance: str
+    adjust: bool = False
+
+
+@dataclass(frozen=True)
+class ReopenReconciliation(AccountRef):
+    OPERATION: ClassVar[str] = "reopenReconciliation"

@@ -8,7 +8,7 @@ With an envelope filter, only that envelope's share of split entries counts.
 Totals filtered by dates, envelope and kinds only are added up from the per-month figures
 (`app.persistence.repositories.month_totals`) for the whole months of the range, and from the
 entries for the days at its ragged edges, all read in one snapshot; all-time totals read no
-entry. Filters on payee, text or amount need the entries themselves.
+entry. Filters on payee, text, amount or cleared status need the entries themselves.
 """
 
 from __future__ import annotations
@@ -45,12 +45,17 @@ class HistoryFilter:
     min_amount: str | None = None
     max_amount: str | None = None
     text: str | None = None
+    cleared: tuple[str, ...] = ()  # cleared statuses (reconciliation)
 
     @property
     def by_month(self) -> bool:
         """Whether per-month figures can answer totals of this filter."""
         return not (
-            self.payee or self.text or self.min_amount is not None or self.max_amount is not None
+            self.payee
+            or self.text
+            or self.min_amount is not None
+            or self.max_amount is not None
+            or self.cleared
         )
 
 
@@ -93,6 +98,7 @@ def entry_query(account: AccountRecord, spec: HistoryFilter) -> EntryQuery:
         min_size=_size(spec.min_amount, account.currency, "minAmount"),
         max_size=_size(spec.max_amount, account.currency, "maxAmount"),
         text=_search(spec.text, "text"),
+        cleared=tuple(dict.fromkeys(spec.cleared)),
     )
 
 

@@ -7,9 +7,15 @@ at most once. Editors and above may record; viewers get FORBIDDEN.
 
 from __future__ import annotations
 
-from app.core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from app.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    ReconciledError,
+    ValidationError,
+)
 from app.core.viewer import Viewer
-from app.domain.entries import EntryDetails, EntryKind
+from app.domain.entries import ClearedStatus, EntryDetails, EntryKind
 from app.domain.envelopes import Allocation, Line, payday_allocations
 from app.domain.members import Permission
 from app.domain.money import parse_amount
@@ -146,7 +152,8 @@ class MovementService:
     @transactional
     async def undo(self, viewer: Viewer, command: Undo, key: str | None = None) -> Outcome:
         """Append reversals (both legs of a transfer) linked both ways; nothing is deleted.
-        Undoing a reversal is a redo."""
+        Undoing a reversal is a redo. A reconciled entry (either leg) is refused with
+        RECONCILED until its reconciliation is reopened; a reversal starts uncleared."""
         async with self.uow.begin(viewer, command, key) as tx:
             entry = await tx.entries.get(command.entry_id)
             if entry is None:
@@ -208,6 +215,11 @@ async def _reverse(
         )
     if original.reversed_by is not None:
         raise ConflictError("This entry was already undone.", field=["id"])
+    if original.cleared is ClearedStatus.RECONCILED:
+        raise ReconciledError(
+            f"Entry #{original.seq} is reconciled: reopen the account's reconciliation first.",
+            field=["id"],
+        )
     lines = account.ledger.reverse([Line(x.envelope_id, x.amount) for x in original.lines])
     reversal = account.record(
         EntryKind.REVERSAL,

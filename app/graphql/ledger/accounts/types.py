@@ -17,6 +17,7 @@ from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.history.types import Totals, TransactionConnection, TransactionFilter
 from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
+from app.graphql.ledger.reconciliation.types import Reconciliation
 from app.graphql.relay import Node, page_request, to_global_id
 from app.graphql.scalars import Money, money
 from app.persistence.documents.accounts import AccountRecord
@@ -37,6 +38,16 @@ class Account(Node):
     balance: Money = strawberry.field(description="Always the sum of the envelopes' balances.")
     my_role: Role
     created_at: datetime
+    # Reconciliation
+    cleared_balance: Money = strawberry.field(
+        description="The sum of the cleared and reconciled entries."
+    )
+    reconciled_balance: Money = strawberry.field(
+        description="The balance of the latest reconciled statement (zero before any)."
+    )
+    reconciled_through: date | None = strawberry.field(
+        description="The date of the latest reconciled statement."
+    )
     document: strawberry.Private[AccountRecord]
 
     @classmethod
@@ -54,6 +65,11 @@ class Account(Node):
             balance=money(account.balance, account.currency),
             my_role=account.role_of(user_id),
             created_at=account.created_at,
+            cleared_balance=money(account.cleared_balance, account.currency),
+            reconciled_balance=money(account.reconciled_balance, account.currency),
+            reconciled_through=(
+                account.reconciled_through.date() if account.reconciled_through else None
+            ),
             document=account,
         )
 
@@ -85,6 +101,11 @@ class Account(Node):
             )
             for member, profile in zip(members, profiles, strict=True)
         ]
+
+    @strawberry.field(description="The latest reconciliation still standing (not reopened).")
+    async def last_reconciliation(self, info: Info) -> Reconciliation | None:
+        found = await info.context.services.reconciliation.latest(self.document)
+        return Reconciliation.from_document(found, self.currency) if found else None
 
     @strawberry.field
     async def payment_sources(self, info: Info) -> list[PaymentSource]:

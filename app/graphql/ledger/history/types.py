@@ -8,7 +8,7 @@ from datetime import date, datetime
 import strawberry
 
 from app.core.ids import ObjectId
-from app.domain.entries import EntryKind
+from app.domain.entries import ClearedStatus, EntryKind
 from app.graphql.context import Info
 from app.graphql.engine.fast_execution import PREFETCHED
 from app.graphql.ledger.envelopes.types import Envelope
@@ -28,6 +28,11 @@ Recorders = Mapping[ObjectId, UserProfile | None]
 
 # The domain's entry kinds are the API's, under the schema's name.
 strawberry.enum(EntryKind, name="TransactionKind")
+strawberry.enum(
+    ClearedStatus,
+    description="Where an entry stands against the bank: recorded only, seen on the bank's "
+    "side, or matched by a reconciliation (then it cannot change until that is reopened).",
+)
 
 
 class SharedParts:
@@ -99,6 +104,7 @@ class Transaction(Node):
     )
     recorded_at: datetime
     undone: bool = strawberry.field(description="True once a reversal undid this entry.")
+    cleared: ClearedStatus
     entry: strawberry.Private[TransactionRecord]
     recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
 
@@ -127,6 +133,7 @@ class Transaction(Node):
             balance_after=money(entry.balance_after, currency),
             recorded_at=entry.recorded_at,
             undone=entry.reversed_by is not None,
+            cleared=entry.cleared,
             entry=entry,
             recorder=shared.recorder(entry.recorded_by),
         )
@@ -214,6 +221,9 @@ class TransactionFilter:
     text: str | None = strawberry.field(
         default=None, description="Payee or memo contains this, in any case."
     )
+    cleared: list[ClearedStatus] | None = strawberry.field(
+        default=None, description="Entries with one of these cleared statuses."
+    )
 
     @staticmethod
     def to_filter(spec: TransactionFilter | None) -> HistoryFilter:
@@ -228,4 +238,5 @@ class TransactionFilter:
             min_amount=spec.min_amount,
             max_amount=spec.max_amount,
             text=spec.text,
+            cleared=tuple(c.value for c in spec.cleared or ()),
         )
