@@ -141,7 +141,11 @@ class Cadence:
                     f"A day of the month is 1-{MAX_DAY}, or the last day.",
                     field=[field, "days"],
                 )
-        if len(days) == 2 and (days[0] == LAST_DAY or (days[1] != LAST_DAY and days[1] <= days[0])):
+        if len(days) == 2 and (
+            days[0] == LAST_DAY
+            or (days[1] != LAST_DAY and days[1] <= days[0])
+            or (days[1] == LAST_DAY and days[0] >= MAX_DAY)  # 28 February would start twice
+        ):
             raise ValidationError(
                 "The second day must come after the first.", field=[field, "days"]
             )
@@ -174,14 +178,44 @@ class Cadence:
             period = self.next(period)
 
     def starts_within(self, period: Period) -> int:
-        """How many periods of this cadence start within `period` (of any cadence)."""
-        count, own = 0, self.period_of(period.start)
-        if own.start < period.start:
-            own = self.next(own)
-        while own.start < period.end:
-            count += 1
-            own = self.next(own)
-        return count
+        """How many periods of this cadence start within `period` (of any cadence); by
+        arithmetic, so that a span of decades costs no more than a week."""
+        if period.end <= period.start:
+            return 0
+        if self.kind in _WEEKS:
+            length = _WEEKS[self.kind]
+            return _count_steps(
+                (period.start - self.anchor).days, (period.end - self.anchor).days, length
+            )
+        if self.kind in _MONTHS:
+            # Starts are anchor + k·step months; their day is the anchor's (1-28), so the
+            # k-th start falls in month index m(k) on a fixed day.
+            step, first = _MONTHS[self.kind], _month_number(self.anchor)
+            return _count_monthly(period, self.anchor.day, first, step)
+        return sum(_count_monthly(period, day) for day in self.days)
+
+    def after(self, period: Period, count: int) -> Period:
+        """The period `count` periods after `period` (one of this cadence's)."""
+        if count <= 0:
+            return period
+        if self.kind in _WEEKS:
+            shift = timedelta(days=_WEEKS[self.kind] * count)
+            return Period(period.start + shift, period.end + shift)
+        if self.kind in _MONTHS:
+            start = period.start + relativedelta(months=_MONTHS[self.kind] * count)
+            return Period(start, self._next_start(start))
+        # Every month holds one start per day of `days`: whole months, then single steps.
+        months, rest = divmod(count, len(self.days))
+        start = period.start
+        position = next(
+            i for i, d in enumerate(self.days) if _day_of(start.year, start.month, d) == start
+        )
+        year, month = divmod(_month_number(start) + months, 12)
+        moved = _day_of(year, month + 1, self.days[position])
+        found = Period(moved, self._next_start(moved))
+        for _ in range(rest):
+            found = self.next(found)
+        return found
 
     def _start_of(self, day: date) -> date:
         if self.kind in _WEEKS:
@@ -212,6 +246,30 @@ class Cadence:
             return min(later)
         year, month = _month_after(start.year, start.month)
         return _day_of(year, month, self.days[0])
+
+
+def _count_steps(first: int, until: int, length: int) -> int:
+    """How many multiples of `length` lie in [first, until)."""
+    return max(0, -(-until // length) - -(-first // length))
+
+
+def _month_number(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _count_monthly(period: Period, day: int, first: int = 0, step: int = 1) -> int:
+    """How many days `day` (or `LAST_DAY`) of months first + k·step lie in `period`."""
+
+    def starts_before(limit: date) -> int:
+        """Starts strictly before `limit`, counted from the month number `first` on
+        (negative counts for months before it)."""
+        month = _month_number(limit)
+        year, number = divmod(month, 12)
+        on = _day_of(year, number + 1, day)
+        last_month = month if on < limit else month - 1  # the last month whose start is early
+        return (last_month - first) // step + 1
+
+    return max(0, starts_before(period.end) - starts_before(period.start))
 
 
 MONTHLY = Cadence(CadenceKind.MONTHLY, DEFAULT_ANCHOR, (1,))

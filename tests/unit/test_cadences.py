@@ -65,6 +65,22 @@ def test_starts_within_counts_each_start_once(own: Cadence, other: Cadence, day:
     )
 
 
+@settings(max_examples=300)
+@given(cadences(), days, st.integers(0, 800), st.integers(0, 60))
+def test_counting_and_jumping_agree_with_walking(
+    cadence: Cadence, day: date, span: int, steps: int
+) -> None:
+    """The arithmetic shortcuts give what stepping period by period gives."""
+    outer = Period(day, day + timedelta(days=span))
+    walked = sum(1 for p in cadence.periods(outer.start, outer.end) if p.start >= outer.start)
+    assert cadence.starts_within(outer) == walked
+    period = cadence.period_of(day)
+    stepped = period
+    for _ in range(steps):
+        stepped = cadence.next(stepped)
+    assert cadence.after(period, steps) == stepped
+
+
 def test_the_usual_cadences() -> None:
     monthly = Cadence.make(CadenceKind.MONTHLY)
     assert monthly.period_of(date(2024, 2, 29)) == Period(date(2024, 2, 1), date(2024, 3, 1))
@@ -90,6 +106,7 @@ def test_the_usual_cadences() -> None:
         (CadenceKind.SEMI_MONTHLY, None, (15, 31), "days"),
         (CadenceKind.SEMI_MONTHLY, None, (15, 10), "days"),
         (CadenceKind.SEMI_MONTHLY, None, (LAST_DAY, 10), "days"),
+        (CadenceKind.SEMI_MONTHLY, None, (28, LAST_DAY), "days"),
         (CadenceKind.SEMI_MONTHLY, None, (15,), "days"),
         (CadenceKind.MONTHLY, None, (0,), "days"),
         (CadenceKind.MONTHLY, None, (29,), "days"),

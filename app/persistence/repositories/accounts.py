@@ -45,6 +45,14 @@ class AccountRepository:
         )
         return None if row is None else AccountRecord.model_validate(row)
 
+    async def version_of(self, account_id: ObjectId, user_id: ObjectId) -> int | None:
+        """The account's version (bumped by every change), if the user is a member."""
+        row = await self.collection.find_one(
+            {"_id": account_id, "member_ids": user_id}, {"_id": 0, "version": 1},
+            session=self.session,
+        )  # fmt: skip
+        return None if row is None else int(row.get("version", 0))
+
     async def of_member(self, user_id: ObjectId, include_closed: bool) -> list[AccountRecord]:
         query: dict[str, Any] = {"member_ids": user_id}
         if not include_closed:

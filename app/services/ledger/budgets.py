@@ -223,8 +223,12 @@ class BudgetService:
         `start` (default: the current one), as of one point in time."""
         period = period_for(account.cadence(), start, today())
         async with self.db.snapshot() as session:
-            fresh = await AccountRepository(session).for_member(account.id, viewer.user_id)
-            return await compute_budget(fresh or account, period, BudgetFigures(session))
+            accounts = AccountRepository(session)
+            # The account as read for the caller is the snapshot's unless a change came in
+            # between (its version moved on): then read it again, in the snapshot.
+            if await accounts.version_of(account.id, viewer.user_id) != account.version:
+                account = await accounts.for_member(account.id, viewer.user_id) or account
+            return await compute_budget(account, period, BudgetFigures(session))
 
     async def household(self, viewer: Viewer, day: date | None) -> list[AccountBudget]:
         """The budget of every open account the caller may see, each in its period holding
@@ -437,7 +441,7 @@ def _funded(envelope: EnvelopeRecord, at_start: After, at_end: After) -> int:
 def _periods_left(cadence: Cadence, period: Period, target: date | None) -> int:
     if target is None or target < period.start:
         return 1
-    return sum(1 for _ in cadence.periods(period.start, target + timedelta(days=1)))
+    return max(1, cadence.starts_within(Period(period.start, target + timedelta(days=1))))
 
 
 def _projection(
@@ -447,7 +451,4 @@ def _projection(
     count = periods_to_reach(goal, balance, pace)
     if count is None or count > MAX_PROJECTION_PERIODS:
         return None
-    reached = period
-    for _ in range(count):
-        reached = cadence.next(reached)
-    return reached.last
+    return cadence.after(period, count).last
