@@ -95,7 +95,7 @@ async def test_budget_view_matches_the_stored_entries_for_every_cadence(
     account_id, ids = await _account(ana, "Rent", "Food", opening="5000.00")
     changed = await ana.do("SetBudgetCadence", accountId=account_id, cadence=cadence)
     assert changed["account"]["budgetCadence"]["kind"] == cadence["kind"]
-    await ana.do("SetPlan", accountId=account_id, envelopeId=ids["Food"], amount="40.00")
+    await ana.do("SetPlan", accountId=account_id, envelopeId=ids["Food"], amount="400.00")
     # Entries on both edges of the period, inside it, and months before and after it.
     day = timedelta(days=1)
     edges = [start - day, start, start + day, end - day, end, end + day]
@@ -137,10 +137,24 @@ async def test_budget_view_matches_the_stored_entries_for_every_cadence(
     avail_end = available["start"] + available["funded"] - available["spent"]
     assert cents(budget["available"]["amount"]) == avail_end
     assert cents(budget["availableAtStart"]["amount"]) == available["start"]
-    # The plan asks 40 per period of the account's cadence (the plan took it as default).
-    assert rows["Food"]["planned"]["amount"] == "40.00"
-    still = max(0, 4000 - expected[_stored_id(ids["Food"], "Envelope")]["funded"])
+    # The plan asks 400 per period of the account's cadence (the plan took it as default).
+    assert rows["Food"]["planned"]["amount"] == "400.00"
+    still = 40000 - expected[_stored_id(ids["Food"], "Envelope")]["funded"]
+    assert still > 0
     assert cents(rows["Food"]["needed"]["amount"]) == still
+    # Filling gives Food exactly that, booked in the period, and then nothing is needed.
+    filled = await ana.do("FundEnvelopes", accountId=account_id, idempotencyKey="fill")
+    lines = {
+        x["envelope"]["name"]: cents(x["amount"]["amount"]) for x in filled["transaction"]["lines"]
+    }
+    assert lines == {"Food": still, "Available": -still}
+    assert start <= date.fromisoformat(filled["transaction"]["bookingDate"]) < end
+    after = (await ana.query("Budget", id=account_id))["account"]["budget"]
+    assert after["needed"]["amount"] == "0.00"
+    food_after = expected_figures(mongo, account_id, start, end)[
+        _stored_id(ids["Food"], "Envelope")
+    ]
+    assert food_after["funded"] == 40000
     # The previous period, named by its start, holds its own entries.
     previous = budget["period"]["previousStart"]
     before = (await ana.query("Budget", id=account_id, period=previous))["account"]["budget"]
