@@ -22,7 +22,7 @@ from app.domain.entries import (
 )
 from app.domain.envelopes import Ledger, Line
 from app.domain.members import Permission, Role
-from app.persistence.documents.accounts import AccountRecord, stored_id
+from app.persistence.documents.accounts import AccountRecord, EnvelopeRecord, stored_id
 from app.persistence.documents.entries import LineRecord, TransactionRecord
 
 # What a change may alter of an account; `version` is bumped by the lock itself.
@@ -46,6 +46,18 @@ class LockedAccount:
     entries: list[TransactionRecord] = field(default_factory=list)
     # Every entry of the change, of this account and the others, in the order recorded.
     journal: list[TransactionRecord] = field(default_factory=list)
+    # The stored form of each envelope record as locked, by the record's identity: a record
+    # the change left alone is written back as it was read, without dumping it again.
+    # (Holding the record keeps its identity from being reused by another object.)
+    _as_read: dict[int, tuple[object, Any]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.stored is not None:
+            rows = self.stored.get("envelopes", [])
+            self._as_read = {
+                id(record): (record, row)
+                for record, row in zip(self.document.envelopes, rows, strict=False)
+            }
 
     @property
     def id(self) -> ObjectId:
@@ -113,6 +125,10 @@ class LockedAccount:
         self.document.keep(self.ledger)
         self.document.member_ids = [m.user_id for m in self.document.members]
 
+    def _stored_envelope(self, record: EnvelopeRecord) -> Any:
+        found = self._as_read.get(id(record))
+        return found[1] if found is not None and found[0] is record else record.to_stored()
+
     def changes(self) -> dict[str, Any]:
         """The fields that differ from the account as locked (after `settle`), as stored,
         with the new `updated_at` when any do; nothing when the change left the account as
@@ -122,7 +138,7 @@ class LockedAccount:
         if account.budget_cadence is not None:
             current["budget_cadence"] = account.budget_cadence.model_dump()
         current["members"] = [dict(record.__dict__) for record in account.members]
-        current["envelopes"] = [record.to_stored() for record in account.envelopes]
+        current["envelopes"] = [self._stored_envelope(record) for record in account.envelopes]
         changed = {k: v for k, v in current.items() if stored.get(k, _ABSENT) != v}
         if changed:
             account.updated_at = changed["updated_at"] = self.recorded_at
