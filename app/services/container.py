@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +15,7 @@ from app.persistence.repositories.entries import EntryRepository
 from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
+from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
 from app.services.ledger.accounts import AccountService
@@ -21,6 +24,13 @@ from app.services.ledger.history import HistoryService
 from app.services.ledger.members import MemberService
 from app.services.ledger.movements import MovementService
 from app.services.ledger.payment_sources import PaymentSourceService
+from app.services.scheduling.schedules import ScheduleService
+from app.services.scheduling.worker import (
+    DueWork,
+    ScheduledPostings,
+    Scheduler,
+    SchedulerSettings,
+)
 
 
 @dataclass
@@ -34,6 +44,8 @@ class Services:
     history: HistoryService
     members: MemberService
     payment_sources: PaymentSourceService
+    schedules: ScheduleService
+    scheduler: Scheduler
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -41,25 +53,47 @@ class Services:
         """Every service over `db`, which is connected (its document models bound)."""
         uow = UnitOfWork(db)
         accounts = AccountRepository()
+        movements = MovementService(uow)
+        schedule_rows = ScheduleRepository()
+        schedules = ScheduleService(uow, accounts, schedule_rows, movements)
+        # The kinds of work the scheduler does when they fall due; add more here.
+        due_work: list[DueWork] = [ScheduledPostings(schedules, schedule_rows)]
+        scheduler = Scheduler(
+            due_work,
+            LeaseRepository(),
+            SchedulerSettings(
+                interval_seconds=settings.scheduler_interval_seconds,
+                lease_seconds=settings.scheduler_lease_seconds,
+                batch_size=settings.scheduler_batch_size,
+            ),
+        )
         return cls(
             settings=settings,
             db=db,
             auth=AuthService(db, settings),
             accounts=AccountService(uow, accounts),
             envelopes=EnvelopeService(uow),
-            movements=MovementService(uow),
+            movements=movements,
             history=HistoryService(
                 db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
             ),
             members=MemberService(uow),
             payment_sources=PaymentSourceService(uow, accounts, PaymentSourceRepository()),
+            schedules=schedules,
+            scheduler=scheduler,
         )
 
     def start_background_work(self) -> None:
         """Start-up chores that must not delay readiness: fill in the per-month figures of
-        accounts written before they existed (their totals read the entries until then)."""
+        accounts written before they existed (their totals read the entries until then);
+        and the scheduler's loop (when enabled)."""
         backfill = MonthTotalsBackfill(self.db)
-        task = asyncio.create_task(backfill.run(), name="month-totals-backfill")
+        self._start(backfill.run(), "month-totals-backfill")
+        if self.settings.scheduler_enabled:
+            self._start(self.scheduler.run(), "scheduler")
+
+    def _start(self, work: Coroutine[Any, Any, Any], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
         self.background.add(task)
         task.add_done_callback(self.background.discard)
 
@@ -67,3 +101,6 @@ class Services:
         for task in list(self.background):
             task.cancel()
         await asyncio.gather(*self.background, return_exceptions=True)
+        if self.settings.scheduler_enabled:
+            with contextlib.suppress(Exception):  # best effort: the lease expires anyway
+                await self.scheduler.release()

@@ -31,6 +31,7 @@ from app.persistence.documents.entries import TransactionDocument
 from app.persistence.documents.idempotency import IdempotencyDocument
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
+from app.persistence.documents.schedules import LeaseDocument, ScheduleDocument
 
 # Bound to the database (and their indexes created) by `Database.connect`.
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -44,4 +45,6 @@ DOCUMENT_MODELS: list[type[Document]] = [
     PaymentSourceDocument,
     IdempotencyDocument,
     MonthTotalDocument,
+    ScheduleDocument,
+    LeaseDocument,
 ]
