@@ -116,10 +116,12 @@ class Recurrence:
         """At most `limit` occurrences after the one scheduled on `after` (from the first
         for None) that fall due by `last`."""
         found: list[Occurrence] = []
-        current = self.after(after)
-        while current is not None and current.due <= last and len(found) < limit:
-            found.append(current)
-            current = self.after(current.scheduled)
+        start = self.start if after is None else after + timedelta(days=1)
+        for scheduled in self._scheduled_from(start):
+            due = self.due_date(scheduled)
+            if due > last or len(found) >= limit:
+                break
+            found.append(Occurrence(scheduled, due))
         return found
 
     def is_scheduled(self, day: date) -> bool:
@@ -141,10 +143,34 @@ class Recurrence:
             if day <= self.start:
                 yield self.start
             return
-        for moment in self._rule().xafter(_moment(max(day, self.start)), inc=True):
+        day = max(day, self.start)
+        for moment in self._rule(self._origin(day)).xafter(_moment(day), inc=True):
             yield moment.date()
 
-    def _rule(self) -> rrule:
+    def _origin(self, day: date) -> date:
+        """Where the rule may start counting to find the dates from `day` on: the start
+        date, or (without a count, which counts from the start) the latest date on or
+        before `day` that is in step with it, so far-off dates cost no walk from the start."""
+        start = self.start
+        if self.count is not None or day <= start:
+            return start
+        match self.frequency:
+            case Frequency.DAILY | Frequency.WEEKLY:
+                step = self.interval * (7 if self.frequency is Frequency.WEEKLY else 1)
+                return start + timedelta(days=(day - start).days // step * step)
+            case Frequency.MONTHLY | Frequency.SEMI_MONTHLY:
+                months = (day.year - start.year) * 12 + day.month - start.month
+                months -= months % self.interval
+                if months == 0:
+                    return start
+                index = start.year * 12 + start.month - 1 + months
+                return date(index // 12, index % 12 + 1, 1)
+            case _:  # YEARLY
+                years = day.year - start.year
+                years -= years % self.interval
+                return start if years == 0 else date(start.year + years, 1, 1)
+
+    def _rule(self, origin: date) -> rrule:
         frequency: Literal[0, 1, 2, 3, 4, 5, 6] = DAILY
         months, days, position = None, None, None
         match self.frequency:
@@ -160,7 +186,7 @@ class Recurrence:
                 days, position = _day_or_last(self.start.day)
         return rrule(
             frequency,
-            dtstart=_moment(self.start),
+            dtstart=_moment(origin),
             interval=self.interval,
             count=self.count,
             until=_moment(self.until) if self.until is not None else None,

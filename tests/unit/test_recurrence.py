@@ -112,6 +112,20 @@ def test_daily_weekend_days_both_fall_due_on_monday_as_two_occurrences() -> None
     ]
 
 
+def test_far_off_dates_match_a_walk_from_the_start() -> None:
+    for rule in [
+        Recurrence(Frequency.DAILY, D(1950, 3, 1), interval=3),
+        Recurrence(Frequency.WEEKLY, D(1950, 3, 1), interval=2, weekend=WeekendRule.AFTER),
+        Recurrence(Frequency.MONTHLY, D(1950, 1, 31), interval=5),
+        Recurrence(Frequency.SEMI_MONTHLY, D(1950, 1, 20), days_of_month=(10, LAST_DAY)),
+        Recurrence(Frequency.YEARLY, D(1952, 2, 29), interval=3),
+    ]:
+        walked = [o for o in rule.between(rule.start, D(2030, 12, 31)) if o.due >= D(2020, 1, 1)]
+        assert rule.between(D(2020, 1, 1), D(2030, 12, 31)) == walked
+        later = rule.first_due_from(D(2025, 6, 1))
+        assert later == next(o for o in walked if o.due >= D(2025, 6, 1))
+
+
 def test_upcoming_and_first_due_from() -> None:
     rule = Recurrence(Frequency.WEEKLY, D(2024, 1, 1))
     assert [o.scheduled for o in rule.upcoming(None, D(2024, 1, 20), 10)] == [
@@ -264,6 +278,8 @@ def test_months_and_leap_days_are_right(rule: Recurrence, data: st.DataObject) -
     names = [o.scheduled for o in rule.between(first, last)]
     if rule.frequency is Frequency.MONTHLY:
         months = [d.year * 12 + d.month for d in names]
+        start_month = rule.start.year * 12 + rule.start.month
+        assert all((m - start_month) % rule.interval == 0 for m in months)
         assert all(b - a == rule.interval for a, b in itertools.pairwise(months))
         wanted = rule.day_of_month or rule.start.day
         for day in names:
@@ -272,6 +288,7 @@ def test_months_and_leap_days_are_right(rule: Recurrence, data: st.DataObject) -
             assert day.day == expected
     if rule.frequency is Frequency.YEARLY:
         assert all(d.month == rule.start.month for d in names)
+        assert all((d.year - rule.start.year) % rule.interval == 0 for d in names)
         assert all(d.day == rule.start.day or (d.month, d.day) == (2, 28) for d in names)
     if rule.frequency in (Frequency.DAILY, Frequency.WEEKLY):
         step = rule.interval * (7 if rule.frequency is Frequency.WEEKLY else 1)
