@@ -138,6 +138,7 @@ class TestCreateAndRead:
                         "endDate": iso(TODAY + timedelta(days=9))},
         )  # fmt: skip
         assert move["mode"] == "REMIND"
+        assert move["toEnvelope"]["id"] == move["toEnvelopeId"] == ids["Savings"]
         assert len(move["upcoming"]) == 4
         transfer = await create(
             ana, account, name="To savings", kind="TRANSFER", amount="50", toAccountId=other["id"],

@@ -105,9 +105,13 @@ class Schedule(Node):
     allocations: list[ScheduledAmount] = strawberry.field(description="Income parts.")
     envelope: Envelope | None = strawberry.field(description="An expense's envelope.")
     splits: list[ScheduledAmount] | None = strawberry.field(description="An expense's splits.")
-    from_envelope: Envelope | None = strawberry.field(description="Move; transfer.")
-    to_envelope: Envelope | None = strawberry.field(description="Move (a transfer's is shown "
-                                                    "on the receiving account).")  # fmt: skip
+    from_envelope: Envelope | None = strawberry.field(
+        description="Move; transfer (null: Available)."
+    )
+    to_envelope: Envelope | None = strawberry.field(description="Move.")
+    to_envelope_id: strawberry.ID | None = strawberry.field(
+        description="Move; transfer (an envelope of the receiving account; null: Available)."
+    )
     to_account_id: strawberry.ID | None = strawberry.field(description="A transfer's receiver.")
     received_amount: Money | None
     payment_source_id: strawberry.ID | None
@@ -153,7 +157,12 @@ class Schedule(Node):
             envelope=envelope(schedule.envelope_id),
             splits=parts(schedule.splits) if schedule.splits is not None else None,
             from_envelope=envelope(schedule.from_envelope_id),
-            to_envelope=envelope(schedule.to_envelope_id),
+            to_envelope=envelope(schedule.to_envelope_id)
+            if schedule.kind is ScheduleKind.MOVE
+            else None,
+            to_envelope_id=to_global_id("Envelope", schedule.to_envelope_id)
+            if schedule.to_envelope_id
+            else None,
             to_account_id=to_global_id("Account", schedule.counterpart_account_id)
             if schedule.counterpart_account_id
             else None,
