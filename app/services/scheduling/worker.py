@@ -68,8 +68,11 @@ class ScheduledPostings:
         current: dict[int, ScheduleRecord | None] = dict(enumerate(found))
         done = 0
         for _, _, index, occurrence in queue[:limit]:
-            now = current[index]
-            if now is None or now.paused or now.pending() != occurrence:
+            known = current[index]
+            # Read again just before posting: a member may have paused, skipped, edited or
+            # deleted it since the pass began (the edit's amounts apply at once).
+            now = await self.schedules.get(known.id) if known is not None else None
+            if now is None or now.paused or now.mode != "auto" or now.pending() != occurrence:
                 current[index] = None  # changed meanwhile: the next pass reads it again
                 continue
             current[index] = await self.service.run_occurrence(now, occurrence)

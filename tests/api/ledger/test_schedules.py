@@ -330,6 +330,22 @@ class TestScheduler:
         assert resumed["nextOccurrence"]["date"] == "2025-07-01"
         assert await services.scheduler.run_pass() == 0
 
+    async def test_a_schedule_paused_during_a_pass_posts_no_more(
+        self, ana: Member, services: Services, mongo: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        account, _ids = await budget(ana)
+        await create(ana, account, kind="INCOME", amount="1", recurrence=monthly(date(2025, 1, 1)))
+        run = services.schedules.run_occurrence
+
+        async def run_then_pause(*args: Any) -> Any:
+            done = await run(*args)
+            mongo.schedules.update_many({}, {"$set": {"paused": True}})  # a member pauses it
+            return done
+
+        monkeypatch.setattr(services.schedules, "run_occurrence", run_then_pause)
+        assert await services.scheduler.run_pass() == 1
+        assert (await ana.balances(account))["*"] == "101.00"
+
     async def test_the_lease_lets_one_process_work_at_a_time(
         self, services: Services, mongo: Any
     ) -> None:
