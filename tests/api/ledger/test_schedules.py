@@ -23,7 +23,7 @@ from app.services.scheduling.worker import LEASE_NAME, Scheduler, SchedulerSetti
 from tests.api.ledger.test_money_movements import budget, entries, fund, unknown_id
 from tests.conftest import ApiFactory
 from tests.graphql_client import GraphQLClient
-from tests.ledger_client import Member
+from tests.ledger_client import Member, operation
 
 TODAY = date(2025, 6, 16)  # a Monday
 Row = dict[str, Any]
@@ -617,6 +617,20 @@ class TestRefusals:
             )
             assert theirs == fake
             assert theirs["code"] == "NOT_FOUND"
+
+    async def test_signed_out_callers_and_bad_horizons(
+        self, ana: Member, gql: GraphQLClient, services: Services
+    ) -> None:
+        account, _ids = await budget(ana)
+        schedule = await create(ana, account, kind="INCOME")
+        anonymous = await gql.execute(operation("PauseSchedule"), {"input": {"id": schedule["id"]}})
+        assert anonymous.error_codes() == ["UNAUTHENTICATED"]
+        for variables in ({"horizonDays": -1}, {"horizonDays": 4000}, {"first": 101},
+                          {"horizonDays": 3, "until": "2025-07-01"},
+                          {"until": "2040-01-01"}):  # fmt: skip
+            reply = await ana.send("Schedule", {"id": schedule["id"], **variables})
+            assert reply.error_codes() == ["VALIDATION"], variables
+        assert (await schedule_of(ana, schedule["id"]))["paused"] is False
 
     async def test_fields_another_kind_takes_are_refused(
         self, ana: Member, services: Services
