@@ -73,6 +73,8 @@ def make_settings(mongo_uri: str, database_name: str, **overrides: Any) -> Setti
         # The suite fires thousands of requests from one IP in seconds; the rate-limit
         # tests turn it on with small limits.
         "rate_limit_enabled": False,
+        # The scheduler's loop stays off; the scheduling tests turn it on or run its passes.
+        "scheduler_enabled": False,
         # Under the concurrency test's contention a request can take over 10 s on a small
         # shared machine; the timeout tests set their own (tiny) budgets.
         "request_timeout_seconds": 60,

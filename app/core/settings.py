@@ -62,6 +62,14 @@ class Settings(BaseSettings):
     rate_limit_per_user_per_minute: int = Field(default=600, ge=1)
     rate_limit_per_ip_per_minute: int = Field(default=1200, ge=1)
 
+    # The scheduler (app/services/scheduling/worker.py): every API process runs it; a lease
+    # in MongoDB lets one work at a time. A pass posts at most `scheduler_batch_size` due
+    # occurrences (a backlog after downtime takes several passes), then sleeps.
+    scheduler_enabled: bool = True
+    scheduler_interval_seconds: float = Field(default=30, gt=0, le=3600)
+    scheduler_lease_seconds: float = Field(default=60, gt=0, le=3600)
+    scheduler_batch_size: int = Field(default=500, ge=1, le=10_000)
+
     playground_assets_dir: Path = _REPO_ROOT / "playground" / "node_modules"
 
     log_level: str = "INFO"

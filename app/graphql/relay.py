@@ -25,6 +25,7 @@ MISSING = {
     "Envelope": "No such envelope in this account.",
     "Transaction": "No such transaction.",
     "PaymentSource": "No such payment source.",
+    "Schedule": "No such schedule.",
     "User": "No such member of this account.",
 }
 

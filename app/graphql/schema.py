@@ -41,12 +41,23 @@ from app.graphql.ledger.payment_sources.mutations import PaymentSourceMutation
 from app.graphql.ledger.payment_sources.queries import PaymentSourceQuery
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.ledger.reconciliation.mutations import ReconciliationMutation
+from app.graphql.ledger.schedules.mutations import ScheduleMutation
+from app.graphql.ledger.schedules.queries import ScheduleQuery
+from app.graphql.ledger.schedules.types import Schedule
 from app.graphql.nodes import NodeQuery
 from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
 
 @strawberry.type
-class Query(AuthQuery, AccountQuery, HistoryQuery, PaymentSourceQuery, BudgetQuery, NodeQuery):
+class Query(
+    AuthQuery,
+    AccountQuery,
+    HistoryQuery,
+    PaymentSourceQuery,
+    BudgetQuery,
+    NodeQuery,
+    ScheduleQuery,
+):
     pass
 
 
@@ -61,6 +72,7 @@ class Mutation(
     PaymentSourceMutation,
     BudgetMutation,
     ReconciliationMutation,
+    ScheduleMutation,
 ):
     pass
 
@@ -90,7 +102,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map={Decimal: DECIMAL_SCALAR, date: DATE_SCALAR}),
         query=Query,
         mutation=Mutation,
-        types=[User, LoginSession, Account, Envelope, Transaction, PaymentSource],
+        types=[User, LoginSession, Account, Envelope, Transaction, PaymentSource, Schedule],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,
     )

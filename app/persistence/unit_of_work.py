@@ -158,6 +158,7 @@ class LedgerTransaction:
 
     def __init__(self, attempt: Transaction, viewer: Viewer, request: _Request | None) -> None:
         session = attempt.session
+        self.session = session  # for repositories of other features (schedules)
         self.viewer = viewer
         self.recorded_at = utcnow()
         self.accounts = AccountRepository(session)

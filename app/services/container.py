@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +16,7 @@ from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBa
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
 from app.persistence.repositories.reconciliations import ReconciliationRepository
+from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
 from app.services.ledger.accounts import AccountService
@@ -25,6 +28,13 @@ from app.services.ledger.movements import MovementService
 from app.services.ledger.payment_sources import PaymentSourceService
 from app.services.ledger.reconciliation import ReconciliationService
 from app.services.ledger.sweeps import Sweeps
+from app.services.scheduling.schedules import ScheduleService
+from app.services.scheduling.worker import (
+    DueWork,
+    ScheduledPostings,
+    Scheduler,
+    SchedulerSettings,
+)
 
 
 @dataclass
@@ -41,6 +51,8 @@ class Services:
     budgets: BudgetService
     sweeps: Sweeps
     reconciliation: ReconciliationService
+    schedules: ScheduleService
+    scheduler: Scheduler
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -48,28 +60,51 @@ class Services:
         """Every service over `db`, which is connected (its document models bound)."""
         uow = UnitOfWork(db)
         accounts = AccountRepository()
+        movements = MovementService(uow)
+        schedule_rows = ScheduleRepository()
+        schedules = ScheduleService(uow, accounts, schedule_rows, movements)
+        sweeps = Sweeps(uow, accounts)
+        # The kinds of work the scheduler does when they fall due; add more here.
+        due_work: list[DueWork] = [ScheduledPostings(schedules, schedule_rows), sweeps]
+        scheduler = Scheduler(
+            due_work,
+            LeaseRepository(),
+            SchedulerSettings(
+                interval_seconds=settings.scheduler_interval_seconds,
+                lease_seconds=settings.scheduler_lease_seconds,
+                batch_size=settings.scheduler_batch_size,
+            ),
+        )
         return cls(
             settings=settings,
             db=db,
             auth=AuthService(db, settings),
             accounts=AccountService(uow, accounts),
             envelopes=EnvelopeService(uow),
-            movements=MovementService(uow),
+            movements=movements,
             history=HistoryService(
                 db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
             ),
             members=MemberService(uow),
             payment_sources=PaymentSourceService(uow, accounts, PaymentSourceRepository()),
             budgets=BudgetService(db, uow),
-            sweeps=Sweeps(uow, accounts),
+            sweeps=sweeps,
             reconciliation=ReconciliationService(uow, ReconciliationRepository()),
+            schedules=schedules,
+            scheduler=scheduler,
         )
 
     def start_background_work(self) -> None:
         """Start-up chores that must not delay readiness: fill in the per-month figures of
-        accounts written before they existed (their totals read the entries until then)."""
+        accounts written before they existed (their totals read the entries until then);
+        and the scheduler's loop (when enabled)."""
         backfill = MonthTotalsBackfill(self.db)
-        task = asyncio.create_task(backfill.run(), name="month-totals-backfill")
+        self._start(backfill.run(), "month-totals-backfill")
+        if self.settings.scheduler_enabled:
+            self._start(self.scheduler.run(), "scheduler")
+
+    def _start(self, work: Coroutine[Any, Any, Any], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
         self.background.add(task)
         task.add_done_callback(self.background.discard)
 
@@ -77,3 +112,6 @@ class Services:
         for task in list(self.background):
             task.cancel()
         await asyncio.gather(*self.background, return_exceptions=True)
+        if self.settings.scheduler_enabled:
+            with contextlib.suppress(Exception):  # best effort: the lease expires anyway
+                await self.scheduler.release()

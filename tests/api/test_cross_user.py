@@ -212,9 +212,44 @@ def _mutations() -> list[Probe]:
         m("ReconcileAccount", accountId=A("Account", "savings"), statementDate="2020-01-31",
           statementBalance="1.00"),
         m("ReopenReconciliation", accountId=main),
+        *_schedule_mutations(m, main, ben_account, food),
     ]  # fmt: skip
 
 
+def _schedule_mutations(m: Any, main: Theirs, ben_account: Own, food: Theirs) -> list[Probe]:
+    def spec(kind: str = "EXPENSE", **more: Any) -> dict[str, Any]:
+        base = {"name": "Mine", "kind": kind, "amount": "1.00", "recurrence": RULE}
+        return {key: value for key, value in (base | more).items() if value is not None}
+
+    probes: list[Probe] = []
+    for target in ({"accountId": ben_account}, {"id": Own("schedule")}):
+        name = "CreateSchedule" if "accountId" in target else "UpdateSchedule"
+        probes += [
+            m(name, **target, **spec(envelopeId=food)),
+            m(name, **target, **spec(splits=[{"envelopeId": food, "amount": "1.00"}])),
+            m(name, **target, **spec("INCOME", allocations=[{"envelopeId": food,
+                                                             "amount": "1.00"}])),
+            m(name, **target, **spec("MOVE", fromEnvelopeId=food, toEnvelopeId=Own("bills"))),
+            m(name, **target, **spec("MOVE", fromEnvelopeId=Own("bills"), toEnvelopeId=food)),
+            m(name, **target, **spec("TRANSFER", toAccountId=main)),
+            m(name, **target, **spec("PAYDAY", amount=None,
+                                     paymentSourceId=A("PaymentSource", "salary"))),
+        ]  # fmt: skip
+    rent = A("Schedule", "rent")
+    probes += [
+        m("CreateSchedule", accountId=main, **spec(envelopeId=Own("bills"))),
+        m("UpdateSchedule", id=rent, **spec(envelopeId=Own("bills"))),
+        m("DeleteSchedule", id=rent),
+        m("PauseSchedule", id=rent),
+        m("ResumeSchedule", id=rent),
+        m("SkipOccurrence", id=rent),
+        m("SkipOccurrence", id=rent, date="2030-02-01"),
+        m("PostOccurrenceNow", id=rent),
+    ]
+    return probes
+
+
+RULE = {"frequency": "MONTHLY", "startDate": "2030-01-01"}
 ACCOUNTS = ("main", "savings", "empty", "closed")  # Ana's
 ANA_OBJECTS = [
     A("Account", "main"),
@@ -231,6 +266,7 @@ ANA_OBJECTS = [
     A("Transaction", "transferOut"),
     A("Transaction", "transferIn"),
     A("PaymentSource", "salary"),
+    A("Schedule", "rent"),
     A("User", "ana"),
     A("LoginSession", "session"),
 ]
@@ -245,6 +281,7 @@ def _queries() -> list[Probe]:
     ]
     probes += [
         Probe("Query.paymentSource", "PaymentSource", {"id": A("PaymentSource", "salary")}),
+        Probe("Query.schedule", "Schedule", {"id": A("Schedule", "rent")}),
         *(Probe("Query.node", "Node", {"id": a}) for a in ANA_OBJECTS),
         Probe("Query.nodes", NODES, {"ids": [Own("account"), *ANA_OBJECTS]}),
     ]
@@ -375,6 +412,10 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         "ReconcileAccount", accountId=main["id"], statementDate=_today(), statementBalance="300"
     )
     await ana.do("SetTransactionsCleared", ids=[payday["transaction"]["id"]], cleared=True)
+    rent = await ana.do(
+        "CreateSchedule", accountId=main["id"], name="Rent", kind="EXPENSE", amount="400.00",
+        envelopeId=envelopes["Rent"], recurrence=RULE,
+    )  # fmt: skip
     me = await ana.query("Me")
     ids = {
         A("Account", "main"): main["id"],
@@ -394,6 +435,7 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("Transaction", "transferOut"): transfer["outgoing"]["id"],
         A("Transaction", "transferIn"): transfer["incoming"]["id"],
         A("PaymentSource", "salary"): salary["paymentSource"]["id"],
+        A("Schedule", "rent"): rent["schedule"]["id"],
         A("User", "ana"): ana.user["id"],
         A("User", "cleo"): cleo.user["id"],
         A("LoginSession", "session"): me["me"]["sessions"]["edges"][0]["node"]["id"],
@@ -427,9 +469,14 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
     source = await ben.do(
         "CreatePaymentSource", accountId=account["id"], name="Job", expectedAmount="50.00"
     )
+    schedule = await ben.do(
+        "CreateSchedule", accountId=account["id"], name="Bills", kind="EXPENSE", amount="1.00",
+        envelopeId=envelopes["Bills"], recurrence=RULE,
+    )  # fmt: skip
     entry = await ben.query("Transactions", id=account["id"], first=1)
     return ben, {
         "entry": entry["account"]["transactions"]["edges"][0]["node"]["id"],
+        "schedule": schedule["schedule"]["id"],
         "account": account["id"],
         "spare": spare["id"],
         "bills": envelopes["Bills"],
@@ -452,6 +499,7 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
             "totals": totals["account"]["totals"],
         }
     found["salary"] = await ana.query("PaymentSource", id=theirs[A("PaymentSource", "salary")])
+    found["schedules"] = await ana.query("AccountSchedules", id=theirs[A("Account", "main")])
     return found
 
 

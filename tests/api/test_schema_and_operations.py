@@ -7,6 +7,7 @@ from app.graphql.export import schema_sdl
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
 from tests.api.ledger.test_operations import LEDGER_OPERATIONS
 from tests.api.ledger.test_reconciliation import RECONCILIATION_OPERATIONS
+from tests.api.ledger.test_schedules import SCHEDULE_OPERATIONS
 from tests.graphql_client import GraphQLClient
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
@@ -27,7 +28,13 @@ def test_schema_file_is_in_sync_with_the_code(repo_root: Path) -> None:
 
 def test_every_operation_file_is_exercised_by_a_test() -> None:
     names = {p.stem for p in OPERATIONS.rglob("*.graphql")}
-    assert names == (EXERCISED | LEDGER_OPERATIONS | BUDGET_OPERATIONS | RECONCILIATION_OPERATIONS)
+    assert names == (
+        EXERCISED
+        | LEDGER_OPERATIONS
+        | BUDGET_OPERATIONS
+        | RECONCILIATION_OPERATIONS
+        | SCHEDULE_OPERATIONS
+    )
 
 
 EXERCISED = {"Register", "Login", "RefreshToken", "Me", "ChangePassword", "Logout", "Node"}

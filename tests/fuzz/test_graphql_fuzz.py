@@ -51,7 +51,9 @@ pytestmark = pytest.mark.slow
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 EXAMPLES = int(os.environ.get("ENVELOPES_FUZZ_EXAMPLES", "50"))
 EXPLORE = os.environ.get("ENVELOPES_FUZZ_EXPLORE") == "1"
-NODE_TYPES = ("Account", "Envelope", "Transaction", "PaymentSource", "User", "LoginSession")
+NODE_TYPES = (
+    "Account", "Envelope", "Transaction", "PaymentSource", "User", "LoginSession", "Schedule",
+)  # fmt: skip
 
 # Codes a client may be answered with while signed in; INTERNAL (a bug), UNAVAILABLE (the
 # database is healthy here) and UNAUTHENTICATED (the token stays valid) are failures.
@@ -143,6 +145,13 @@ ROOT_ID_KINDS = {
     "updatePaymentSource": "PaymentSource",
     "deletePaymentSource": "PaymentSource",
     "setTransactionsCleared": "Transaction",
+    "schedule": "Schedule",
+    "updateSchedule": "Schedule",
+    "deleteSchedule": "Schedule",
+    "pauseSchedule": "Schedule",
+    "resumeSchedule": "Schedule",
+    "skipOccurrence": "Schedule",
+    "postOccurrenceNow": "Schedule",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
 # idempotency keys, so repeats (replays, and conflicts across operations) happen.
@@ -367,6 +376,16 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "CreatePaymentSource", accountId=main["id"], name="Salary", expectedAmount="900.00",
             allocations=[{"envelopeId": envelopes["Rent"], "amount": "400.00"}],
         )["paymentSource"]  # fmt: skip
+        schedules = [
+            do(
+                "CreateSchedule", accountId=main["id"], name=name, kind=kind, amount="10.00",
+                mode=mode, recurrence={"frequency": "WEEKLY", "startDate": "2025-01-06"}, **more,
+            )["schedule"]["id"]
+            for name, kind, mode, more in [
+                ("Groceries", "EXPENSE", "REMIND", {"envelopeId": envelopes["Food"]}),
+                ("Side job", "INCOME", "AUTO", {}),
+            ]
+        ]  # fmt: skip
         do("ShareAccount", accountId=main["id"], email="partner@example.com", role="EDITOR")
         accounts = [main, savings, cash]
         entries = [_entry_ids(http, token, a["id"]) for a in accounts]
@@ -376,6 +395,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "Envelope": [e["id"] for a in accounts for e in a["envelopes"]],
             "Transaction": [i for ids in entries for i in ids],
             "PaymentSource": [source["id"]],
+            "Schedule": schedules,
             "User": [me["user"]["id"], partner["user"]["id"]],
         },
         emails=["partner@example.com", "fuzz@example.com"],

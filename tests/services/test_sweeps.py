@@ -20,6 +20,7 @@ from app.services.ledger.commands import (
     SetBudgetCadence,
     SetPlan,
 )
+from app.services.scheduling.worker import Scheduler
 from tests.services.conftest import balances
 from tests.services.test_movements import envelope_id, open_account
 
@@ -98,3 +99,18 @@ async def test_a_sweep_follows_the_account_cadence_and_stops_without_sweep_plans
     await services.budgets.remove_plan(ana, EnvelopeRef(account_id, fun))
     assert mongo.accounts.find_one({"_id": account_id})["next_sweep"] is None
     assert await services.sweeps.run_due(date(2026, 12, 1), limit=10) == 0
+
+
+async def test_the_apps_scheduler_sweeps(services: Services, ana: Viewer, mongo: Any) -> None:
+    """Sweeps are one of the scheduler's kinds of due work: a pass on 1 April sweeps March."""
+    account_id, _fun, _rent = await _sweeping_account(services, ana)
+    assert services.sweeps in services.scheduler.works
+    scheduler = Scheduler(
+        services.scheduler.works,
+        services.scheduler.leases,
+        services.scheduler.settings,
+        lambda: date(2026, 4, 1),
+    )
+    assert await scheduler.run_pass() == 1
+    assert balances(mongo, account_id)["Fun"] == 0
+    assert await scheduler.run_pass() == 0

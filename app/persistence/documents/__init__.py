@@ -32,6 +32,7 @@ from app.persistence.documents.idempotency import IdempotencyDocument
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
+from app.persistence.documents.schedules import LeaseDocument, ScheduleDocument
 
 # Bound to the database (and their indexes created) by `Database.connect`.
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -46,4 +47,6 @@ DOCUMENT_MODELS: list[type[Document]] = [
     IdempotencyDocument,
     MonthTotalDocument,
     ReconciliationDocument,
+    ScheduleDocument,
+    LeaseDocument,
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from app.core.clock import utcnow
+from app.core import clock
 from app.core.errors import NotFoundError, UnavailableError, ValidationError
 from app.core.ids import ObjectId
 from app.core.viewer import Viewer
@@ -309,7 +309,8 @@ _PLAN_PRIORITY = 100  # envelopes with a plan and no goal come with the default 
 
 
 def today() -> date:
-    return utcnow().date()
+    """The day budget periods are chosen by (a module function, so tests can pin it)."""
+    return clock.today()
 
 
 def _funding_day(period: Period, day: date) -> date:

@@ -18,6 +18,7 @@ from app.graphql.ledger.history.types import Totals, TransactionConnection, Tran
 from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.ledger.reconciliation.types import Reconciliation
+from app.graphql.ledger.schedules.types import Schedule
 from app.graphql.relay import Node, page_request, to_global_id
 from app.graphql.scalars import Money, money
 from app.persistence.documents.accounts import AccountRecord
@@ -111,6 +112,11 @@ class Account(Node):
     async def payment_sources(self, info: Info) -> list[PaymentSource]:
         sources = await info.context.services.payment_sources.of_account(self.document)
         return [PaymentSource.from_document(source, self.document) for source in sources]
+
+    @strawberry.field(description="Scheduled transactions, oldest first.")
+    async def schedules(self, info: Info) -> list[Schedule]:
+        found = await info.context.services.schedules.of_account(self.document)
+        return [Schedule.from_document(schedule, self.document) for schedule in found]
 
     @strawberry.field(description="Entries, newest booking date first (then newest recorded).")
     async def transactions(
