@@ -1,7 +1,8 @@
 """`python -m bench [options]`: start MongoDB and the API, seed, measure, report, stop.
 
 --repeat N        repeats of every measurement (default 3); medians and all values
---only PARTS      comma-separated: mutations,pages,totals,budget,footprint (default: all)
+--only PARTS      comma-separated: mutations,pages,totals,budget,catchup,footprint
+                  (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
 --reseed          seed the history again even when a cached one matches
@@ -41,7 +42,7 @@ from bench.phases import Plan
 from bench.seed import History, seed
 from bench.stats import median
 
-PARTS = ("mutations", "pages", "totals", "budget", "footprint")
+PARTS = ("mutations", "pages", "totals", "budget", "catchup", "footprint")
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
 
@@ -161,6 +162,11 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
             print("==> budget view", flush=True)
             await _part(results, "budget", phases.budget(plan, rig, seeded))
             _mark_memory(results, "after budget", api_process)
+        if "catchup" in plan.parts:
+            print("==> catching up due scheduled occurrences", flush=True)
+            env = api_environment(rs.uri, store.DATABASE)
+            log = api_process.log.parent / "catchup-api.log"
+            await _part(results, "catchup", phases.catch_up(plan, rig, run_id, created, env, log))
     finally:
         if created and not plan.keep:
             await store.forget(db, created)

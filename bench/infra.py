@@ -37,6 +37,8 @@ def api_environment(mongo_uri: str, database: str) -> dict[str, str]:
         "ENVELOPES_PASSWORD_HASH_MEMORY_KIB": "1024",
         "ENVELOPES_PASSWORD_HASH_PARALLELISM": "1",
         "ENVELOPES_ACCESS_TOKEN_TTL_SECONDS": "86400",
+        # The scheduler runs only in the catch-up part's own process (bench/catchup.py).
+        "ENVELOPES_SCHEDULER_ENABLED": "false",
     }
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bench import budget as bud
+from bench import catchup
 from bench import history as hist
 from bench import mutations as mut
 from bench.gql import Api, Household
@@ -262,3 +264,20 @@ async def budget(plan: Plan, rig: Rig, seeded: History) -> tuple[Row, list[Targe
                1.5, "<=", "x"),
     ]  # fmt: skip
     return {"runs": runs, "budget_to_totals_p50": ratios}, targets, checks
+
+
+async def catch_up(
+    plan: Plan, rig: Rig, run_id: str, created: list[Household], env: dict[str, str], log: Path
+) -> tuple[Row, list[Target], Row]:
+    """Due scheduled occurrences worked off by a fresh scheduling process (no target in the
+    issue: reported)."""
+    houses = await catchup.prepare(rig.api, run_id, plan.quick)
+    created.extend(houses)
+    found = await catchup.run(rig.db, houses, env, log)
+    print(
+        f"  {found['posted']:,} of {found['due']:,} occurrences in "
+        f"{found['seconds_from_ready']} s: {found['rate_per_s']}/s, "
+        f"API CPU {found['api_cpu_ms_per_posting']} ms per posting",
+        flush=True,
+    )
+    return found, [], {"catch_up": await catchup.check(rig.db, houses)}

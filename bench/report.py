@@ -69,7 +69,7 @@ def markdown(results: dict[str, Any]) -> str:
         for t in results["targets"]
     ]  # fmt: skip
     lines += _table(["Target", "Measured", "All values", "Goal", "Result"], rows)
-    for section in (_mutations, _pages, _totals, _budget, _footprint, _checks):
+    for section in (_mutations, _pages, _totals, _budget, _catchup, _footprint, _checks):
         lines += section(results)
     return "\n".join(lines) + "\n"
 
@@ -159,6 +159,20 @@ def _budget(results: dict[str, Any]) -> list[str]:
     return [
         "", "## Budget view (30 planned envelopes) vs single-envelope totals", "",
         *_table(header, rows), "", *ratios,
+    ]  # fmt: skip
+
+
+def _catchup(results: dict[str, Any]) -> list[str]:
+    found = results.get("catchup")
+    if not found:
+        return []
+    return [
+        "", "## Catching up due scheduled occurrences", "",
+        f"- {found['posted']:,} of {found['due']:,} due occurrences posted by a fresh API "
+        f"process in {found['seconds_from_ready']} s from readiness "
+        f"({found['seconds_first_to_last']} s from the first posting to the last).",
+        f"- Rate: {found['rate_per_s']} postings per second; API process CPU: "
+        f"{found['api_cpu_ms_per_posting']} ms per posting.",
     ]  # fmt: skip
 
 

@@ -91,10 +91,11 @@ async def recall(db: AsyncDatabase[Row], api: Api, entries: int) -> History | No
 
 
 async def forget(db: AsyncDatabase[Row], households: list[Household]) -> None:
-    """Remove what the mutation benchmark created (users, accounts, entries, figures)."""
+    """Remove what the mutation and catch-up benchmarks created (users, accounts, entries,
+    figures, schedules)."""
     accounts = [h.account_id for h in households]
     users: list[ObjectId] = [h.user_id for h in households]
-    for name in ("transactions", "month_totals"):
+    for name in ("transactions", "month_totals", "schedules"):
         await db[name].delete_many({"account_id": {"$in": accounts}})
     await db["accounts"].delete_many({"_id": {"$in": accounts}})
     await db["users"].delete_many({"_id": {"$in": users}})

@@ -67,3 +67,13 @@ async def test_a_failing_pass_is_logged_and_the_loop_goes_on(services: Services)
     await asyncio.gather(loop, return_exceptions=True)
     assert flaky.items == 0
     assert len(flaky.calls) >= 2
+
+
+async def test_a_pass_stopped_by_its_bound_is_followed_at_once(services: Services) -> None:
+    """More due than one pass may do: the loop does not sleep before the next pass."""
+    work = Backlog("schedules", 130)
+    worker = scheduler(services, [work], batch=120)
+    assert await worker.run_pass() == 120
+    assert worker.backlog is True
+    assert await worker.run_pass() == 10
+    assert worker.backlog is False

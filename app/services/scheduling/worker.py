@@ -10,7 +10,9 @@ killed, cut off from MongoDB) and another that takes over can overlap without ha
 Each pass: take or renew the lease; then run every source of due work (`DueWork`) in turn, in
 chunks, renewing the lease between chunks and stopping when it is lost or the pass's bound is
 reached (after downtime the backlog is worked off over several passes, oldest first); then
-sleep. Add a kind of due work by giving `Services` another `DueWork`.
+sleep, unless a source stopped at the pass's bound with more due: then the next pass starts
+at once, so a backlog is not worked off at one batch per interval. Add a kind of due work by
+giving `Services` another `DueWork`.
 """
 
 from __future__ import annotations
@@ -112,6 +114,7 @@ class Scheduler:
         self.settings = settings
         self.today = today
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.backlog = False  # the last pass stopped at its bound with more due
 
     async def holds_lease(self) -> bool:
         return await self.leases.acquire(
@@ -120,6 +123,7 @@ class Scheduler:
 
     async def run_pass(self) -> int:
         """One pass, if this process holds (or gets) the lease; the items done."""
+        self.backlog = False
         if not await self.holds_lease():
             return 0
         today, total = self.today(), 0
@@ -131,6 +135,8 @@ class Scheduler:
                 total, budget = total + done, budget - done
                 if done < size or not await self.holds_lease():
                     break
+            else:
+                self.backlog = True  # the bound, not the work, ended this source's turn
         return total
 
     async def run(self) -> None:
@@ -143,7 +149,8 @@ class Scheduler:
                 raise
             except Exception:  # an outage, a bug: logged; the next pass tries again
                 log.exception("scheduler pass failed")
-            await asyncio.sleep(self.settings.interval_seconds)
+                self.backlog = False
+            await asyncio.sleep(0 if self.backlog else self.settings.interval_seconds)
 
     async def release(self) -> None:
         """Give the lease up (on shutdown), so another process takes over at once."""
