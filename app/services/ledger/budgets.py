@@ -8,8 +8,9 @@ account, its per-month figures and the entries at the period's ragged edges.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from app.core import clock
 from app.core.errors import NotFoundError, UnavailableError, ValidationError
@@ -156,62 +157,62 @@ class BudgetService:
             _plan_sweeps(account.document, today())
             return await tx.commit()
 
-    @transactional
     async def set_plan(self, viewer: Viewer, command: SetPlan) -> tuple[Outcome, ObjectId]:
-        async with self.uow.begin(viewer) as tx:
-            account = await tx.lock(command.account_id, Permission.MANAGE)
-            document = account.document
-            envelope = _plannable(document, command)
-            try:
-                rollover = Rollover(command.rollover)
-            except ValueError:
-                raise ValidationError("Unknown rollover.", field=["rollover"]) from None
-            plan = Plan(
-                parse_amount(command.amount, document.currency),
-                cadence_of(command.cadence) if command.cadence else document.cadence(),
-                rollover,
-            )
-            _change_plan(document, envelope, plan)
-            return await tx.commit(), envelope.id
+        try:
+            rollover = Rollover(command.rollover)
+        except ValueError:
+            raise ValidationError("Unknown rollover.", field=["rollover"]) from None
 
-    @transactional
+        def edit(account: AccountRecord, envelope: EnvelopeRecord, _at: datetime) -> None:
+            cadence = cadence_of(command.cadence) if command.cadence else account.cadence()
+            plan = Plan(parse_amount(command.amount, account.currency), cadence, rollover)
+            _change_plan(account, envelope, plan)
+
+        return await self._edit_envelope(viewer, command, edit)
+
     async def remove_plan(self, viewer: Viewer, command: EnvelopeRef) -> tuple[Outcome, ObjectId]:
-        async with self.uow.begin(viewer) as tx:
-            account = await tx.lock(command.account_id, Permission.MANAGE)
-            envelope = _plannable(account.document, command)
-            _change_plan(account.document, envelope, None)
-            return await tx.commit(), envelope.id
+        def edit(account: AccountRecord, envelope: EnvelopeRecord, _at: datetime) -> None:
+            _change_plan(account, envelope, None)
 
-    @transactional
+        return await self._edit_envelope(viewer, command, edit)
+
     async def set_goal(self, viewer: Viewer, command: SetGoal) -> tuple[Outcome, ObjectId]:
-        async with self.uow.begin(viewer) as tx:
-            account = await tx.lock(command.account_id, Permission.MANAGE)
-            envelope = _plannable(account.document, command)
-            try:
-                kind = GoalKind(command.kind)
-            except ValueError:
-                raise ValidationError("Unknown goal kind.", field=["kind"]) from None
-            day = today()
-            if command.target_date and command.target_date.year > day.year + MAX_GOAL_YEARS:
-                raise ValidationError(
-                    f"A target date at most {MAX_GOAL_YEARS} years ahead.", field=["targetDate"]
-                )
-            goal = Goal.make(
-                kind,
-                parse_amount(command.target, account.currency, "target"),
-                command.target_date,
-                command.priority,
-                day,
+        try:
+            kind = GoalKind(command.kind)
+        except ValueError:
+            raise ValidationError("Unknown goal kind.", field=["kind"]) from None
+        day = today()
+        if command.target_date and command.target_date.year > day.year + MAX_GOAL_YEARS:
+            raise ValidationError(
+                f"A target date at most {MAX_GOAL_YEARS} years ahead.", field=["targetDate"]
             )
-            _replace(account.document, envelope, goal=GoalRecord.of(goal, tx.recorded_at))
-            return await tx.commit(), envelope.id
+
+        def edit(account: AccountRecord, envelope: EnvelopeRecord, at: datetime) -> None:
+            target = parse_amount(command.target, account.currency, "target")
+            goal = Goal.make(kind, target, command.target_date, command.priority, day)
+            _replace(account, envelope, goal=GoalRecord.of(goal, at))
+
+        return await self._edit_envelope(viewer, command, edit)
+
+    async def remove_goal(self, viewer: Viewer, command: EnvelopeRef) -> tuple[Outcome, ObjectId]:
+        def edit(account: AccountRecord, envelope: EnvelopeRecord, _at: datetime) -> None:
+            _replace(account, envelope, goal=None)
+
+        return await self._edit_envelope(viewer, command, edit)
 
     @transactional
-    async def remove_goal(self, viewer: Viewer, command: EnvelopeRef) -> tuple[Outcome, ObjectId]:
+    async def _edit_envelope(
+        self,
+        viewer: Viewer,
+        command: EnvelopeRef,
+        edit: Callable[[AccountRecord, EnvelopeRecord, datetime], None],
+    ) -> tuple[Outcome, ObjectId]:
+        """One change of an envelope's plan or goal (admins): Available, archived and
+        deleted envelopes are refused."""
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(command.account_id, Permission.MANAGE)
             envelope = _plannable(account.document, command)
-            _replace(account.document, envelope, goal=None)
+            edit(account.document, envelope, tx.recorded_at)
             return await tx.commit(), envelope.id
 
     # --- the view ---------------------------------------------------------------------
