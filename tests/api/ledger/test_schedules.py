@@ -30,7 +30,7 @@ Row = dict[str, Any]
 
 SCHEDULE_OPERATIONS = {
     "CreateSchedule", "UpdateSchedule", "DeleteSchedule", "PauseSchedule", "ResumeSchedule",
-    "SkipOccurrence", "PostOccurrenceNow", "Schedule", "AccountSchedules",
+    "SkipOccurrence", "PostOccurrenceNow", "Schedule", "AccountSchedules", "AccountUpcoming",
 }  # fmt: skip
 
 
@@ -640,3 +640,37 @@ class TestRefusals:
                                   amount="1", envelopeId=ids["Food"],
                                   recurrence=monthly(TODAY))  # fmt: skip
         assert (error["code"], error["field"]) == ("VALIDATION", ["envelopeId"])
+
+
+async def test_account_upcoming_lists_the_running_schedules_soonest_first(
+    ana: Member, services: Services
+) -> None:
+    account = await ana.open_account(openingBalance="100.00", envelopeNames=["Rent", "Gym"])
+    ids = await ana.envelope_ids(account["id"])
+    day = timedelta(days=1)
+    await create(
+        ana, account["id"], name="Rent", envelopeId=ids["Rent"], recurrence=monthly(TODAY + 3 * day)
+    )
+    weekly = {"frequency": "WEEKLY", "startDate": iso(TODAY + day)}
+    await create(ana, account["id"], name="Gym", envelopeId=ids["Gym"], recurrence=weekly)
+    paused = await create(
+        ana,
+        account["id"],
+        name="Paused",
+        envelopeId=ids["Gym"],
+        recurrence=monthly(TODAY + 2 * day),
+    )
+    await ana.do("PauseSchedule", id=paused["id"])
+
+    async def upcoming(**variables: Any) -> list[tuple[str, str]]:
+        found = await ana.query("AccountUpcoming", id=account["id"], **variables)
+        return [(o["schedule"]["name"], o["date"]) for o in found["account"]["upcoming"]]
+
+    assert await upcoming(horizonDays=14) == [
+        ("Gym", iso(TODAY + day)), ("Rent", iso(TODAY + 3 * day)), ("Gym", iso(TODAY + 8 * day)),
+    ]  # fmt: skip
+    assert await upcoming(horizonDays=14, first=1) == [("Gym", iso(TODAY + day))]
+    assert await upcoming(until=iso(TODAY + 2 * day)) == [("Gym", iso(TODAY + day))]
+    reply = await ana.send("AccountUpcoming", {"id": account["id"], "horizonDays": -1})
+    assert reply.errors
+    assert reply.errors[0]["extensions"]["code"] == "VALIDATION"

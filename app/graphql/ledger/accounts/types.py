@@ -18,7 +18,7 @@ from app.graphql.ledger.history.types import Totals, TransactionConnection, Tran
 from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.ledger.reconciliation.types import Reconciliation
-from app.graphql.ledger.schedules.types import Schedule
+from app.graphql.ledger.schedules.types import AccountOccurrence, Schedule, account_upcoming
 from app.graphql.relay import Node, page_request, to_global_id
 from app.graphql.scalars import Money, money
 from app.persistence.documents.accounts import AccountRecord
@@ -117,6 +117,21 @@ class Account(Node):
     async def schedules(self, info: Info) -> list[Schedule]:
         found = await info.context.services.schedules.of_account(self.document)
         return [Schedule.from_document(schedule, self.document) for schedule in found]
+
+    @strawberry.field(
+        description="The next occurrences of the account's running (not paused) schedules, "
+        "soonest first: due within `horizonDays` (default 30) or by `until`; at most `first` "
+        "(default and most 100)."
+    )
+    async def upcoming(
+        self,
+        info: Info,
+        horizon_days: int | None = None,
+        until: date | None = None,
+        first: int | None = None,
+    ) -> list[AccountOccurrence]:
+        found = await info.context.services.schedules.of_account(self.document)
+        return account_upcoming(info, self.document, found, horizon_days, until, first)
 
     @strawberry.field(description="Entries, newest booking date first (then newest recorded).")
     async def transactions(

@@ -238,6 +238,44 @@ class Schedule(Node):
         return [OccurrenceResult.from_record(r) for r in reversed(self.record.results)]
 
 
+@strawberry.type(description="An occurrence to come of one of an account's schedules.")
+class AccountOccurrence:
+    schedule: Schedule
+    scheduled_date: date = strawberry.field(description="The date the rule gives it: its name.")
+    date: date = strawberry.field(description="The date it falls due (after the weekend rule).")
+    skipped: bool = strawberry.field(description="Skipped ahead of time: it will not post.")
+
+
+def account_upcoming(
+    info: Info,
+    account: AccountRecord,
+    schedules: list[ScheduleRecord],
+    horizon_days: int | None,
+    until: date | None,
+    first: int | None,
+) -> list[AccountOccurrence]:
+    """The occurrences to come of the account's running schedules, soonest first (then by
+    schedule name), at most `first` (default and most: 100)."""
+    service = info.context.services.schedules
+    last = upcoming_until(service.today(), horizon_days, until)
+    size = MAX_UPCOMING if first is None else first
+    if not 0 <= size <= MAX_UPCOMING:
+        raise ValidationError(f"first must be between 0 and {MAX_UPCOMING}.", field=["first"])
+    found = [
+        AccountOccurrence(
+            schedule=Schedule.from_document(record, account),
+            scheduled_date=u.occurrence.scheduled,
+            date=u.occurrence.due,
+            skipped=u.skipped,
+        )
+        for record in schedules
+        if not record.paused
+        for u in service.upcoming(record, last, size)
+    ]
+    found.sort(key=lambda o: (o.date, o.schedule.name, o.scheduled_date))
+    return found[:size]
+
+
 def upcoming_until(today: date, horizon_days: int | None, until: date | None) -> date:
     if horizon_days is not None and until is not None:
         raise ValidationError("Give horizonDays or until, not both.", field=["until"])
