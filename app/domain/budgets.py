@@ -35,6 +35,7 @@ MAX_PLAN_VERSIONS = 120
 DEFAULT_PRIORITY = 100
 MIN_PRIORITY, MAX_PRIORITY = 1, 1000
 PACE_PERIODS = 3  # the recent pace of a goal: the average of the last three periods
+MAX_SWEEP_LOOKAHEAD = 10_000  # periods stepped over looking for the next sweep (daily: 27 y)
 
 
 class Rollover(StrEnum):
@@ -77,20 +78,45 @@ class PlanVersion:
     plan: Plan | None
 
 
-def version_for(history: Sequence[PlanVersion], period_start: date) -> PlanVersion | None:
-    """The plan's version in effect in the account period starting on `period_start`."""
+def version_for(history: Sequence[PlanVersion], period: Period) -> PlanVersion | None:
+    """The plan's version in effect in an account period: the latest one that started
+    before the period ends. (Versions start on period starts; after a change of the
+    account's cadence a version may start inside a period, and then governs it.)"""
     found = None
     for version in history:
-        if version.since > period_start:
+        if version.since >= period.end:
             break
         found = version
     return found
 
 
-def plan_for(history: Sequence[PlanVersion], period_start: date) -> Plan | None:
-    """The plan in effect in the account period starting on `period_start`."""
-    version = version_for(history, period_start)
+def plan_for(history: Sequence[PlanVersion], period: Period) -> Plan | None:
+    """The plan in effect in an account period."""
+    version = version_for(history, period)
     return None if version is None else version.plan
+
+
+def sweeps_in(histories: Sequence[Sequence[PlanVersion]], period: Period) -> bool:
+    """Does some envelope's plan in `period` sweep its leftover back at the period's end?"""
+    return any(
+        (plan := plan_for(history, period)) is not None and plan.rollover is Rollover.SWEEP
+        for history in histories
+    )
+
+
+def next_sweep(
+    histories: Sequence[Sequence[PlanVersion]], cadence: Cadence, first: Period, today: date
+) -> Period | None:
+    """The first period from `first` on, up to the one holding `today`, whose plans sweep;
+    None when none does (missed periods without a sweep plan are stepped over)."""
+    period = first
+    for _ in range(MAX_SWEEP_LOOKAHEAD):
+        if sweeps_in(histories, period):
+            return period
+        if period.end > today:
+            return None
+        period = cadence.next(period)
+    return None
 
 
 def changed_history(
@@ -143,10 +169,11 @@ class Figures:
     start: int
     funded: int
     spent: int
+    swept: int = 0  # leftover swept back to Available at the period's end
 
     @property
     def end(self) -> int:
-        return self.start + self.funded - self.spent
+        return self.start + self.funded - self.spent - self.swept
 
 
 @dataclass(frozen=True)
@@ -175,7 +202,7 @@ def goal_progress(
         return GoalProgress(status, _percent(figures.funded, goal.target), goal.target, still, None)
     if goal.kind is GoalKind.KEEP_AT_LEAST:
         still = max(0, goal.target - balance)
-        needed = max(0, goal.target - figures.start)
+        needed = max(still, goal.target - figures.start)
         status = GoalStatus.REACHED if still == 0 else GoalStatus.BEHIND
         return GoalProgress(status, _percent(balance, goal.target), needed, still, None)
     remaining_at_start = max(0, goal.target - figures.start)
@@ -183,7 +210,9 @@ def goal_progress(
         needed = remaining_at_start
     else:
         needed = -(-remaining_at_start // max(1, periods_left))  # ceiling division
-    still = max(0, min(needed - figures.funded, goal.target - balance))
+    # What this period asks, plus what was spent from the savings in it, less what came in;
+    # never more than the target is short of.
+    still = max(0, min(needed + figures.spent - figures.funded, goal.target - balance))
     if balance >= goal.target:
         status = GoalStatus.REACHED
     elif still == 0 or (

@@ -26,6 +26,7 @@ class EntryKind(StrEnum):
     TRANSFER = "transfer"
     REVERSAL = "reversal"
     ADJUSTMENT = "adjustment"  # a reconciliation's correction of Available to the statement
+    SWEEP = "sweep"  # leftovers of *sweep* envelopes back to Available at a period's end
 
 
 class ClearedStatus(StrEnum):

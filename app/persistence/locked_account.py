@@ -30,7 +30,7 @@ MUTABLE_VALUES = (
     "name", "institution", "on_budget", "allow_overdraft", "closed_at", "owner_id",
     "member_ids", "balance", "seq",
     "cleared_balance", "reconciled_balance", "reconciled_through", "reconciliation_id",
-    "budget_cadence", "next_sweep",
+    "budget_cadence", "next_sweep", "sweep_from",
 )  # fmt: skip
 _ABSENT = object()
 

@@ -12,6 +12,7 @@ import pytest
 import app.services.ledger.budgets as budgets_module
 from app.core.viewer import Viewer
 from app.domain.entries import EntryDetails
+from app.persistence.repositories.accounts import AccountRepository
 from app.services.container import Services
 from app.services.ledger.commands import (
     CadenceSpec,
@@ -114,3 +115,52 @@ async def test_the_apps_scheduler_sweeps(services: Services, ana: Viewer, mongo:
     assert await scheduler.run_pass() == 1
     assert balances(mongo, account_id)["Fun"] == 0
     assert await scheduler.run_pass() == 0
+
+
+async def test_only_the_leftover_at_the_period_end_is_swept_and_not_asked_for_again(
+    services: Services, ana: Viewer, mongo: Any
+) -> None:
+    """Money put in for April (booked 1 April) before March's sweep stays; March's budget
+    then shows the sweep apart, and needs nothing more."""
+    account_id, fun, _rent = await _sweeping_account(services, ana)
+    available = next(e["id"] for e in mongo.accounts.find_one({"_id": account_id})["envelopes"]
+                     if e["name"] == "Available")  # fmt: skip
+    april = EntryDetails(booking_date=date(2026, 4, 1))
+    await services.movements.move(ana, Move(account_id, available, fun, "20.00", april))
+    assert await services.sweeps.run_due(date(2026, 4, 1), limit=10) == 1
+    [sweep] = mongo.transactions.find({"account_id": account_id, "kind": "sweep"})
+    assert [line["amount"] for line in sweep["lines"]] == [-3000, 3000]  # not the April 20
+    assert sweep["size"] == 3000
+    assert balances(mongo, account_id)["Fun"] == 2000
+    record = await AccountRepository().for_member(account_id, ana.user_id)
+    assert record is not None
+    march = await services.budgets.budget(ana, record, date(2026, 3, 1))
+    row = next(e for e in march.envelopes if e.envelope.id == fun)
+    assert (row.figures.funded, row.figures.swept, row.figures.end) == (3000, 3000, 0)
+    assert row.needed == 0  # the plan's 20 came in; the sweep is not asked for again
+
+
+async def test_catch_up_steps_over_a_period_without_a_sweep_plan(
+    services: Services, ana: Viewer, mongo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account_id, fun, _rent = await _sweeping_account(services, ana)  # March sweeps
+    monkeypatch.setattr(budgets_module, "today", lambda: date(2026, 4, 10))
+    await services.budgets.set_plan(ana, SetPlan(account_id, fun, "20.00", None, "keep"))
+    monkeypatch.setattr(budgets_module, "today", lambda: date(2026, 5, 10))
+    await services.budgets.set_plan(ana, SetPlan(account_id, fun, "20.00", None, "sweep"))
+    # The worker was down all along: March is swept, April (keep) stepped over, May is next.
+    assert await services.sweeps.run_due(date(2026, 5, 12), limit=10) == 1
+    assert mongo.accounts.find_one({"_id": account_id})["next_sweep"] == day(2026, 6, 1)
+
+
+async def test_a_due_sweep_keeps_its_period_when_the_cadence_changes(
+    services: Services, ana: Viewer, mongo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account_id, _fun, _rent = await _sweeping_account(services, ana)
+    monkeypatch.setattr(budgets_module, "today", lambda: date(2026, 4, 1))  # March's sweep due
+    await services.budgets.set_cadence(ana, SetBudgetCadence(account_id, CadenceSpec("weekly")))
+    assert await services.sweeps.run_due(date(2026, 4, 1), limit=10) == 1
+    [sweep] = mongo.transactions.find({"account_id": account_id, "kind": "sweep"})
+    assert sweep["booking_date"] == day(2026, 3, 31)  # March's last day, not a week's
+    # Then weeks: the week holding 1 April (Monday 30 March - 5 April) is next.
+    assert mongo.accounts.find_one({"_id": account_id})["next_sweep"] == day(2026, 4, 6)

@@ -49,10 +49,17 @@ def test_plan_history_applies_changes_from_their_period_on() -> None:
     history = changed_history(history, date(2026, 5, 1), more)
     history = changed_history(history, date(2026, 7, 1), None)
     assert [v.since for v in history] == [date(2026, 3, 1), date(2026, 5, 1), date(2026, 7, 1)]
-    assert plan_for(history, date(2026, 2, 1)) is None
-    assert plan_for(history, date(2026, 4, 1)) == Plan(65000, MONTHLY)
-    assert plan_for(history, date(2026, 6, 1)) == more
-    assert plan_for(history, date(2027, 1, 1)) is None
+
+    def month(start: date) -> Period:
+        return MONTHLY.period_of(start)
+
+    assert plan_for(history, month(date(2026, 2, 1))) is None
+    assert plan_for(history, month(date(2026, 4, 1))) == Plan(65000, MONTHLY)
+    assert plan_for(history, month(date(2026, 6, 1))) == more
+    assert plan_for(history, month(date(2027, 1, 1))) is None
+    # After a change to weekly budgets, the week holding a version's first day has it.
+    week = Cadence.make(CadenceKind.WEEKLY).period_of(date(2026, 4, 30))  # 27 Apr - 3 May
+    assert plan_for(history, week) == more
     assert changed_history([], date(2026, 3, 1), None) == []
     # A plan removed in the period it was set in leaves no trace: it never applied.
     assert changed_history([PlanVersion(date(2026, 3, 1), food)], date(2026, 3, 1), None) == []
@@ -120,3 +127,14 @@ def test_impossible_goals_are_refused(
     with pytest.raises(ValidationError) as refused:
         Goal.make(kind, target, day, priority, date(2026, 3, 18))
     assert refused.value.field == [field]
+
+
+def test_spending_from_savings_is_asked_back() -> None:
+    goal = Goal.make(GoalKind.SAVE, 100000, None, None, date(2026, 3, 1))
+    # Reached at the start, then 500 spent: 300 short of the target, behind.
+    progress = goal_progress(goal, Figures(start=120000, funded=0, spent=50000), MARCH, 1, None)
+    assert (progress.status, progress.still_needed) == (GoalStatus.BEHIND, 30000)
+    keep = Goal.make(GoalKind.KEEP_AT_LEAST, 50000, None, None, date(2026, 3, 1))
+    dipped = goal_progress(keep, Figures(start=50000, funded=0, spent=20000), MARCH, 1, None)
+    assert dipped.still_needed == 20000
+    assert dipped.needed_this_period >= dipped.still_needed

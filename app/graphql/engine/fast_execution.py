@@ -47,11 +47,16 @@ from graphql import (
     visit,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
-from graphql.pyutils import AwaitableOrValue, Path, gather_with_cancel
+from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from app.graphql.engine.gathering import gather_completing
+from app.graphql.engine.gathering import install as install_gathering
+
 Complete = Callable[[Any], Any]
+
+install_gathering()  # siblings of a failed field finish instead of being cancelled
 
 # Field metadata naming the attribute that holds the field's value when it was loaded
 # ahead (e.g. for a whole page at once); when it is None, the field's resolver runs.
@@ -161,7 +166,7 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         if len(pending) == 1:
             results[pending[0]] = await results[pending[0]]
             return results
-        values = await gather_with_cancel(*(results[name] for name in pending))
+        values = await gather_completing(*(results[name] for name in pending))
         results.update(zip(pending, values, strict=True))
         return results
 

@@ -148,9 +148,11 @@ class AccountRecord(Stored):
     # older ones are filled in by `MonthTotals.backfill` at start-up).
     month_totals: bool = False
     # Budgeting: the cadence of the account's budget periods (None: monthly from the 1st),
-    # and the day the next sweep of *sweep* envelopes is due (None: no envelope sweeps).
+    # and the next sweep of *sweep* envelopes: the period [sweep_from, next_sweep), due on
+    # `next_sweep` (None: no envelope sweeps).
     budget_cadence: CadenceRecord | None = None
     next_sweep: datetime | None = None
+    sweep_from: datetime | None = None  # the first day of the period `next_sweep` ends
     # Reconciliation (app/services/ledger/reconciliation.py). `cleared_balance` = Σ amount of
     # the cleared and reconciled entries; `reconciled_balance` = the latest standing
     # statement's balance, through `reconciled_through` (its date), made by the

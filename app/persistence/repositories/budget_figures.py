@@ -4,9 +4,10 @@ between a boundary and its month's edge from the entries of those days (through 
 `history` index), whichever side of the boundary is shorter.
 
 For a boundary day `t`, `after(t)[envelope]` holds the sums of the envelope's lines booked on
-or after `t`: what was spent (flow *expense*, so refunds and undos of spending net out) and
-everything else. A budget period `[s, e)` is then `after(s) - after(e)`, and the envelope's
-balance at `t` is its balance now minus `after(t)`.
+or after `t`: what was spent (flow *expense*, so refunds and undos of spending net out), what
+was swept back to Available at a period's end (flow *sweep*), and everything else. A budget
+period `[s, e)` is then `after(s) - after(e)`, and the envelope's balance at `t` is its balance
+now minus `after(t)`.
 """
 
 from __future__ import annotations
@@ -26,25 +27,36 @@ from app.persistence.documents.entries import TransactionDocument
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.transactions import Session
 
-SPENDING = EntryKind.EXPENSE.value
+SPENDING, SWEEPING = EntryKind.EXPENSE.value, EntryKind.SWEEP.value
 
 
 @dataclass
 class Sums:
-    """Signed sums of an envelope's lines: spending, and every other flow."""
+    """Signed sums of an envelope's lines: spending, sweeps, and every other flow."""
 
     spent: int = 0
+    swept: int = 0
     other: int = 0
 
     @property
     def total(self) -> int:
-        return self.spent + self.other
+        return self.spent + self.swept + self.other
 
     def add(self, flow: str, amount: int, sign: int = 1) -> None:
         if flow == SPENDING:
             self.spent += sign * amount
+        elif flow == SWEEPING:
+            self.swept += sign * amount
         else:
             self.other += sign * amount
+
+    def plus(self, other: Sums) -> None:
+        self.spent += other.spent
+        self.swept += other.swept
+        self.other += other.other
+
+    def copy(self) -> Sums:
+        return Sums(self.spent, self.swept, self.other)
 
 
 After = dict[ObjectId, Sums]
@@ -70,7 +82,7 @@ class BudgetFigures:
         for day, (since, first, until, sign) in plans.items():
             after: After = {}
             for envelope, sums in from_month[since].items():
-                after[envelope] = Sums(sums.spent, sums.other)
+                after[envelope] = sums.copy()
             if first < until:
                 await self._add_entries(account_id, first, until, after, sign)
             result[day] = after
@@ -94,11 +106,7 @@ class BudgetFigures:
             },
             {
                 "$group": {
-                    "_id": {
-                        "envelope": "$envelope_id",
-                        "spent": {"$eq": ["$flow", SPENDING]},
-                        "bucket": bucket,
-                    },
+                    "_id": {"envelope": "$envelope_id", "flow": "$flow", "bucket": bucket},
                     "total": {"$sum": "$total"},
                 }
             },
@@ -108,18 +116,13 @@ class BudgetFigures:
         async for row in cursor:
             key = row["_id"]
             sums = by_bucket.setdefault(key["bucket"], {}).setdefault(key["envelope"], Sums())
-            if key["spent"]:
-                sums.spent += row["total"]
-            else:
-                sums.other += row["total"]
+            sums.add(key["flow"], row["total"])
         found: dict[date, After] = {}
         running: After = {}
         for index in range(len(months), 0, -1):  # the last range first: suffix sums
             for envelope, sums in by_bucket.get(index, {}).items():
-                total = running.setdefault(envelope, Sums())
-                total.spent += sums.spent
-                total.other += sums.other
-            found[months[index - 1]] = {e: Sums(x.spent, x.other) for e, x in running.items()}
+                running.setdefault(envelope, Sums()).plus(sums)
+            found[months[index - 1]] = {e: x.copy() for e, x in running.items()}
         return found
 
     async def _add_entries(

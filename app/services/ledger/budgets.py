@@ -24,14 +24,15 @@ from app.domain.budgets import (
     GoalProgress,
     Need,
     Plan,
+    PlanVersion,
     Rollover,
     Share,
     changed_history,
     goal_progress,
     pace_of,
     periods_to_reach,
-    plan_for,
     share_out,
+    sweeps_in,
     version_for,
 )
 from app.domain.cadences import Cadence, CadenceKind, Period, check_day
@@ -222,7 +223,15 @@ class BudgetService:
     ) -> AccountBudget:
         """The budget of `account` (read for `viewer` already) in the period starting on
         `start` (default: the current one), as of one point in time."""
-        period = period_for(account.cadence(), start, today())
+        return await self.budget_of(viewer, account, self.period(account, start))
+
+    def period(self, account: AccountRecord, start: date | None) -> Period:
+        """The account's budget period starting on `start` (default: the current one)."""
+        return period_for(account.cadence(), start, today())
+
+    async def budget_of(
+        self, viewer: Viewer, account: AccountRecord, period: Period
+    ) -> AccountBudget:
         async with self.db.snapshot() as session:
             accounts = AccountRepository(session)
             # The account as read for the caller is the snapshot's unless a change came in
@@ -236,12 +245,10 @@ class BudgetService:
         `day` (default: today)."""
         day = check_day(day, ["date"]) if day else today()
         accounts = await AccountRepository().of_member(viewer.user_id, include_closed=False)
-        budgets = []
-        for account in accounts:
-            budgets.append(
-                await self.budget(viewer, account, account.cadence().period_of(day).start)
-            )
-        return budgets
+        return [
+            await self.budget_of(viewer, account, account.cadence().period_of(day))
+            for account in accounts
+        ]
 
     # --- filling envelopes --------------------------------------------------------------
 
@@ -354,19 +361,22 @@ def _change_plan(account: AccountRecord, envelope: EnvelopeRecord, plan: Plan | 
 
 
 def _plan_sweeps(account: AccountRecord, day: date) -> None:
-    """Keep `next_sweep` on the end of the current period while a *sweep* plan is in effect
-    (a sweep already due stays due)."""
-    cadence = account.cadence()
-    current = cadence.period_of(day)
-    sweeping = any(
-        (plan := plan_for(e.plan_history(), current.start)) is not None
-        and plan.rollover is Rollover.SWEEP
-        for e in account.live_envelopes()
-    )
+    """Keep the next sweep on the current period while a *sweep* plan is in effect in it; a
+    sweep already due stays as it is (its period is kept with it: `sweep_from`)."""
     due = account.next_sweep
     if due is not None and due.date() <= day:
         return
-    account.next_sweep = stored_day(current.end) if sweeping else None
+    current = account.cadence().period_of(day)
+    if sweeps_in(sweep_histories(account), current):
+        account.sweep_from, account.next_sweep = stored_day(current.start), stored_day(current.end)
+    else:
+        account.sweep_from = account.next_sweep = None
+
+
+def sweep_histories(account: AccountRecord) -> list[list[PlanVersion]]:
+    """The plan histories that may sweep: of every envelope not deleted (an archived one
+    keeps the account sweeping, so that unarchiving it needs nothing more)."""
+    return [e.plan_history() for e in account.live_envelopes(include_archived=True)]
 
 
 async def compute_budget(
@@ -395,7 +405,7 @@ async def compute_budget(
         if envelope.builtin:
             continue
         found = _figures(envelope, after[period.start], after[period.end])
-        version = version_for(envelope.plan_history(), period.start)
+        version = version_for(envelope.plan_history(), period)
         plan = version.plan if version else None
         planned = plan.planned(period) if plan else 0
         needed = max(0, planned - found.funded)
@@ -433,6 +443,7 @@ def _figures(envelope: EnvelopeRecord, at_start: After, at_end: After) -> Figure
         start=envelope.balance - s.total,
         funded=s.other - e.other,
         spent=-(s.spent - e.spent),
+        swept=-(s.swept - e.swept),
     )
 
 

@@ -16,19 +16,23 @@ It runs as one kind of due work of the background worker, as the account's owner
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 from app.core.errors import AppError
 from app.core.ids import ObjectId
 from app.core.viewer import Viewer
-from app.domain.budgets import Rollover, plan_for
+from app.domain.budgets import Rollover, next_sweep, plan_for
+from app.domain.cadences import Period
 from app.domain.entries import EntryDetails, EntryKind
 from app.domain.envelopes import Line
 from app.domain.members import Permission
 from app.persistence.documents.accounts import stored_day
+from app.persistence.locked_account import LockedAccount
 from app.persistence.repositories.accounts import AccountRepository
+from app.persistence.repositories.budget_figures import Sums
 from app.persistence.transactions import transactional
-from app.persistence.unit_of_work import UnitOfWork
+from app.persistence.unit_of_work import LedgerTransaction, UnitOfWork
+from app.services.ledger.budgets import sweep_histories
 
 log = logging.getLogger("envelopes.sweeps")
 SWEEP_MEMO = "Leftover swept back to Available at the end of the period"
@@ -69,38 +73,54 @@ class Sweeps:
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(account_id, Permission.READ)
             document = account.document
-            if document.next_sweep is None or document.next_sweep.date() > today:
+            due = document.next_sweep
+            if due is None or due.date() > today:
                 return False  # another process swept it first
+            if not document.month_totals:
+                return False  # its figures are being filled in (at start-up): next pass
             cadence = document.cadence()
-            period = cadence.period_of(document.next_sweep.date() - timedelta(days=1))
-            lines: list[Line] = []
+            start = document.sweep_from or stored_day(cadence.period_of(due.date()).start)
+            period = Period(start.date(), due.date())
             if document.closed_at is None:
-                for envelope in account.ledger.live():
-                    record = document.envelope(envelope.id)
-                    plan = plan_for(record.plan_history(), period.start) if record else None
-                    if (
-                        plan is not None
-                        and plan.rollover is Rollover.SWEEP
-                        and envelope.balance > 0
-                        and not envelope.archived
-                    ):
-                        lines.append(Line(envelope.id, -envelope.balance))
-            if lines:
-                lines.append(Line(account.ledger.available.id, -sum(x.amount for x in lines)))
-                account.ledger.apply(lines)
-                account.record(
-                    EntryKind.MOVE,
-                    lines,
-                    size=-lines[-1].amount,
-                    details=EntryDetails(memo=SWEEP_MEMO),
-                    booking_date=stored_day(period.last),
-                )
-            following = cadence.next(period)
-            still_sweeping = any(
-                (plan := plan_for(e.plan_history(), following.start)) is not None
-                and plan.rollover is Rollover.SWEEP
-                for e in document.live_envelopes()
-            )
-            document.next_sweep = stored_day(following.end) if still_sweeping else None
+                await _sweep(tx, account, period)
+            histories = sweep_histories(document)
+            following = next_sweep(histories, cadence, cadence.period_of(period.end), today)
+            if following is None or document.closed_at is not None:
+                document.sweep_from = document.next_sweep = None
+            else:
+                document.sweep_from = stored_day(following.start)
+                document.next_sweep = stored_day(following.end)
             await tx.commit()
             return True
+
+
+async def _sweep(tx: LedgerTransaction, account: LockedAccount, period: Period) -> None:
+    """Move to Available what each *sweep* envelope held at the period's end (at most what
+    it holds now): one entry booked on the period's last day."""
+    document, ledger = account.document, account.ledger
+    sweeping = [
+        e for e in document.live_envelopes()
+        if (plan := plan_for(e.plan_history(), period)) is not None
+        and plan.rollover is Rollover.SWEEP
+    ]  # fmt: skip
+    if not sweeping:
+        return
+    after = await tx.budget.after(account.id, [e.id for e in sweeping], [period.end])
+    lines: list[Line] = []
+    for record in sweeping:
+        now = ledger.by_id[record.id].balance
+        at_end = now - after[period.end].get(record.id, Sums()).total
+        leftover = min(at_end, now)
+        if leftover > 0:
+            lines.append(Line(record.id, -leftover))
+    if lines:
+        total = -sum(x.amount for x in lines)
+        lines.append(Line(ledger.available.id, total))
+        ledger.apply(lines)
+        account.record(
+            EntryKind.SWEEP,
+            lines,
+            size=total,
+            details=EntryDetails(memo=SWEEP_MEMO),
+            booking_date=stored_day(period.last),
+        )

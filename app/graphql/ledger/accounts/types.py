@@ -18,7 +18,12 @@ from app.graphql.ledger.history.types import Totals, TransactionConnection, Tran
 from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.ledger.reconciliation.types import Reconciliation
-from app.graphql.ledger.schedules.types import AccountOccurrence, Schedule, account_upcoming
+from app.graphql.ledger.schedules.types import (
+    AccountOccurrence,
+    Schedule,
+    account_upcoming,
+    upcoming_bounds,
+)
 from app.graphql.relay import Node, page_request, to_global_id
 from app.graphql.scalars import Money, money
 from app.persistence.documents.accounts import AccountRecord
@@ -130,8 +135,9 @@ class Account(Node):
         until: date | None = None,
         first: int | None = None,
     ) -> list[AccountOccurrence]:
+        last, size = upcoming_bounds(info, horizon_days, until, first)
         found = await info.context.services.schedules.of_account(self.document)
-        return account_upcoming(info, self.document, found, horizon_days, until, first)
+        return account_upcoming(info, self.document, found, last, size)
 
     @strawberry.field(description="Entries, newest booking date first (then newest recorded).")
     async def transactions(
@@ -161,9 +167,10 @@ class Account(Node):
         "period's first day (default: the current period)."
     )
     async def budget(self, info: Info, period: date | None = None) -> Budget:
+        budgets = info.context.services.budgets
+        chosen = budgets.period(self.document, period)  # refused before any read
         viewer = await info.context.viewer()
-        found = await info.context.services.budgets.budget(viewer, self.document, period)
-        return Budget.of(found)
+        return Budget.of(await budgets.budget_of(viewer, self.document, chosen))
 
     @strawberry.field(description="Income, expense and net of the entries matching the filter.")
     async def totals(self, info: Info, filter: TransactionFilter | None = None) -> Totals:

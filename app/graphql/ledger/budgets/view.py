@@ -60,6 +60,9 @@ class EnvelopeBudget:
         "taken out the same ways."
     )
     spent: Money = strawberry.field(description="Spending in the period, net of refunds.")
+    swept: Money = strawberry.field(
+        description="Leftover a SWEEP plan sent back to Available at the period's end."
+    )
     start_balance: Money
     end_balance: Money = strawberry.field(description="At the period's end, or now.")
     needed: Money = strawberry.field(
@@ -87,6 +90,7 @@ class EnvelopeBudget:
             planned=money(found.planned, currency),
             funded=money(figures.funded, currency),
             spent=money(figures.spent, currency),
+            swept=money(figures.swept, currency),
             start_balance=money(figures.start, currency),
             end_balance=money(figures.end, currency),
             needed=money(found.needed, currency),
@@ -106,6 +110,7 @@ class Budget:
     needed: Money = strawberry.field(description="What plans and goals still need.")
     funded: Money
     spent: Money
+    swept: Money
     envelopes: list[EnvelopeBudget] = strawberry.field(
         description="Every envelope but Available, in display order."
     )
@@ -125,6 +130,7 @@ class Budget:
             needed=money(budget.needed, currency),
             funded=money(sum(e.figures.funded for e in budget.envelopes), currency),
             spent=money(sum(e.figures.spent for e in budget.envelopes), currency),
+            swept=money(sum(e.figures.swept for e in budget.envelopes), currency),
             envelopes=envelopes,
             overspent=[e for e in envelopes if e.overspent],
         )

@@ -246,21 +246,29 @@ class AccountOccurrence:
     skipped: bool = strawberry.field(description="Skipped ahead of time: it will not post.")
 
 
+def upcoming_bounds(
+    info: Info, horizon_days: int | None, until: date | None, first: int | None
+) -> tuple[date, int]:
+    """(the last day, how many at most) of an `upcoming` list; VALIDATION when out of range.
+    Checked before any read, so that a refused argument stops the request before sibling
+    fields start reading (their reads would be cancelled mid-way)."""
+    last = upcoming_until(info.context.services.schedules.today(), horizon_days, until)
+    size = MAX_UPCOMING if first is None else first
+    if not 0 <= size <= MAX_UPCOMING:
+        raise ValidationError(f"first must be between 0 and {MAX_UPCOMING}.", field=["first"])
+    return last, size
+
+
 def account_upcoming(
     info: Info,
     account: AccountRecord,
     schedules: list[ScheduleRecord],
-    horizon_days: int | None,
-    until: date | None,
-    first: int | None,
+    last: date,
+    size: int,
 ) -> list[AccountOccurrence]:
-    """The occurrences to come of the account's running schedules, soonest first (then by
-    schedule name), at most `first` (default and most: 100)."""
+    """The occurrences to come of the account's running schedules by `last`, soonest first
+    (then by schedule name), at most `size`."""
     service = info.context.services.schedules
-    last = upcoming_until(service.today(), horizon_days, until)
-    size = MAX_UPCOMING if first is None else first
-    if not 0 <= size <= MAX_UPCOMING:
-        raise ValidationError(f"first must be between 0 and {MAX_UPCOMING}.", field=["first"])
     found = [
         AccountOccurrence(
             schedule=Schedule.from_document(record, account),
