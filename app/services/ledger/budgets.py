@@ -259,7 +259,10 @@ class BudgetService:
             return result
         # A repeat of a request already done: answer with what it assigned.
         [account] = result.accounts
-        period = period_for(account.cadence(), command.period, today())
+        if result.entries:  # the period it was for holds its booking date
+            period = account.cadence().period_of(result.entries[0].booking_date.date())
+        else:
+            period = period_for(account.cadence(), command.period, today())
         available = account.available().id
         shares = [
             Share(line.envelope_id, line.amount, line.amount)
