@@ -9,7 +9,7 @@ member's role.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 from beanie import Document
 from bson import ObjectId
@@ -21,12 +21,7 @@ from app.domain.budgets import Goal, GoalKind, Plan, PlanVersion, Rollover
 from app.domain.cadences import MONTHLY, Cadence, CadenceKind
 from app.domain.envelopes import Envelope, EnvelopeId, Ledger
 from app.domain.members import Role
-from app.persistence.documents.base import Stored, StoredId
-
-
-def stored_day(day: date) -> datetime:
-    """Days are stored as UTC midnight (BSON has no date type)."""
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+from app.persistence.documents.base import Stored, StoredId, stored_day
 
 
 class CadenceRecord(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from bson import ObjectId
@@ -32,3 +33,8 @@ class Stored(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     id: StoredId = Field(default_factory=ObjectId, alias="_id")
+
+
+def stored_day(day: date) -> datetime:
+    """Days are stored as UTC midnight (BSON has no date type)."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from beanie import Document
 from pydantic import BaseModel, Field
@@ -10,7 +10,7 @@ from pymongo import ASCENDING, IndexModel
 
 from app.domain.recurrence import Frequency, Occurrence, Recurrence, WeekendRule
 from app.domain.schedules import OccurrenceStatus, ScheduleKind, ScheduleMode
-from app.persistence.documents.base import Stored, StoredId
+from app.persistence.documents.base import Stored, StoredId, stored_day
 from app.persistence.documents.payment_sources import AllocationRecord
 
 MAX_RESULTS = 50  # the most recent results kept on a schedule
@@ -20,10 +20,6 @@ MAX_SKIPPED = 100  # future occurrences skipped ahead of time
 def day_of(moment: datetime) -> date:
     """A stored day (UTC midnight: MongoDB has no date type) as a date."""
     return moment.date()
-
-
-def stored_day(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 class RecurrenceRecord(BaseModel):

@@ -78,7 +78,9 @@ class AccountRepository:
 
     async def stop_sweeps(self, account_id: ObjectId) -> None:
         await self.collection.update_one(
-            {"_id": account_id}, {"$set": {"next_sweep": None}}, session=self.session
+            {"_id": account_id},
+            {"$set": {"next_sweep": None, "sweep_from": None}},
+            session=self.session,
         )
 
     async def insert(self, account: AccountRecord) -> None:

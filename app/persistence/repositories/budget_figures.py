@@ -22,7 +22,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from app.domain.entries import EntryKind
 from app.domain.periods import month_start, next_month
-from app.persistence.documents.accounts import stored_day
+from app.persistence.documents.base import stored_day
 from app.persistence.documents.entries import TransactionDocument
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.transactions import Session

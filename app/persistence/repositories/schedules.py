@@ -10,13 +10,13 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from app.persistence.documents.base import stored_day
 from app.persistence.documents.schedules import (
     MAX_RESULTS,
     LeaseDocument,
     OccurrenceRecord,
     ScheduleDocument,
     ScheduleRecord,
-    stored_day,
 )
 from app.persistence.transactions import Session
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from app.core import clock
-from app.core.errors import NotFoundError, UnavailableError, ValidationError
+from app.core.errors import UnavailableError, ValidationError
 from app.core.ids import ObjectId
 from app.core.viewer import Viewer
 from app.domain.budgets import (
+    DEFAULT_PRIORITY,
     PACE_PERIODS,
     Figures,
     Goal,
@@ -46,8 +47,9 @@ from app.persistence.documents.accounts import (
     EnvelopeRecord,
     GoalRecord,
     PlanRecord,
-    stored_day,
 )
+from app.persistence.documents.base import stored_day
+from app.persistence.locked_account import LockedAccount
 from app.persistence.mongo import Database
 from app.persistence.outcome import Outcome
 from app.persistence.repositories.accounts import AccountRepository
@@ -71,13 +73,16 @@ MAX_PROJECTION_PERIODS = 1200
 @dataclass(frozen=True)
 class EnvelopeBudget:
     envelope: EnvelopeRecord
-    plan: Plan | None
+    version: PlanVersion | None  # the plan's version in effect in the period
     planned: int
     figures: Figures
     needed: int  # what the plan and the goal still need this period
-    plan_since: date | None = None  # the first period of the plan's version in effect
     goal: Goal | None = None
     goal_progress: GoalProgress | None = None
+
+    @property
+    def plan(self) -> Plan | None:
+        return None if self.version is None else self.version.plan
 
     @property
     def overspent(self) -> bool:
@@ -212,7 +217,7 @@ class BudgetService:
         deleted envelopes are refused."""
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(command.account_id, Permission.MANAGE)
-            envelope = _plannable(account.document, command)
+            envelope = _plannable(account, command)
             edit(account.document, envelope, tx.recorded_at)
             return await tx.commit(), envelope.id
 
@@ -288,7 +293,7 @@ class BudgetService:
                 Need(
                     e.envelope.id,
                     e.needed,
-                    e.goal.priority if e.goal else _PLAN_PRIORITY,
+                    e.goal.priority if e.goal else DEFAULT_PRIORITY,
                     order[e.envelope.id],
                 )
                 for e in budget.envelopes
@@ -316,9 +321,6 @@ class BudgetService:
             return Funding(await tx.commit(), period, shares, dry_run=False)
 
 
-_PLAN_PRIORITY = 100  # envelopes with a plan and no goal come with the default priority
-
-
 def today() -> date:
     """The day budget periods are chosen by (a module function, so tests can pin it)."""
     return clock.today()
@@ -334,19 +336,16 @@ def _funding_day(period: Period, day: date) -> date:
     return day
 
 
-def _plannable(account: AccountRecord, command: EnvelopeRef) -> EnvelopeRecord:
-    envelope = account.envelope(command.envelope_id)
-    if envelope is None or envelope.deleted:
-        raise NotFoundError("No such envelope in this account.", field=["envelopeId"])
-    if envelope.builtin:
+def _plannable(account: LockedAccount, command: EnvelopeRef) -> EnvelopeRecord:
+    """The envelope's record, if it may have a plan or goal: live, not archived (the envelope
+    rules' own check), and not Available."""
+    if account.ledger.usable(command.envelope_id).builtin:
         raise ValidationError(
             "Available holds the money not yet assigned: it has no plan or goal.",
             field=["envelopeId"],
         )
-    if envelope.archived:
-        raise ValidationError(
-            f"Envelope '{envelope.name}' is archived: unarchive it first.", field=["envelopeId"]
-        )
+    envelope = account.document.envelope(command.envelope_id)
+    assert envelope is not None  # noqa: S101 (the rules found it)
     return envelope
 
 
@@ -425,16 +424,7 @@ async def compute_budget(
             )
             needed = max(needed, progress.still_needed)
         result.envelopes.append(
-            EnvelopeBudget(
-                envelope,
-                plan,
-                planned,
-                found,
-                needed,
-                version.since if plan and version else None,
-                goal,
-                progress,
-            )
+            EnvelopeBudget(envelope, version, planned, found, needed, goal, progress)
         )
     return result
 

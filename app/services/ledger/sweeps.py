@@ -16,7 +16,7 @@ It runs as one kind of due work of the background worker, as the account's owner
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from app.core.errors import AppError
 from app.core.ids import ObjectId
@@ -26,7 +26,7 @@ from app.domain.cadences import Period
 from app.domain.entries import EntryDetails, EntryKind
 from app.domain.envelopes import Line
 from app.domain.members import Permission
-from app.persistence.documents.accounts import stored_day
+from app.persistence.documents.base import stored_day
 from app.persistence.locked_account import LockedAccount
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.budget_figures import Sums
@@ -79,8 +79,13 @@ class Sweeps:
             if not document.month_totals:
                 return False  # its figures are being filled in (at start-up): next pass
             cadence = document.cadence()
-            start = document.sweep_from or stored_day(cadence.period_of(due.date()).start)
-            period = Period(start.date(), due.date())
+            # `sweep_from` is written with `next_sweep`; without it, the period that ends there.
+            start = (
+                document.sweep_from.date()
+                if document.sweep_from is not None
+                else cadence.period_of(due.date() - timedelta(days=1)).start
+            )
+            period = Period(start, due.date())
             if document.closed_at is None:
                 await _sweep(tx, account, period)
             histories = sweep_histories(document)

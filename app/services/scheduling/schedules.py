@@ -48,6 +48,7 @@ from app.domain.money import format_amount, parse_amount
 from app.domain.recurrence import Occurrence, Recurrence
 from app.domain.schedules import OccurrenceStatus, ScheduleKind
 from app.persistence.documents.accounts import AccountRecord
+from app.persistence.documents.base import stored_day
 from app.persistence.documents.payment_sources import AllocationRecord
 from app.persistence.documents.schedules import (
     MAX_SKIPPED,
@@ -55,7 +56,6 @@ from app.persistence.documents.schedules import (
     RecurrenceRecord,
     ScheduleRecord,
     day_of,
-    stored_day,
 )
 from app.persistence.locked_account import LockedAccount
 from app.persistence.outcome import Outcome

@@ -137,6 +137,7 @@ class Budget:
 
 
 def _plan(found: EnvelopeFigures, currency: str) -> Plan | None:
-    if found.plan is None or found.plan_since is None:
+    version = found.version
+    if version is None or version.plan is None:
         return None
-    return Plan.of(found.plan, found.plan_since, currency)
+    return Plan.of(version.plan, version.since, currency)
