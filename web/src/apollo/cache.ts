@@ -1,0 +1,60 @@
+import { InMemoryCache, type TypePolicies } from "@apollo/client";
+import { relayStylePagination } from "@apollo/client/utilities";
+
+/**
+ * Every type that implements `Node` in the SDL, normalised by __typename + id (a unit test
+ * checks this list against schema/schema.graphql, so a new Node type cannot be forgotten).
+ */
+export const NODE_TYPES = [
+  "Account",
+  "Envelope",
+  "LoginSession",
+  "PaymentSource",
+  "Schedule",
+  "Transaction",
+  "User",
+] as const;
+
+const nodePolicies: TypePolicies = Object.fromEntries(
+  NODE_TYPES.map((typename) => [typename, { keyFields: ["id"] }]),
+);
+
+export const typePolicies: TypePolicies = {
+  ...nodePolicies,
+  // Profiles have ids too (not Nodes): one entry per person, shared by every entry they recorded.
+  Profile: { keyFields: ["id"] },
+  Account: {
+    keyFields: ["id"],
+    fields: {
+      // History pages merge into one list per filter; infinite scroll asks for `after`.
+      transactions: relayStylePagination(["filter"]),
+      // Lists of embedded envelopes are replaced wholesale by the latest answer.
+      envelopes: { merge: false },
+      members: { merge: false },
+      paymentSources: { merge: false },
+      schedules: { merge: false },
+      upcoming: { merge: false },
+    },
+  },
+  User: { keyFields: ["id"], fields: { sessions: relayStylePagination() } },
+  Query: {
+    fields: {
+      accounts: { merge: false },
+      householdBudget: { merge: false },
+      // `account(id)` / `transaction(id)` / `schedule(id)` read straight from the cache when the
+      // object is already there (no network round trip when opening something from a list).
+      account: { read: (_, { args, toReference }) => toReference({ __typename: "Account", id: args?.id }) },
+      transaction: {
+        read: (_, { args, toReference }) => toReference({ __typename: "Transaction", id: args?.id }),
+      },
+      schedule: { read: (_, { args, toReference }) => toReference({ __typename: "Schedule", id: args?.id }) },
+    },
+  },
+  Budget: { keyFields: false },
+  EnvelopeBudget: { keyFields: false },
+  Money: { keyFields: false },
+};
+
+export function createCache(): InMemoryCache {
+  return new InMemoryCache({ typePolicies, possibleTypes: { Node: [...NODE_TYPES] } });
+}

@@ -1,0 +1,44 @@
+import { print } from "graphql";
+
+import { WebRefreshDocument, type WebRefreshMutation } from "../gql/graphql";
+import type { AccessToken } from "./session";
+
+/** Every request of the web app says so: the API then keeps the refresh token in a cookie. */
+export const CLIENT_HEADER = { "X-Envelopes-Client": "web" } as const;
+
+export const GRAPHQL_PATH = "/graphql";
+
+const REFRESH_QUERY = print(WebRefreshDocument);
+
+export class OfflineError extends Error {}
+
+export function accessTokenOf(
+  payload: { accessToken: string | null; accessTokenExpiresAt: string | null },
+  now: number = Date.now(),
+): AccessToken | null {
+  if (!payload.accessToken || !payload.accessTokenExpiresAt) return null;
+  return { token: payload.accessToken, expiresAt: Date.parse(payload.accessTokenExpiresAt), issuedAt: now };
+}
+
+/** Trades the refresh cookie for a new access token (the API rotates the cookie). */
+export async function refreshWithCookie(fetchImpl: typeof fetch = fetch): Promise<AccessToken | null> {
+  let response: Response;
+  try {
+    response = await fetchImpl(GRAPHQL_PATH, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...CLIENT_HEADER },
+      body: JSON.stringify({ query: REFRESH_QUERY, operationName: "WebRefresh", variables: { input: {} } }),
+    });
+  } catch (error) {
+    throw new OfflineError(error instanceof Error ? error.message : "network error");
+  }
+  if (response.status >= 500 || response.status === 429) throw new OfflineError(`HTTP ${response.status}`);
+  const body = (await response.json()) as { data?: WebRefreshMutation | null; errors?: unknown[] };
+  const payload = body.data?.refreshToken;
+  if (!payload) {
+    // UNAVAILABLE (an election) and the like: the login may well be fine; try again later.
+    throw new OfflineError("refresh failed");
+  }
+  return accessTokenOf(payload);
+}

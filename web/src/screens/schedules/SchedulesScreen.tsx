@@ -1,0 +1,4 @@
+// Placeholder: this screen is being built.
+export function SchedulesScreen() {
+  return <p>Schedules</p>;
+}

@@ -1,0 +1,4 @@
+// Placeholder: this screen is being built.
+export function DevicesScreen() {
+  return <p>Your devices</p>;
+}
