@@ -12,7 +12,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 800,
   },
   server: {
-    proxy: { "/graphql": "http://127.0.0.1:8000" },
+    // `ENVELOPES_API=http://127.0.0.1:8011 npm run dev` to work against another API.
+    proxy: { "/graphql": process.env["ENVELOPES_API"] ?? "http://127.0.0.1:8000" },
   },
   test: {
     environment: "jsdom",
