@@ -12,6 +12,8 @@ const REFRESH_QUERY = print(WebRefreshDocument);
 
 export class OfflineError extends Error {}
 
+const TRANSIENT = new Set(["UNAVAILABLE", "TIMEOUT", "RATE_LIMITED", "INTERNAL"]);
+
 export function accessTokenOf(
   payload: { accessToken: string | null; accessTokenExpiresAt: string | null },
   now: number = Date.now(),
@@ -34,11 +36,16 @@ export async function refreshWithCookie(fetchImpl: typeof fetch = fetch): Promis
     throw new OfflineError(error instanceof Error ? error.message : "network error");
   }
   if (response.status >= 500 || response.status === 429) throw new OfflineError(`HTTP ${response.status}`);
-  const body = (await response.json()) as { data?: WebRefreshMutation | null; errors?: unknown[] };
+  const body = (await response.json()) as {
+    data?: WebRefreshMutation | null;
+    errors?: { extensions?: { code?: string } }[];
+  };
   const payload = body.data?.refreshToken;
   if (!payload) {
-    // UNAVAILABLE (an election) and the like: the login may well be fine; try again later.
-    throw new OfflineError("refresh failed");
+    const code = body.errors?.[0]?.extensions?.code;
+    // An election, a timeout, a limit: the login may well be fine; try again later.
+    if (!code || TRANSIENT.has(code)) throw new OfflineError(`refresh failed (${code ?? "no answer"})`);
+    return null;
   }
   return accessTokenOf(payload);
 }

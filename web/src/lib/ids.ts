@@ -21,3 +21,14 @@ export function formatDate(date: string): string {
 export function formatDateTime(value: string): string {
   return dateTimeFormat.format(new Date(value));
 }
+
+const dayMonth = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+
+/** A budget period in words: "1 – 30 Nov 2026", "15 Nov – 14 Dec 2026". */
+export function formatPeriod(start: string, lastDay: string): string {
+  const a = new Date(`${start}T00:00:00Z`);
+  const b = new Date(`${lastDay}T00:00:00Z`);
+  if (a.getUTCFullYear() !== b.getUTCFullYear()) return `${formatDate(start)} – ${formatDate(lastDay)}`;
+  if (a.getUTCMonth() === b.getUTCMonth()) return `${a.getUTCDate()} – ${formatDate(lastDay)}`;
+  return `${dayMonth.format(a)} – ${formatDate(lastDay)}`;
+}

@@ -22,6 +22,7 @@ import {
   ReorderEnvelopesWebDocument,
   UnarchiveEnvelopeWebDocument,
 } from "../../gql/graphql";
+import { formatPeriod } from "../../lib/ids";
 import { formatMoney, isNegative, percentOf, toMinor } from "../../lib/money";
 import { can } from "../../lib/roles";
 import { useSubmit } from "../../lib/useSubmit";
@@ -92,7 +93,7 @@ export function EnvelopeBoard() {
     <div className="board">
       <div className="board-toolbar">
         <p className="board-period">
-          This period: {period.start} – {period.lastDay} · <Link to="budget">Open the budget</Link>
+          This period: {formatPeriod(period.start, period.lastDay)} · <Link to="budget">Open the budget</Link>
         </p>
         {admin ? (
           <Button onClick={() => setAdding(true)} variant="secondary">
@@ -195,6 +196,7 @@ function EnvelopeCard({
   const hasPlan = toMinor(planned, currency) > 0n;
   const fundedPct = hasPlan ? percentOf(funded, planned, currency) : 0;
   const spentPct = toMinor(funded, currency) > 0n ? percentOf(spent, funded, currency) : spent !== "0" && toMinor(spent, currency) > 0n ? 100 : 0;
+  const hasSpending = toMinor(funded, currency) > 0n || toMinor(spent, currency) > 0n;
   const overspent = figures?.overspent || isNegative(envelope.balance.amount);
   const goal = figures?.goal;
   return (
@@ -229,7 +231,9 @@ function EnvelopeCard({
             Spent {formatMoney({ amount: spent, currency })} this period
             {overspent ? <strong className="badge badge-danger"> Overspent</strong> : null}
           </span>
-          <ProgressBar value={spentPct} label={`${envelope.name}: ${spentPct}% of the funded money spent`} tone={overspent ? "over" : "ok"} />
+          {hasSpending ? (
+            <ProgressBar value={spentPct} label={`${envelope.name}: ${spentPct}% of the funded money spent`} tone={overspent ? "over" : "ok"} />
+          ) : null}
           {goal ? (
             <span className={`goal goal-${goal.status.toLowerCase()}`}>
               Goal {goal.percent}% · {goal.status === "REACHED" ? "reached" : goal.status === "ON_TRACK" ? "on track" : `behind, ${formatMoney(goal.stillNeeded)} to go`}

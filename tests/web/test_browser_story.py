@@ -1,0 +1,92 @@
+"""The web app end to end: a real headless Chromium (Debian's package, driven by playwright-core)
+against a real API process serving the built app at "/" over a real replica set.
+
+The story itself is `web/e2e/story.test.mjs` (node:test); this test starts the API (with a
+30-second access token, so the story lives through many token refreshes), runs the story, and
+fails with its output when a step fails. Screenshots of every main screen at desktop and phone
+width land in `web/test-results/screens/`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pymongo import MongoClient
+
+from tests.conftest import TEST_SECRET
+from tests.integration.test_scheduler_processes import ApiProcess, start_api, stop
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+SHOTS = WEB / "test-results" / "screens"
+ACCESS_TOKEN_SECONDS = 30
+
+
+def chromium() -> str | None:
+    return os.environ.get("ENVELOPES_CHROMIUM") or shutil.which("chromium")
+
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(chromium() is None, reason="no Chromium on this machine (apt-get install chromium)"),
+    pytest.mark.skipif(shutil.which("node") is None, reason="no Node.js on this machine"),
+]
+
+
+@pytest.fixture
+def api(mongo_uri: str, tmp_path: Path) -> Iterator[ApiProcess]:
+    if not (WEB / "dist" / "index.html").is_file():
+        pytest.fail("web/dist is not built: run ./run-tests.sh (or scripts/bootstrap.sh dev)")
+    database = f"envelopes_web_{uuid.uuid4().hex[:8]}"
+    env = os.environ | {
+        "ENVELOPES_MONGODB_URI": mongo_uri,
+        "ENVELOPES_MONGODB_DATABASE": database,
+        "ENVELOPES_JWT_SECRET": TEST_SECRET,
+        "ENVELOPES_LOG_LEVEL": "WARNING",
+        "ENVELOPES_LOG_FORMAT": "text",
+        "ENVELOPES_RATE_LIMIT_ENABLED": "false",
+        "ENVELOPES_PASSWORD_HASH_TIME_COST": "1",
+        "ENVELOPES_PASSWORD_HASH_MEMORY_KIB": "1024",
+        "ENVELOPES_PASSWORD_HASH_PARALLELISM": "1",
+        "ENVELOPES_SCHEDULER_ENABLED": "false",
+        "ENVELOPES_ACCESS_TOKEN_TTL_SECONDS": str(ACCESS_TOKEN_SECONDS),
+        "ENVELOPES_WEB_DIR": str(WEB / "dist"),
+    }
+    process = start_api(env, tmp_path / "api.log")
+    try:
+        yield process
+    finally:
+        stop(process)
+        client: MongoClient[dict[str, object]] = MongoClient(mongo_uri)
+        client.drop_database(database)
+        client.close()
+
+
+def test_family_story_in_chromium(api: ApiProcess, tmp_path: Path) -> None:
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    env = os.environ | {
+        "ENVELOPES_E2E_URL": api.url,
+        "ENVELOPES_E2E_SHOTS": str(SHOTS),
+        "ENVELOPES_E2E_TOKEN_SECONDS": str(ACCESS_TOKEN_SECONDS),
+        "ENVELOPES_CHROMIUM": chromium() or "",
+    }
+    result = subprocess.run(
+        ["node", "--test", "--test-reporter=spec", "--test-concurrency=1", "e2e/"],
+        cwd=WEB,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"the browser story failed:\n{output[-12000:]}"
+    assert "# fail 0" in output and "# pass 0" not in output, output[-4000:]
+    shots = sorted(p.name for p in SHOTS.glob("*.png"))
+    assert any(name.endswith("-desktop.png") for name in shots), shots
+    assert any(name.endswith("-phone.png") for name in shots), shots

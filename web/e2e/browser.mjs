@@ -1,0 +1,78 @@
+// Shared by the browser tests: Debian's Chromium driven by playwright-core (no browser download),
+// screenshots at desktop and phone width, and a small GraphQL client for seeding.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import { chromium } from "playwright-core";
+
+export const BASE = process.env.ENVELOPES_E2E_URL ?? "http://127.0.0.1:8000";
+export const SHOTS = process.env.ENVELOPES_E2E_SHOTS ?? "test-results/screens";
+export const DESKTOP = { width: 1280, height: 860 };
+export const PHONE = { width: 390, height: 844 };
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.ENVELOPES_CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** One person = one browser context (own cookie jar), like a separate browser. */
+export async function person(browser) {
+  const context = await browser.newContext({ viewport: DESKTOP, baseURL: BASE, locale: "en-IE", timezoneId: "Europe/Dublin" });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  return { context, page, problems };
+}
+
+/** The screen at desktop width, then at phone width (390 px), back to desktop after. */
+export async function shoot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.setViewportSize(DESKTOP);
+  await settle(page);
+  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize(PHONE);
+  await settle(page);
+  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+}
+
+async function settle(page) {
+  await page.waitForLoadState("networkidle").catch(() => undefined);
+  await page.waitForTimeout(150);
+}
+
+/** GraphQL over HTTP for seeding what a person would not type 40 times. */
+export async function gql(query, variables = {}, token = null) {
+  const response = await fetch(`${BASE}/graphql`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+export async function apiLogin(email, password) {
+  const data = await gql(
+    "mutation($input: LoginInput!) { login(input: $input) { accessToken userErrors { message } } }",
+    { input: { email, password } },
+  );
+  if (!data.login.accessToken) throw new Error(JSON.stringify(data.login.userErrors));
+  return data.login.accessToken;
+}
