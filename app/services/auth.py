@@ -8,6 +8,7 @@ Invariants kept here:
   confirmed the login within the last `login_check_cache_seconds` does not ask again; see
   `app.services.open_logins`);
 - a wrong password and an unknown email get the same answer, after the same work;
+- no refresh token at all gets the answer of an unknown one;
 - changing the password revokes every other login of the user.
 """
 
@@ -117,8 +118,10 @@ class AuthService:
             raise UnauthenticatedError(INVALID_CREDENTIALS)
         return await self._sign_in(user, client, now)
 
-    async def refresh(self, refresh_token: str, client: ClientInfo) -> SignIn:
+    async def refresh(self, refresh_token: str | None, client: ClientInfo) -> SignIn:
         """Rotate a refresh token. Reuse of a rotated token revokes its login, then refuses."""
+        if refresh_token is None:
+            raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
         now = utcnow()
         rotated = await self._rotate(hash_refresh_token(refresh_token), now)
         if rotated is None:
@@ -152,9 +155,11 @@ class AuthService:
             await tx.commit()
             return _Rotated(login.id, record.user_id, issued)
 
-    async def logout(self, refresh_token: str) -> None:
+    async def logout(self, refresh_token: str | None) -> None:
         """End the login the refresh token belongs to (also when that token was rotated)."""
-        record = await self._refresh.by_hash(hash_refresh_token(refresh_token))
+        record = None
+        if refresh_token is not None:
+            record = await self._refresh.by_hash(hash_refresh_token(refresh_token))
         if record is None:
             raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
         await self._logins.revoke(record.login_id, utcnow(), "logout")
