@@ -1,4 +1,5 @@
-"""Sign-up, sign-in, token refresh, sign-out and password change: one use case per method.
+"""Sign-up, sign-in, token refresh, sign-out (of this login or of one device in the list) and
+password change: one use case per method.
 
 Invariants kept here:
 - an email is registered once, whatever its case;
@@ -9,6 +10,8 @@ Invariants kept here:
   `app.services.open_logins`);
 - a wrong password and an unknown email get the same answer, after the same work;
 - no refresh token at all gets the answer of an unknown one;
+- a user ends only their own logins: another user's login is NOT_FOUND, like one that does
+  not exist;
 - changing the password revokes every other login of the user.
 """
 
@@ -17,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from app.core.errors import UnauthenticatedError, ValidationError
+from app.core.errors import NotFoundError, UnauthenticatedError, ValidationError
 from app.core.ids import ObjectId
 from app.core.settings import Settings
 from app.core.viewer import ClientInfo, Viewer
@@ -45,6 +48,7 @@ from app.services.tokens import AccessTokens, hash_refresh_token, new_refresh_to
 
 INVALID_CREDENTIALS = "Invalid email or password."
 INVALID_REFRESH_TOKEN = "Invalid or expired refresh token."  # noqa: S105 (a message)
+NO_SUCH_SESSION = "No such session."
 
 
 def utcnow() -> datetime:
@@ -164,6 +168,14 @@ class AuthService:
             raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
         await self._logins.revoke(record.login_id, utcnow(), "logout")
         self.open_logins.forget(record.login_id)
+
+    async def sign_out_session(self, viewer: Viewer, login_id: ObjectId) -> None:
+        """End one of the viewer's logins (a device of their list, this one included): its
+        refresh and access tokens stop working at once. Ending an ended login again changes
+        nothing; another user's login is NOT_FOUND, exactly like one that does not exist."""
+        if not await self._logins.revoke_of_user(login_id, viewer.user_id, utcnow(), "signed_out"):
+            raise NotFoundError(NO_SUCH_SESSION, field=["id"])
+        self.open_logins.forget(login_id)
 
     async def change_password(
         self, viewer: Viewer, current_password: str, new_password: str, client: ClientInfo

@@ -1,4 +1,4 @@
-"""Mutations of identity: signing up, in and out, tokens, passwords.
+"""Mutations of identity: signing up, in and out, tokens, passwords, devices.
 
 The web app (`X-Envelopes-Client: web`) gets and sends its refresh token as a cookie instead
 of in the body (see `cookies.py`); every other client is answered as before.
@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import strawberry
 
+from app.core.ids import ObjectId
 from app.graphql.auth.cookies import WebClient, presented
 from app.graphql.auth.types import (
     AuthPayload,
     ChangePasswordPayload,
     LogoutPayload,
+    SignOutSessionPayload,
 )
 from app.graphql.context import Info
-from app.graphql.mutations import run_mutation, run_public_mutation
+from app.graphql.mutations import mutation_field, run_mutation, run_public_mutation
+from app.graphql.relay import decode_id
 
 
 @strawberry.input
@@ -46,6 +49,14 @@ class LogoutInput:
         description="Any token of the login to end; the web app leaves it out (its cookie "
         "is read).",
     )
+
+
+@strawberry.input
+class SignOutSessionInput:
+    id: strawberry.ID = strawberry.field(description="A LoginSession of `me.sessions`.")
+
+    def to_command(self) -> ObjectId:
+        return decode_id(self.id, "LoginSession", "id")
 
 
 @strawberry.input
@@ -94,6 +105,14 @@ class AuthMutation:
         if web is not None:
             web.clear()
         return payload
+
+    sign_out_session = mutation_field(
+        "Sign out one device of `me.sessions` (this one too): that login ends, and its "
+        "access tokens stop working at once.",
+        SignOutSessionInput,
+        SignOutSessionPayload,
+        lambda services: services.auth.sign_out_session,
+    )
 
     @strawberry.mutation(description="Change the password and sign out every other login.")
     async def change_password(

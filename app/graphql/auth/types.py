@@ -122,6 +122,16 @@ class LogoutPayload(Payload):
 
 
 @strawberry.type
+class SignOutSessionPayload(Payload):
+    ok: bool = False
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def answer(cls, result: None, caller: Caller) -> SignOutSessionPayload:
+        return cls(ok=True)
+
+
+@strawberry.type
 class ChangePasswordPayload(Payload):
     user: User | None = None
     signed_out_sessions: int = strawberry.field(
