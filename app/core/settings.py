@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     scheduler_batch_size: int = Field(default=500, ge=1, le=10_000)
 
     playground_assets_dir: Path = _REPO_ROOT / "playground" / "node_modules"
+    # The built web app (`npm run build` in web/), served at /.
+    web_dir: Path = _REPO_ROOT / "web" / "dist"
 
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
