@@ -20,6 +20,7 @@ from app.graphql.schema import build_schema
 from app.persistence.mongo import Database
 from app.services.container import Services
 from app.services.rate_limit import RequestRateLimiter
+from app.web import WebRoute, index_built
 
 log = logging.getLogger("envelopes")
 
@@ -35,6 +36,8 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.rate_limiter = RequestRateLimiter.build(settings, db)
             if settings.playground_enabled and not assets_installed(settings):
                 log.warning("playground assets missing in %s", settings.playground_assets_dir)
+            if not index_built(settings.web_dir):
+                log.warning("web app not built: no index.html in %s", settings.web_dir)
             log.info("ready", extra={"database": settings.mongodb_database})
             yield
             await services.stop_background_work()
@@ -65,6 +68,8 @@ def create_app(settings: Settings) -> FastAPI:
         if services is not None and await services.db.primary_answers():
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "unavailable"}, status_code=503)
+
+    app.router.routes.append(WebRoute(settings.web_dir))  # last: every other GET path
 
     if settings.rate_limit_enabled:
         guard = rate_limit_guard(

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
 
     access_token_ttl_seconds: int = Field(default=15 * 60, ge=1)
     refresh_token_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    # The browser's refresh-token cookie is Secure: always, never, or when the request came
+    # over https (as uvicorn sees it, after --proxy-headers).
+    cookie_secure: Literal["auto", "true", "false"] = "auto"
 
     # How long a process trusts a login it found open (0: ask MongoDB on every request).
     login_check_cache_seconds: float = Field(default=1.0, ge=0, le=60)
@@ -71,6 +74,8 @@ class Settings(BaseSettings):
     scheduler_batch_size: int = Field(default=500, ge=1, le=10_000)
 
     playground_assets_dir: Path = _REPO_ROOT / "playground" / "node_modules"
+    # The built web app (`npm run build` in web/), served at /.
+    web_dir: Path = _REPO_ROOT / "web" / "dist"
 
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"

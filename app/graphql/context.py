@@ -1,4 +1,5 @@
-"""The typed context of every GraphQL request: services, client info, the caller."""
+"""The typed context of every GraphQL request: services, client info, the caller, and the
+HTTP request and response (for the headers and cookies of the answer)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from fastapi import Request
+from fastapi import Request, Response
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
@@ -24,6 +25,7 @@ class Context(BaseContext):
     def __init__(self, services: Services, http_request: Request) -> None:
         super().__init__()
         self.services = services
+        self.http_request = http_request
         self.client = ClientInfo(
             ip=http_request.client.host if http_request.client else None,
             user_agent=http_request.headers.get("user-agent"),
@@ -35,6 +37,14 @@ class Context(BaseContext):
             load_fn=self._load_profiles
         )
         self.caller: UserProfile | None = None  # the caller's own profile, once confirmed
+
+    @property
+    def http_response(self) -> Response:
+        """The response the answer is merged into: its headers and cookies reach the client
+        (Strawberry's FastAPI router sets it as `response` once this context is built)."""
+        if not isinstance(self.response, Response):
+            raise RuntimeError("no HTTP response: not an HTTP request")
+        return self.response
 
     async def _load_profiles(self, user_ids: Sequence[ObjectId]) -> list[UserProfile | None]:
         found = await self.services.history.profiles(list(user_ids))

@@ -27,6 +27,7 @@ MISSING = {
     "PaymentSource": "No such payment source.",
     "Schedule": "No such schedule.",
     "User": "No such member of this account.",
+    "LoginSession": "No such session.",
 }
 
 

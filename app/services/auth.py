@@ -1,4 +1,5 @@
-"""Sign-up, sign-in, token refresh, sign-out and password change: one use case per method.
+"""Sign-up, sign-in, token refresh, sign-out (of this login or of one device in the list) and
+password change: one use case per method.
 
 Invariants kept here:
 - an email is registered once, whatever its case;
@@ -8,6 +9,9 @@ Invariants kept here:
   confirmed the login within the last `login_check_cache_seconds` does not ask again; see
   `app.services.open_logins`);
 - a wrong password and an unknown email get the same answer, after the same work;
+- no refresh token at all gets the answer of an unknown one;
+- a user ends only their own logins: another user's login is NOT_FOUND, like one that does
+  not exist;
 - changing the password revokes every other login of the user.
 """
 
@@ -16,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from app.core.errors import UnauthenticatedError, ValidationError
+from app.core.errors import NotFoundError, UnauthenticatedError, ValidationError
 from app.core.ids import ObjectId
 from app.core.settings import Settings
 from app.core.viewer import ClientInfo, Viewer
@@ -44,6 +48,7 @@ from app.services.tokens import AccessTokens, hash_refresh_token, new_refresh_to
 
 INVALID_CREDENTIALS = "Invalid email or password."
 INVALID_REFRESH_TOKEN = "Invalid or expired refresh token."  # noqa: S105 (a message)
+NO_SUCH_SESSION = "No such session."
 
 
 def utcnow() -> datetime:
@@ -117,8 +122,10 @@ class AuthService:
             raise UnauthenticatedError(INVALID_CREDENTIALS)
         return await self._sign_in(user, client, now)
 
-    async def refresh(self, refresh_token: str, client: ClientInfo) -> SignIn:
+    async def refresh(self, refresh_token: str | None, client: ClientInfo) -> SignIn:
         """Rotate a refresh token. Reuse of a rotated token revokes its login, then refuses."""
+        if refresh_token is None:
+            raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
         now = utcnow()
         rotated = await self._rotate(hash_refresh_token(refresh_token), now)
         if rotated is None:
@@ -152,13 +159,23 @@ class AuthService:
             await tx.commit()
             return _Rotated(login.id, record.user_id, issued)
 
-    async def logout(self, refresh_token: str) -> None:
+    async def logout(self, refresh_token: str | None) -> None:
         """End the login the refresh token belongs to (also when that token was rotated)."""
-        record = await self._refresh.by_hash(hash_refresh_token(refresh_token))
+        record = None
+        if refresh_token is not None:
+            record = await self._refresh.by_hash(hash_refresh_token(refresh_token))
         if record is None:
             raise UnauthenticatedError(INVALID_REFRESH_TOKEN)
         await self._logins.revoke(record.login_id, utcnow(), "logout")
         self.open_logins.forget(record.login_id)
+
+    async def sign_out_session(self, viewer: Viewer, login_id: ObjectId) -> None:
+        """End one of the viewer's logins (a device of their list, this one included): its
+        refresh and access tokens stop working at once. Ending an ended login again changes
+        nothing; another user's login is NOT_FOUND, exactly like one that does not exist."""
+        if not await self._logins.revoke_of_user(login_id, viewer.user_id, utcnow(), "signed_out"):
+            raise NotFoundError(NO_SUCH_SESSION, field=["id"])
+        self.open_logins.forget(login_id)
 
     async def change_password(
         self, viewer: Viewer, current_password: str, new_password: str, client: ClientInfo

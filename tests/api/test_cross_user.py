@@ -212,6 +212,7 @@ def _mutations() -> list[Probe]:
         m("ReconcileAccount", accountId=A("Account", "savings"), statementDate="2020-01-31",
           statementBalance="1.00"),
         m("ReopenReconciliation", accountId=main),
+        m("SignOutSession", id=A("LoginSession", "session")),
         *_schedule_mutations(m, main, ben_account, food),
     ]  # fmt: skip
 

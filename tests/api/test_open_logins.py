@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from tests.conftest import ApiFactory
 from tests.graphql_client import CHANGE_PASSWORD, LOGOUT, ME, GraphQLClient
+from tests.ledger_client import operation
 from tests.settable_clock import Clock
 
 
@@ -46,6 +47,24 @@ async def test_signing_out_counts_at_once_in_the_same_process(make_api: ApiFacto
         assert await me_code(gql, signed["accessToken"]) is None  # now remembered
         await gql.execute(LOGOUT, {"input": {"refreshToken": signed["refreshToken"]}})
         assert await me_code(gql, signed["accessToken"]) == "UNAUTHENTICATED"
+
+
+async def test_signing_out_a_device_counts_at_once_in_the_same_process(
+    make_api: ApiFactory,
+) -> None:
+    async with make_api() as (app, gql):
+        set_clock(app)
+        here = (await gql.register("ana@example.com"))["accessToken"]
+        phone = (await gql.login("ana@example.com"))["accessToken"]
+        me = await gql.execute(operation("Me"), {}, token=phone)  # now remembered
+        [session] = [e["node"]["id"] for e in me.data["me"]["sessions"]["edges"]
+                     if e["node"]["current"]]  # fmt: skip
+        ended = await gql.execute(
+            operation("SignOutSession"), {"input": {"id": session}}, token=here
+        )
+        assert ended.data["signOutSession"]["ok"] is True
+        assert await me_code(gql, phone) == "UNAUTHENTICATED"
+        assert await me_code(gql, here) is None
 
 
 async def test_a_password_change_ends_the_other_logins_at_once(make_api: ApiFactory) -> None:

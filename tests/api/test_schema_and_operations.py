@@ -37,7 +37,16 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
     )
 
 
-EXERCISED = {"Register", "Login", "RefreshToken", "Me", "ChangePassword", "Logout", "Node"}
+EXERCISED = {
+    "Register",
+    "Login",
+    "RefreshToken",
+    "Me",
+    "SignOutSession",
+    "ChangePassword",
+    "Logout",
+    "Node",
+}
 
 
 async def run(gql: GraphQLClient, name: str, variables: dict[str, Any], token: str = "") -> Any:
@@ -59,9 +68,19 @@ async def test_the_auth_operations_work_end_to_end(gql: GraphQLClient) -> None:
     logged_in = await run(
         gql, "Login", {"input": {"email": "ana@example.com", "password": password}}
     )
+    phone = await run(gql, "Login", {"input": {"email": "ana@example.com", "password": password}})
     me = await run(gql, "Me", {}, token=logged_in["accessToken"])
     assert me["email"] == "ana@example.com"
-    assert len(me["sessions"]["edges"]) == 2
+    assert len(me["sessions"]["edges"]) == 3
+    phone_session = me["sessions"]["edges"][0]["node"]  # newest first
+    assert not phone_session["current"]
+    signed_out = await run(
+        gql, "SignOutSession", {"input": {"id": phone_session["id"]}}, logged_in["accessToken"]
+    )
+    assert signed_out["ok"] is True
+    assert (await gql.execute(operation("Me"), token=phone["accessToken"])).error_codes() == [
+        "UNAUTHENTICATED"
+    ]
     node = await run(gql, "Node", {"id": me["id"]}, token=logged_in["accessToken"])
     assert node == {
         "__typename": "User",

@@ -43,7 +43,7 @@ from schemathesis.graphql import nodes
 from app.graphql.relay import to_global_id
 from app.main import create_app
 from tests.conftest import make_settings
-from tests.graphql_client import PASSWORD, REGISTER
+from tests.graphql_client import LOGIN, PASSWORD, REGISTER
 from tests.ledger_client import operation
 
 pytestmark = pytest.mark.slow
@@ -152,6 +152,7 @@ ROOT_ID_KINDS = {
     "resumeSchedule": "Schedule",
     "skipOccurrence": "Schedule",
     "postOccurrenceNow": "Schedule",
+    "signOutSession": "LoginSession",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
 # idempotency keys, so repeats (replays, and conflicts across operations) happen.
@@ -342,7 +343,8 @@ def _register(http: httpx.Client, email: str, name: str) -> dict[str, Any]:
 def _seed(base: str) -> tuple[list[str], Seeds]:
     """The fuzzing user owns three accounts (EUR, EUR, JPY) with envelopes, an income split,
     an expense and its undo, a transfer and a payment source; the first one is shared with
-    a second user as editor."""
+    a second user as editor. They are also signed in on a second device, the session
+    `signOutSession` gets (never the fuzzing token's own)."""
     with httpx.Client(base_url=base, timeout=30) as http:
         me = _register(http, "fuzz@example.com", "Fuzz")
         partner = _register(http, "partner@example.com", "Partner")
@@ -389,6 +391,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
         do("ShareAccount", accountId=main["id"], email="partner@example.com", role="EDITOR")
         accounts = [main, savings, cash]
         entries = [_entry_ids(http, token, a["id"]) for a in accounts]
+        other_device = _other_session(http, token)
     seeds = Seeds(
         ids={
             "Account": [a["id"] for a in accounts],
@@ -397,10 +400,24 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "PaymentSource": [source["id"]],
             "Schedule": schedules,
             "User": [me["user"]["id"], partner["user"]["id"]],
+            "LoginSession": [other_device],
         },
         emails=["partner@example.com", "fuzz@example.com"],
     )
     return [token, partner["accessToken"]], seeds
+
+
+def _other_session(http: httpx.Client, token: str) -> str:
+    """The id of a second login of the fuzzing user."""
+    variables = {"input": {"email": "fuzz@example.com", "password": PASSWORD}}
+    http.post("/graphql", json={"query": LOGIN, "variables": variables}).raise_for_status()
+    me = http.post(
+        "/graphql",
+        json={"query": operation("Me")},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()["data"]["me"]
+    [other] = [e["node"]["id"] for e in me["sessions"]["edges"] if not e["node"]["current"]]
+    return str(other)
 
 
 def _entry_ids(http: httpx.Client, token: str, account_id: str) -> list[str]:

@@ -93,7 +93,9 @@ class AuthPayload(Payload):
     )
     access_token_expires_at: datetime | None = None
     refresh_token: str | None = strawberry.field(
-        default=None, description="Single-use token for refreshToken; keep it secret."
+        default=None,
+        description="Single-use token for refreshToken; keep it secret. Null for the web app "
+        "(X-Envelopes-Client: web), which gets it as an HttpOnly cookie.",
     )
     refresh_token_expires_at: datetime | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
@@ -116,6 +118,16 @@ class LogoutPayload(Payload):
 
     @classmethod
     def answer(cls, result: None) -> LogoutPayload:
+        return cls(ok=True)
+
+
+@strawberry.type
+class SignOutSessionPayload(Payload):
+    ok: bool = False
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def answer(cls, result: None, caller: Caller) -> SignOutSessionPayload:
         return cls(ok=True)
 
 

@@ -86,14 +86,31 @@ class LoginRepository:
         )  # fmt: skip
 
     async def revoke(
-        self, login_id: ObjectId, at: datetime, reason: str, session: Session | None = None
+        self,
+        login_id: ObjectId,
+        at: datetime,
+        reason: str,
+        session: Session | None = None,
+        user_id: ObjectId | None = None,
     ) -> bool:
+        """End the login if it is open (and, given `user_id`, that user's); True if it was."""
+        owner = {} if user_id is None else {"user_id": user_id}
         result = await LoginDocument.get_pymongo_collection().update_one(
-            {"_id": login_id, "revoked_at": None},
+            {"_id": login_id, "revoked_at": None, **owner},
             {"$set": {"revoked_at": at, "revoked_reason": reason}},
             session=session,
         )
         return result.modified_count == 1
+
+    async def revoke_of_user(
+        self, login_id: ObjectId, user_id: ObjectId, at: datetime, reason: str
+    ) -> bool:
+        """End a login of `user_id` (one ended before stays as it was); False when the user
+        has no such login."""
+        mine = {"_id": login_id, "user_id": user_id}
+        if await self.revoke(login_id, at, reason, user_id=user_id):
+            return True
+        return await LoginDocument.get_pymongo_collection().count_documents(mine, limit=1) == 1
 
     async def revoke_all_of_user_except(
         self,
