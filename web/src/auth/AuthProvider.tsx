@@ -47,7 +47,7 @@ export function AuthProvider({ session, children }: { session: Session; children
 
   const signOut = useCallback(async () => {
     try {
-      await client.mutate({ mutation: WebSignOutDocument, variables: { input: {} as { refreshToken: string } } });
+      await client.mutate({ mutation: WebSignOutDocument, variables: { input: {} } });
     } catch {
       // Offline: the cookie outlives this tab's memory, but the access token is dropped anyway.
     }

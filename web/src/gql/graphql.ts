@@ -75,8 +75,8 @@ export type LoginInput = {
 };
 
 export type LogoutInput = {
-  /** Any token of the login to end. */
-  refreshToken: string;
+  /** Any token of the login to end; the web app leaves it out (its cookie is read). */
+  refreshToken?: string | null | undefined;
 };
 
 /** What a member may do: viewer < editor < admin < owner. */
@@ -157,7 +157,8 @@ export type RecordPaydayInput = {
 };
 
 export type RefreshTokenInput = {
-  refreshToken: string;
+  /** The web app leaves it out: its cookie is read (with X-Envelopes-Client: web). */
+  refreshToken?: string | null | undefined;
 };
 
 export type RegisterInput = {
