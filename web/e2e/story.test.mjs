@@ -105,8 +105,11 @@ test("envelopes reorder with the keyboard", async () => {
   const names = async () => page.locator(".envelope-list > li .envelope-name").allTextContents();
   assert.deepEqual((await names()).slice(0, 2), ["Rent", "Food"]);
   await page.getByRole("button", { name: "Reorder Food" }).focus();
+  // dnd-kit's keyboard sensor: Space picks up, arrows move, Space drops.
   await page.keyboard.press("Space");
+  await page.waitForTimeout(250);
   await page.keyboard.press("ArrowUp");
+  await page.waitForTimeout(250);
   await page.keyboard.press("Space");
   await page.waitForFunction(() => document.querySelector(".envelope-list > li .envelope-name")?.textContent === "Food");
   await page.reload();

@@ -42,8 +42,9 @@ export function EnvelopeBoard() {
   const [showArchived, setShowArchived] = useState(false);
   const [editing, setEditing] = useState<Envelope | null>(null);
   const [adding, setAdding] = useState(false);
-  const [reorder, reorderState] = useMutation(ReorderEnvelopesWebDocument);
+  const [reorder] = useMutation(ReorderEnvelopesWebDocument);
   const [announcement, setAnnouncement] = useState("");
+  const [reorderError, setReorderError] = useState<string | null>(null);
 
   const live = account.envelopes.filter((e) => !e.isAvailable && !e.deleted);
   const active = live.filter((e) => !e.archived);
@@ -56,8 +57,11 @@ export function EnvelopeBoard() {
   );
 
   const move = (ids: string[]) => {
+    // The API takes every live envelope once, Ready to assign included (it stays first).
+    const available = account.envelopes.filter((e) => e.isAvailable).map((e) => e.id);
+    setReorderError(null);
     void reorder({
-      variables: { input: { accountId: account.id, envelopeIds: ids } },
+      variables: { input: { accountId: account.id, envelopeIds: [...available, ...ids] } },
       optimisticResponse: {
         __typename: "Mutation",
         reorderEnvelopes: {
@@ -74,7 +78,9 @@ export function EnvelopeBoard() {
           userErrors: [],
         },
       },
-    });
+    })
+      .then((result) => setReorderError(result.data?.reorderEnvelopes.userErrors[0]?.message ?? null))
+      .catch(() => setReorderError("Could not save the new order. Check your connection and try again."));
   };
 
   const onDragEnd = (event: DragEndEvent) => {
@@ -104,7 +110,7 @@ export function EnvelopeBoard() {
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
-      {reorderState.error ? <FormMessage>Could not save the new order. {reorderState.error.message}</FormMessage> : null}
+      <FormMessage>{reorderError}</FormMessage>
       {active.length === 0 ? (
         <Empty title="No envelopes yet.">
           <p>Envelopes are what your money is for: rent, food, holidays…</p>
