@@ -21,30 +21,11 @@ import { unplacedErrors, type UserErrorLike } from "../../lib/userErrors";
 import { Dialog } from "../../ui/Dialog";
 import { Avatar, Button, Empty, FormMessage, Loading, Problem, Section, SelectField, TextField } from "../../ui/kit";
 import { useAccount } from "../account/useAccount";
+import { capitalise, GRANTABLE, memberControls, ROLE_DUTIES } from "./memberRules";
 import "./members.css";
 
 type Member = NonNullable<AccountMembersQuery["account"]>["members"][number];
 type Payload = { userErrors: readonly UserErrorLike[] };
-
-/** Roles that sharing and role changes can give; ownership is handed over, never granted. */
-const GRANTABLE: readonly Exclude<MemberRole, "OWNER">[] = ["ADMIN", "EDITOR", "VIEWER"];
-
-export const ROLE_DUTIES: Record<MemberRole, string> = {
-  OWNER: "everything an admin can, and closes the account or hands it to someone else",
-  ADMIN: "manages the account, envelopes, plans and sharing",
-  EDITOR: "records and undoes money, schedules, reconciliation",
-  VIEWER: "sees everything, changes nothing",
-};
-
-/**
- * Who may do what, as the API enforces it (app/domain/members.py): admins and the owner share,
- * change roles and remove any member but the owner (admins included); only the owner hands the
- * account over (and becomes an admin); everyone but the owner may leave.
- */
-export function memberControls(myRole: MemberRole, member: Member, isMe: boolean) {
-  const manage = can.admin(myRole) && member.role !== "OWNER" && !isMe;
-  return { changeRole: manage, remove: manage, makeOwner: can.own(myRole) && !isMe };
-}
 
 export function MembersScreen() {
   const { account } = useAccount();
@@ -60,8 +41,12 @@ export function MembersScreen() {
   else if (error && !members) list = <Problem error={error} onRetry={() => void refetch()} />;
   else if (!members?.length) list = <Empty title="Nobody shares this account yet." />;
   else {
+    const anyControls = members.some((member) => {
+      const controls = memberControls(myRole, member, member.profile.id === myId);
+      return controls.changeRole || controls.remove || controls.makeOwner;
+    });
     list = (
-      <ul className="member-list">
+      <ul className={`member-list${anyControls ? " member-list-managed" : ""}`}>
         {members.map((member) => {
           const isMe = member.profile.id === myId;
           const controls = memberControls(myRole, member, isMe);
@@ -84,6 +69,8 @@ export function MembersScreen() {
                 <Button className="member-manage" onClick={() => setManaging(member)} aria-label={`Manage ${member.profile.displayName}`}>
                   Manage
                 </Button>
+              ) : anyControls ? (
+                <span className="member-manage" />
               ) : null}
             </li>
           );
@@ -192,10 +179,6 @@ function RoleLegend() {
   );
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 type Step = "menu" | "remove" | "owner";
 
 function MemberDialog({
@@ -264,7 +247,7 @@ function MemberDialog({
                 value={role}
                 onChange={(e) => setRole(e.target.value as MemberRole)}
                 error={submit.errors["role"]}
-                hint={ROLE_DUTIES[role]}
+                hint={`${capitalise(ROLE_DUTIES[role])}.`}
               >
                 {GRANTABLE.map((value) => (
                   <option key={value} value={value}>

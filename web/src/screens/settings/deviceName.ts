@@ -17,7 +17,7 @@ function browserOf(ua: string): string | null {
   if (/\bOPR\/|\bOpera\b/.test(ua)) return "Opera";
   if (/\bSamsungBrowser\//.test(ua)) return "Samsung Internet";
   if (/\bFirefox\/|\bFxiOS\//.test(ua)) return "Firefox";
-  if (/\bCriOS\/|\bChrome\/|\bChromium\//.test(ua)) return "Chrome";
+  if (/\bCriOS\/|\b(Headless)?Chrome\/|\bChromium\//.test(ua)) return "Chrome";
   if (/\bVersion\/[\d.]+.*\bSafari\//.test(ua) || /\b(iPhone|iPad)\b.*AppleWebKit/.test(ua)) return "Safari";
   return null;
 }
