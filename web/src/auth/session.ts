@@ -102,7 +102,9 @@ export class Session {
     if (!this.inflight) {
       this.inflight = this.bus
         .withLock(LOCK, async () => {
-          // While this tab waited for the lock another one may have rotated and broadcast.
+          // While this tab waited for the lock another one may have rotated and broadcast,
+          // or found the login over and signed every tab out: then there is nothing to ask.
+          if (this.state === "signed-out") return null;
           if (this.access && this.access.token !== stale && !this.expiring(this.access)) {
             return this.access.token;
           }
