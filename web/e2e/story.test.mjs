@@ -116,3 +116,70 @@ test("envelopes reorder with the keyboard", async () => {
   await page.getByRole("listitem", { name: "Food" }).waitFor();
   assert.deepEqual((await names()).slice(0, 2), ["Food", "Rent"]);
 });
+
+test("a payment whose answer is lost is retried with the same key and booked once", async () => {
+  const { page } = people.ana;
+  let dropped = 0;
+  // The request reaches the API and is booked; the answer never reaches the browser.
+  await page.route("**/graphql", async (route) => {
+    if (route.request().postDataJSON()?.operationName === "RecordExpenseWeb" && dropped === 0) {
+      dropped += 1;
+      await route.fetch();
+      await route.abort("connectionreset");
+      return;
+    }
+    await route.fallback();
+  });
+  await page.getByRole("button", { name: "Spend from Food" }).click();
+  const dialog = page.getByRole("dialog", { name: "Record" });
+  await dialog.getByLabel("Amount (EUR)").fill("25");
+  await dialog.getByLabel("Payee").fill("Corner shop");
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
+  await dialog.getByText(/Could not reach Envelopes/).waitFor();
+  await shoot(page, "03-record-retry");
+  await dialog.getByRole("button", { name: "Retry (same request)" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await page.unroute("**/graphql");
+  assert.equal(dropped, 1);
+  // Booked once: 400 − 25, not 400 − 50.
+  await page.getByRole("listitem", { name: "Food" }).getByText("€375.00").first().waitFor();
+  await page.reload();
+  await page.getByRole("listitem", { name: "Food" }).getByText("€375.00").first().waitFor();
+});
+
+test("two tabs of Ana's stay signed in across a token refresh", async () => {
+  const { context, page } = people.ana;
+  const seconds = Number(process.env.ENVELOPES_E2E_TOKEN_SECONDS ?? "0");
+  const second = await context.newPage();
+  const refreshes = [];
+  for (const tab of [page, second]) {
+    tab.on("request", (request) => {
+      if (request.postData()?.includes("WebRefresh")) refreshes.push(request.url());
+    });
+  }
+  await second.goto(accountUrl);
+  await second.getByRole("heading", { name: "Joint" }).waitFor();
+  if (seconds > 0) {
+    // Past the access token's lifetime, both tabs need a new one at the same moment.
+    await page.waitForTimeout(seconds * 1000 + 500);
+  }
+  const before = refreshes.length;
+  await Promise.all([
+    page.getByRole("link", { name: "Accounts", exact: true }).click(),
+    second.getByRole("link", { name: "Accounts", exact: true }).click(),
+  ]);
+  for (const tab of [page, second]) {
+    await tab.getByRole("heading", { name: "Your accounts" }).waitFor();
+    await tab.getByRole("link", { name: /Joint/ }).waitFor();
+  }
+  if (seconds > 0) assert.ok(refreshes.length > before, "the tabs refreshed their access token");
+  // The login survived: a reused refresh token would have signed it out everywhere.
+  await Promise.all([page.reload(), second.reload()]);
+  for (const tab of [page, second]) {
+    await tab.getByRole("heading", { name: "Your accounts" }).waitFor();
+    assert.doesNotMatch(tab.url(), /signin/);
+  }
+  await second.close();
+  await page.goto(accountUrl);
+  await page.getByRole("heading", { name: "Joint" }).waitFor();
+});

@@ -1,14 +1,12 @@
 import { useMutation, useQuery } from "@apollo/client/react";
 import { useState, type FormEvent } from "react";
 
-import { ChangePasswordWebDocument, MySessionsDocument, type MySessionsQuery } from "../../gql/graphql";
+import { ChangePasswordWebDocument, MySessionsDocument, SignOutSessionWebDocument, type MySessionsQuery } from "../../gql/graphql";
 import { formatDateTime } from "../../lib/ids";
 import { useSubmit } from "../../lib/useSubmit";
 import { unplacedErrors, type UserErrorLike } from "../../lib/userErrors";
 import { Button, Empty, FormMessage, Loading, Problem, Section, TextField } from "../../ui/kit";
 import { deviceName, timeAgo } from "./deviceName";
-// TODO(signOutSession): once the SDL has signOutSession, import this from "../../gql/graphql".
-import { SignOutSessionWebDocument } from "./signOutSession.pending";
 import "./devices.css";
 
 type LoginSession = MySessionsQuery["me"]["sessions"]["edges"][number]["node"];
