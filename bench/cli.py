@@ -1,7 +1,7 @@
 """`python -m bench [options]`: start MongoDB and the API, seed, measure, report, stop.
 
 --repeat N        repeats of every measurement (default 3); medians and all values
---only PARTS      comma-separated: mutations,pages,totals,budget,catchup,footprint
+--only PARTS      comma-separated: mutations,pages,totals,budget,catchup,footprint,web
                   (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
@@ -27,7 +27,7 @@ import pymongo
 from pymongo import AsyncMongoClient
 
 from app.devtools.localmongo import ReplicaSet, start_replica_set
-from bench import phases, report, store
+from bench import phases, report, store, web
 from bench.gql import Api, Household
 from bench.infra import (
     ROOT,
@@ -42,7 +42,7 @@ from bench.phases import Plan
 from bench.seed import History, seed
 from bench.stats import median
 
-PARTS = ("mutations", "pages", "totals", "budget", "catchup", "footprint")
+PARTS = ("mutations", "pages", "totals", "budget", "catchup", "footprint", "web")
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
 
@@ -162,6 +162,9 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
             print("==> budget view", flush=True)
             await _part(results, "budget", phases.budget(plan, rig, seeded))
             _mark_memory(results, "after budget", api_process)
+        if "web" in plan.parts:
+            print("==> web app: first screen's JavaScript, envelope board in Chromium", flush=True)
+            await _part(results, "web", web.web(plan, api, api_process.url, run_id))
         if "catchup" in plan.parts:
             print("==> catching up due scheduled occurrences", flush=True)
             env = api_environment(rs.uri, store.DATABASE)

@@ -69,7 +69,7 @@ def markdown(results: dict[str, Any]) -> str:
         for t in results["targets"]
     ]  # fmt: skip
     lines += _table(["Target", "Measured", "All values", "Goal", "Result"], rows)
-    for section in (_mutations, _pages, _totals, _budget, _catchup, _footprint, _checks):
+    for section in (_mutations, _pages, _totals, _budget, _catchup, _web, _footprint, _checks):
         lines += section(results)
     return "\n".join(lines) + "\n"
 
@@ -193,6 +193,32 @@ def _footprint(results: dict[str, Any]) -> list[str]:
         f"- API resident set: {moments or 'n/a'}.",
         f"- Spawn → /readyz 200: median {found['startup_median_s']:.2f} s ({starts} s).",
     ]
+
+
+def _web(results: dict[str, Any]) -> list[str]:
+    found = results.get("web")
+    if not found:
+        return []
+    sizes = found["bundle"]
+    lazy = ", ".join(f"{name} {kb:.1f} KB" for name, kb in sizes["lazy_chunks_gzip_kb"].items())
+    lines = [
+        "",
+        "## Web app",
+        "",
+        f"- First screen's JavaScript (gzip -9): {sizes['initial_js_gzip_kb']:.1f} KB "
+        f"({', '.join(sizes['initial_files'])}); CSS {sizes['css_gzip_kb']:.1f} KB.",
+        f"- Loaded later: {lazy or 'nothing'}.",
+    ]
+    board = found.get("board")
+    if isinstance(board, dict):
+        values = ", ".join(f"{v:.0f}" for v in board["ms"])
+        lines.append(
+            f"- Envelope board interactive in Chromium on loopback: median "
+            f"{board['median_ms']:.0f} ms ({values} ms)."
+        )
+    else:
+        lines.append(f"- Envelope board: {board}.")
+    return lines
 
 
 def _checks(results: dict[str, Any]) -> list[str]:
