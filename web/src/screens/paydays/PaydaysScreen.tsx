@@ -1,6 +1,6 @@
 import type { Reference } from "@apollo/client";
 import { useMutation, useQuery } from "@apollo/client/react";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 
 import { afterMoneyChange } from "../../apollo/afterChange";
 import {
@@ -28,7 +28,7 @@ type Payload = { userErrors: readonly UserErrorLike[] };
 
 /** The payday rule of the API (README), in one line. */
 export const PAYDAY_RULE =
-  "If the pay differs from the expected amount, the envelopes are filled in the order listed: a smaller pay fills the first ones fully, the next one partly and the rest not at all; anything above all the amounts goes to Ready to assign.";
+  "Pay differs from the expected amount? The envelopes are filled in the order listed while the money lasts (the last ones may get less or nothing); anything beyond all of them goes to Ready to assign.";
 
 export function PaydaysScreen() {
   const { account } = useAccount();
@@ -164,7 +164,7 @@ function TemplateCard({
         <p className="muted">No fixed amounts: the whole pay goes to Ready to assign.</p>
       )}
       <p className="pd-left">
-        Left for Ready to assign: <Amount money={{ amount: summary.left, currency }} />
+        Left for Ready to assign <Amount money={{ amount: summary.left, currency }} />
       </p>
       {editor || admin ? (
         <div className="pd-actions">
@@ -222,6 +222,15 @@ export function TemplateForm({
   const [update] = useMutation(UpdatePaydayTemplateDocument);
   const errors = { ...submit.errors, ...localErrors };
   const summary = summarizeAllocations(expected, rows, currency);
+  const formRef = useRef<HTMLFormElement>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    const invalid = attempt ? formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') : null;
+    if (!invalid) return;
+    invalid.focus({ preventScroll: true });
+    // Centred: the dialog's sticky header would cover a field scrolled to the top.
+    invalid.scrollIntoView?.({ block: "center" });
+  }, [attempt]);
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -241,7 +250,10 @@ export function TemplateForm({
     });
     if (!problems["expectedAmount"] && summary.over) problems["allocations"] = "The amounts add up to more than the expected pay.";
     setLocalErrors(problems);
-    if (Object.keys(problems).length || !parsedExpected.ok) return;
+    if (Object.keys(problems).length || !parsedExpected.ok) {
+      setAttempt((n) => n + 1);
+      return;
+    }
     const fields = { name: name.trim(), payer: payer.trim() || null, expectedAmount: parsedExpected.amount, allocations };
     const done = await submit.run(async () => {
       if (template) {
@@ -265,6 +277,7 @@ export function TemplateForm({
       ).data?.createPaymentSource;
     });
     if (done) onDone();
+    else setAttempt((n) => n + 1);
   };
 
   const shown = ["name", "payer", "expectedAmount", "allocations", ...Object.keys(errors).filter((k) => k.startsWith("allocations."))];
@@ -272,7 +285,7 @@ export function TemplateForm({
   const otherEnvelope = usable.find((e) => !rows.some((r) => r.envelopeId === e.id))?.id ?? usable[0]?.id ?? "";
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate className="form-grid">
+    <form ref={formRef} onSubmit={(e) => void onSubmit(e)} noValidate className="form-grid">
       <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors["name"]} autoFocus autoComplete="off" />
       <TextField label="Payer" value={payer} onChange={(e) => setPayer(e.target.value)} error={errors["payer"]} autoComplete="off" hint="Who pays, e.g. an employer (optional)" />
       <MoneyField label="Expected amount" currency={currency} value={expected} onChange={(e) => setExpected(e.target.value)} error={errors["expectedAmount"]} className="span-2" />

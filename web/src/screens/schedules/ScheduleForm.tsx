@@ -1,6 +1,6 @@
 import { useMutation } from "@apollo/client/react";
 import type { ApolloCache } from "@apollo/client";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 
 import {
   CreateScheduleWebDocument,
@@ -123,6 +123,16 @@ export function ScheduleForm({
   const [create] = useMutation(CreateScheduleWebDocument);
   const [update] = useMutation(UpdateScheduleWebDocument);
   const errors = { ...submit.errors, ...localErrors };
+  const formRef = useRef<HTMLFormElement>(null);
+  const [attempt, setAttempt] = useState(0);
+  // After a refused save, the first field in error takes the focus (scrolled into view).
+  useEffect(() => {
+    const invalid = attempt ? formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') : null;
+    if (!invalid) return;
+    invalid.focus({ preventScroll: true });
+    // Centred: the dialog's sticky header would cover a field scrolled to the top.
+    invalid.scrollIntoView?.({ block: "center" });
+  }, [attempt]);
 
   const targets = (choices?.accounts ?? []).filter((a) => a.id !== account.id && !a.closed && a.myRole !== "VIEWER");
   const target = targets.find((a) => a.id === toAccountId);
@@ -216,7 +226,10 @@ export function ScheduleForm({
         break;
     }
     setLocalErrors(problems);
-    if (Object.keys(problems).length) return;
+    if (Object.keys(problems).length) {
+      setAttempt((n) => n + 1);
+      return;
+    }
 
     const done = await submit.run(async () => {
       if (schedule) {
@@ -244,6 +257,7 @@ export function ScheduleForm({
       return result.data?.createSchedule;
     });
     if (done?.schedule) onDone(done.schedule);
+    else setAttempt((n) => n + 1);
   };
 
   const recurrenceFields = ["startDate", "interval", "dayOfMonth", "daysOfMonth", "endAfter", "endDate", "weekend", "frequency"].map((f) => `recurrence.${f}`);
@@ -267,7 +281,7 @@ export function ScheduleForm({
   const nextFree = (rows: Row[]) => usable.find((e) => !rows.some((r) => r.envelopeId === e.id))?.id ?? first;
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate className="form-grid sc-form">
+    <form ref={formRef} onSubmit={(e) => void onSubmit(e)} noValidate className="form-grid sc-form">
       <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors["name"]} autoFocus autoComplete="off" className="span-2" />
       <div className="span-2 field">
         <div className="segmented" role="radiogroup" aria-label="Kind">

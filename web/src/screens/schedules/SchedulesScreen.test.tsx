@@ -26,7 +26,7 @@ const listMocks = () => [
           upcoming: [
             {
               __typename: "AccountOccurrence",
-              schedule: { __typename: "Schedule", id: "sch1", name: "Rent", kind: "EXPENSE", amount: testSchedule.amount },
+              schedule: { __typename: "Schedule", id: "sch1", name: "Rent", kind: "EXPENSE", amount: testSchedule.amount, paymentSourceId: null },
               scheduledDate: "2099-02-01",
               date: "2099-02-01",
               skipped: false,

@@ -78,7 +78,7 @@ export function SchedulesScreen() {
 
   return (
     <div className="sc-screen">
-      <ComingUp account={account} />
+      <ComingUp account={account} choices={choices} />
       <div className="board-toolbar sc-toolbar">
         <h2>Schedules</h2>
         {writable && schedules.length ? (
@@ -116,7 +116,7 @@ export function SchedulesScreen() {
   );
 }
 
-function ComingUp({ account }: { account: BoardAccount }) {
+function ComingUp({ account, choices }: { account: BoardAccount; choices: Choices }) {
   const { data, loading, error, refetch } = useQuery(AccountComingUpDocument, { variables: { id: account.id } });
   const items = data?.account?.upcoming ?? [];
   let body;
@@ -137,7 +137,7 @@ function ComingUp({ account }: { account: BoardAccount }) {
               {o.skipped ? <span className="badge sc-badge-muted">Skipped</span> : null}
             </span>
             <span className="sc-coming-amount">
-              {o.schedule.amount ? <Amount money={signed(o.schedule.kind, o.schedule.amount)} /> : <span className="muted">Expected pay</span>}
+              <ComingAmount schedule={o.schedule} choices={choices} />
             </span>
           </li>
         ))}
@@ -153,6 +153,19 @@ function ComingUp({ account }: { account: BoardAccount }) {
       {body}
     </section>
   );
+}
+
+function ComingAmount({
+  schedule,
+  choices,
+}: {
+  schedule: { kind: Schedule["kind"]; amount: { amount: string; currency: string } | null; paymentSourceId: string | null };
+  choices: Choices;
+}) {
+  if (schedule.amount) return <Amount money={signed(schedule.kind, schedule.amount)} />;
+  // A payday of the template's expected amount.
+  const source = choices?.account?.paymentSources.find((s) => s.id === schedule.paymentSourceId);
+  return source ? <Amount money={source.expectedAmount} /> : <span className="muted">Expected pay</span>;
 }
 
 /** Money leaving the account shows as negative. */
@@ -275,7 +288,7 @@ function ScheduleCard({
           <>
             {schedule.nextOccurrence && !schedule.paused ? (
               <>
-                <Button variant="primary" onClick={onPost} aria-label={`Post now: ${schedule.name}`}>
+                <Button variant={schedule.mode === "REMIND" ? "primary" : "secondary"} onClick={onPost} aria-label={`Post now: ${schedule.name}`}>
                   Post now
                 </Button>
                 <Button onClick={() => skipOne()} busy={submit.busy} aria-label={`Skip next: ${schedule.name}`}>
