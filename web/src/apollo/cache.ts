@@ -37,6 +37,8 @@ export const typePolicies: TypePolicies = {
     },
   },
   User: { keyFields: ["id"], fields: { sessions: relayStylePagination() } },
+  // A schedule's next dates shrink after a skip or a posting: the latest answer replaces them.
+  Schedule: { keyFields: ["id"], fields: { upcoming: { merge: false }, occurrences: { merge: false } } },
   Query: {
     fields: {
       accounts: { merge: false },
