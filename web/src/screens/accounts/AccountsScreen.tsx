@@ -151,7 +151,7 @@ function OpenAccountDialog({ open, onClose }: { open: boolean; onClose: () => vo
         <FormMessage>{unplacedErrors(submit.errors, shown) ?? submit.problem}</FormMessage>
         <div className="form-actions span-2">
           {submit.problem && submit.retryable ? (
-            <Button onClick={() => void submit.retry()}>Retry</Button>
+            <Button onClick={(e) => void onSubmit(e)}>Retry</Button>
           ) : null}
           <Button onClick={onClose}>Cancel</Button>
           <Button type="submit" variant="primary" busy={submit.busy}>
