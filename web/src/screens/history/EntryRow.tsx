@@ -1,7 +1,7 @@
 import { useMutation } from "@apollo/client/react";
 
 import { afterMoneyChange } from "../../apollo/afterChange";
-import { SetEntriesClearedWebDocument, UndoEntryWebDocument, type HistoryEntryFragment } from "../../gql/graphql";
+import { SetEntriesClearedWebDocument, UndoEntryWebDocument, type HistoryEntryFragment, type SetEntriesClearedWebMutation } from "../../gql/graphql";
 import { formatDate } from "../../lib/ids";
 import { fromMinor, toMinor } from "../../lib/money";
 import { useSubmit } from "../../lib/useSubmit";
@@ -49,6 +49,19 @@ function movedAmount(entry: HistoryEntryFragment): string {
     return minor > 0n ? total + minor : total;
   }, 0n);
   return fromMinor(sum, currency);
+}
+
+/** What setTransactionsCleared will answer when it succeeds (for an immediate tick). */
+export function clearedOptimistically(ids: readonly string[], cleared: boolean): SetEntriesClearedWebMutation {
+  return {
+    __typename: "Mutation",
+    setTransactionsCleared: {
+      __typename: "SetTransactionsClearedPayload",
+      transactions: ids.map((id) => ({ __typename: "Transaction", id, cleared: cleared ? "CLEARED" : "UNCLEARED" })),
+      account: null,
+      userErrors: [],
+    },
+  };
 }
 
 type UndoPayload = { userErrors: readonly UserErrorLike[] };
@@ -100,6 +113,8 @@ export function EntryRow({
     void clearing.run(async () => {
       const result = await setCleared({
         variables: { input: { ids: [entry.id], cleared: on } },
+        // The box ticks at once; a refusal rolls it back and shows why.
+        optimisticResponse: clearedOptimistically([entry.id], on),
         update: (cache, { data }) => {
           if (data?.setTransactionsCleared.userErrors.length) return;
           // Totals filtered by status (and the reconcile screen's count) are asked again.
@@ -149,14 +164,17 @@ export function EntryRow({
           </span>
           {reconciled ? (
             <span className="entry-status entry-reconciled" title="Reconciled with a bank statement: reopen the reconciliation to change it">
-              <span aria-hidden="true">🔒</span> Reconciled
+              <svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true" className="lock-icon">
+                <rect x="2.5" y="7" width="11" height="8" rx="1.5" fill="currentColor" />
+                <path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" strokeWidth="1.8" />
+              </svg>
+              Reconciled
             </span>
           ) : editable ? (
             <label className="entry-status entry-clear-toggle">
               <input
                 type="checkbox"
                 checked={entry.cleared === "CLEARED"}
-                disabled={clearing.busy}
                 aria-label={`Cleared: entry ${entry.sequence}`}
                 onChange={(e) => toggleCleared(e.target.checked)}
               />

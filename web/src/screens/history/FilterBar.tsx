@@ -38,6 +38,9 @@ export function FilterBar({
 }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(filter));
   const [open, setOpen] = useState(false);
+  // Payee, envelope, amounts and kinds sit behind "More filters" unless one of them is set.
+  const [more, setMore] = useState(() => Boolean(filter?.payee || filter?.envelopeId || filter?.minAmount || filter?.maxAmount || filter?.kinds?.length));
+  const moreId = useId();
   const [errors, setErrors] = useState<Draft>({});
   const bodyId = useId();
   const active = countConditions(filter);
@@ -57,6 +60,7 @@ export function FilterBar({
     }
     if (out.dateFrom && out.dateTo && out.dateFrom > out.dateTo) problems.dateTo = "The end date is before the start date.";
     setErrors(problems);
+    if (problems.minAmount || problems.maxAmount) setMore(true);
     if (Object.keys(problems).length) return;
     onApply(paramsFromDraft(out));
     setOpen(false);
@@ -82,48 +86,57 @@ export function FilterBar({
         {open ? "Hide filters" : `Filters${active ? ` (${active})` : ""}`}
       </Button>
       <form id={bodyId} className="history-filters-body" aria-label="Filter history" onSubmit={apply} noValidate role="search">
-        <TextField label="Search payee or memo" type="search" value={draft.text} onChange={set("text")} autoComplete="off" />
-        <TextField label="Payee" value={draft.payee} onChange={set("payee")} autoComplete="off" />
-        <TextField label="From date" type="date" value={draft.dateFrom} onChange={set("dateFrom")} />
-        <TextField label="To date" type="date" value={draft.dateTo} onChange={set("dateTo")} error={errors.dateTo} />
-        <SelectField label="Envelope" value={draft.envelopeId} onChange={set("envelopeId")}>
-          <option value="">Any envelope</option>
-          <option value={account.available.id}>Ready to assign</option>
-          {envelopes.map((e) => (
-            <option key={e.id} value={e.id}>
-              {e.name}
-              {e.archived ? " (archived)" : e.deleted ? " (deleted)" : ""}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField label="Cleared" value={draft.cleared} onChange={set("cleared")}>
-          <option value="">Any status</option>
-          <option value="UNCLEARED">Not cleared</option>
-          <option value="CLEARED">Cleared (not reconciled)</option>
-          <option value="UNCLEARED,CLEARED">Not reconciled</option>
-          <option value="RECONCILED">Reconciled</option>
-          {draft.cleared && !["UNCLEARED", "CLEARED", "UNCLEARED,CLEARED", "RECONCILED"].includes(draft.cleared) ? (
-            <option value={draft.cleared}>{draft.cleared.toLowerCase().replace(/,/g, " or ")}</option>
-          ) : null}
-        </SelectField>
-        <MoneyField label="Amount at least" currency={account.currency} value={draft.minAmount} onChange={set("minAmount")} error={errors.minAmount} />
-        <MoneyField label="Amount at most" currency={account.currency} value={draft.maxAmount} onChange={set("maxAmount")} error={errors.maxAmount} />
-        <fieldset className="history-kinds">
-          <legend>Kinds</legend>
-          {KINDS.map((kind) => (
-            <label key={kind} className={`chip${kinds.has(kind) ? " chip-on" : ""}`}>
-              <input type="checkbox" checked={kinds.has(kind)} onChange={() => toggleKind(kind)} />
-              {KIND_LABEL[kind]}
-            </label>
-          ))}
-        </fieldset>
-        <div className="history-filters-actions">
-          <Button onClick={clear} disabled={!active && !Object.values(draft).some(Boolean)}>
-            Clear filters
-          </Button>
-          <Button type="submit" variant="primary">
-            Apply filters
-          </Button>
+        <div className="history-filters-main">
+          <TextField label="Search payee or memo" type="search" value={draft.text} onChange={set("text")} autoComplete="off" className="history-search" />
+          <TextField label="From date" type="date" value={draft.dateFrom} onChange={set("dateFrom")} />
+          <TextField label="To date" type="date" value={draft.dateTo} onChange={set("dateTo")} error={errors.dateTo} />
+          <SelectField label="Cleared" value={draft.cleared} onChange={set("cleared")}>
+            <option value="">Any status</option>
+            <option value="UNCLEARED">Not cleared</option>
+            <option value="CLEARED">Cleared (not reconciled)</option>
+            <option value="UNCLEARED,CLEARED">Not reconciled</option>
+            <option value="RECONCILED">Reconciled</option>
+            {draft.cleared && !["UNCLEARED", "CLEARED", "UNCLEARED,CLEARED", "RECONCILED"].includes(draft.cleared) ? (
+              <option value={draft.cleared}>{draft.cleared.toLowerCase().replace(/,/g, " or ")}</option>
+            ) : null}
+          </SelectField>
+          <div className="history-filters-actions">
+            <Button type="submit" variant="primary">
+              Apply filters
+            </Button>
+            <Button variant="ghost" aria-expanded={more} aria-controls={moreId} onClick={() => setMore(!more)}>
+              {more ? "Fewer filters" : "More filters"}
+            </Button>
+            {active ? (
+              <Button variant="ghost" onClick={clear}>
+                Clear filters
+              </Button>
+            ) : null}
+          </div>
+        </div>
+        <div id={moreId} className="history-filters-more" hidden={!more}>
+          <TextField label="Payee" value={draft.payee} onChange={set("payee")} autoComplete="off" />
+          <SelectField label="Envelope" value={draft.envelopeId} onChange={set("envelopeId")}>
+            <option value="">Any envelope</option>
+            <option value={account.available.id}>Ready to assign</option>
+            {envelopes.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+                {e.archived ? " (archived)" : e.deleted ? " (deleted)" : ""}
+              </option>
+            ))}
+          </SelectField>
+          <MoneyField label="Amount at least" currency={account.currency} value={draft.minAmount} onChange={set("minAmount")} error={errors.minAmount} />
+          <MoneyField label="Amount at most" currency={account.currency} value={draft.maxAmount} onChange={set("maxAmount")} error={errors.maxAmount} />
+          <fieldset className="history-kinds">
+            <legend>Kinds</legend>
+            {KINDS.map((kind) => (
+              <label key={kind} className={`chip${kinds.has(kind) ? " chip-on" : ""}`}>
+                <input type="checkbox" checked={kinds.has(kind)} onChange={() => toggleKind(kind)} />
+                {KIND_LABEL[kind]}
+              </label>
+            ))}
+          </fieldset>
         </div>
       </form>
     </div>

@@ -9,7 +9,7 @@ import { useSubmit } from "../../lib/useSubmit";
 import { unplacedErrors, type UserErrorLike } from "../../lib/userErrors";
 import { Amount, Button, Empty, FormMessage, Loading, Problem } from "../../ui/kit";
 import { useAccount } from "../account/useAccount";
-import { EntryRow } from "./EntryRow";
+import { clearedOptimistically, EntryRow } from "./EntryRow";
 import { FilterBar } from "./FilterBar";
 import { filterFromParams } from "./filters";
 import "./history.css";
@@ -205,6 +205,7 @@ function BulkClear({ accountId, ids, onDone }: { accountId: string; ids: string[
     const done = await submit.run(async () => {
       const result = await setCleared({
         variables: { input: { ids: ids.slice(0, 100), cleared } },
+        optimisticResponse: clearedOptimistically(ids.slice(0, 100), cleared),
         update: (cache, { data }) => {
           if (data?.setTransactionsCleared.userErrors.length) return;
           const id = cache.identify({ __typename: "Account", id: accountId });
