@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createCache } from "../../apollo/cache";
 import {
   AccountBudgetDocument,
+  FundEnvelopesPreviewWebDocument,
   FundEnvelopesWebDocument,
   SetPlanWebDocument,
   type AccountBoardFieldsFragment,
@@ -106,7 +107,6 @@ function budgetResult(available = "500.00", rentFunded = "0.00"): AccountBudgetQ
     account: {
       __typename: "Account",
       id: "acc-1",
-      budgetCadence: { ...cadence, anchor: null, days: [1], lastDay: false },
       budget: {
         __typename: "Budget",
         period,
@@ -153,7 +153,7 @@ function budgetResult(available = "500.00", rentFunded = "0.00"): AccountBudgetQ
   };
 }
 
-function fundResult(dryRun: boolean, account: AccountBoardFieldsFragment): FundEnvelopesWebMutation {
+function fundResult(dryRun: boolean, account: AccountBoardFieldsFragment | null): FundEnvelopesWebMutation {
   return {
     __typename: "Mutation",
     fundEnvelopes: {
@@ -176,6 +176,12 @@ function fundResult(dryRun: boolean, account: AccountBoardFieldsFragment): FundE
       userErrors: [],
     },
   };
+}
+
+/** The dry run's answer: no account, no transaction. */
+function dryRunAnswer(result: FundEnvelopesWebMutation) {
+  const { account: _account, transaction: _transaction, ...rest } = result.fundEnvelopes;
+  return { ...result, fundEnvelopes: rest };
 }
 
 function renderScreen(role: MemberRole, mocks: ReadonlyArray<unknown>) {
@@ -236,14 +242,14 @@ describe("BudgetScreen", () => {
       budgetMock(budgetResult()),
       {
         request: {
-          query: FundEnvelopesWebDocument,
+          query: FundEnvelopesPreviewWebDocument,
           variables: (v: { input: { dryRun: boolean } }) => {
             if (!v.input.dryRun) return false;
             sent.push(v.input);
             return true;
           },
         },
-        result: { data: fundResult(true, boardAccount("EDITOR")) },
+        result: { data: dryRunAnswer(fundResult(true, null)) },
         maxUsageCount: 5,
       },
       {

@@ -17,7 +17,6 @@ import { CHART_COLORS, DATE, GOAL_KIND_LABEL, GOAL_STATUS_LABEL, periodLabel, RO
 
 export type ShownBudget = NonNullable<AccountBudgetQuery["account"]>["budget"];
 export type EnvelopeRow = ShownBudget["envelopes"][number];
-export type BudgetCadence = NonNullable<AccountBudgetQuery["account"]>["budgetCadence"];
 
 /** The budget of one period: `?period=YYYY-MM-DD` (its first day); none = the current period. */
 export default function BudgetScreen() {
@@ -38,8 +37,8 @@ export default function BudgetScreen() {
   const currency = account.currency;
   const currentStart = account.budget.period.start;
 
-  const goTo = (start: string | null) => {
-    setNotice(null);
+  const goTo = (start: string | null, keepNotice = false) => {
+    if (!keepNotice) setNotice(null);
     setParams(start && start !== currentStart ? { period: start } : {}, { replace: false });
   };
 
@@ -83,7 +82,7 @@ export default function BudgetScreen() {
           {!isCurrent ? <Button onClick={() => goTo(null)}>This period</Button> : null}
         </nav>
         <div className="budget-actions">
-          <span className="cadence-note">Periods: {shown.budgetCadence.description}</span>
+          <span className="cadence-note">Periods: {account.budgetCadence.description}</span>
           {admin ? <Button onClick={() => setDialog({ kind: "cadence" })}>Budget periods…</Button> : null}
           {writable ? (
             <Button variant="primary" onClick={() => { setNotice(null); setDialog({ kind: "fund" }); }}>
@@ -117,7 +116,7 @@ export default function BudgetScreen() {
       ) : (
         <>
           <BudgetChart rows={rows} currency={currency} label={label} budget={budget} />
-          <BudgetTable rows={rows} admin={admin} onEdit={(envelopeId) => { setNotice(null); setDialog({ kind: "plan", envelopeId }); }} />
+          <BudgetTable rows={rows} admin={admin} cadence={account.budgetCadence.description} onEdit={(envelopeId) => { setNotice(null); setDialog({ kind: "plan", envelopeId }); }} />
         </>
       )}
 
@@ -138,12 +137,11 @@ export default function BudgetScreen() {
       {dialog?.kind === "cadence" ? (
         <CadenceDialog
           accountId={account.id}
-          cadence={shown.budgetCadence}
           onClose={() => setDialog(null)}
           onSaved={(description) => {
             setDialog(null);
             setNotice(`Budget periods now run ${description.toLowerCase()}.`);
-            if (period) goTo(null);
+            if (period) goTo(null, true);
             else void refetch();
           }}
         />
@@ -185,17 +183,22 @@ function BudgetChart({ rows, currency, label, budget }: { rows: EnvelopeRow[]; c
     `Bar chart of planned, funded and spent money per envelope for ${label}: ` +
     `${formatMoney(budget.planned)} planned, ${formatMoney(budget.funded)} funded, ${formatMoney(budget.spent)} spent ` +
     `across ${rows.length} envelope${rows.length === 1 ? "" : "s"}. The table below lists every figure.`;
+  const empty = rows.every((r) => [r.planned, r.funded, r.spent].every((m) => toMinor(m.amount, currency) === 0n));
   return (
     <section className="card budget-chart" aria-labelledby="budget-chart-title">
       <h3 id="budget-chart-title" className="budget-section-title">
         Planned, funded and spent
       </h3>
-      <LazyMoneyBarChart categories={categories} series={series} currency={currency} label={summary} />
+      {empty ? (
+        <p className="muted">Nothing was planned, funded or spent in this period.</p>
+      ) : (
+        <LazyMoneyBarChart categories={categories} series={series} currency={currency} label={summary} />
+      )}
     </section>
   );
 }
 
-function BudgetTable({ rows, admin, onEdit }: { rows: EnvelopeRow[]; admin: boolean; onEdit: (envelopeId: string) => void }) {
+function BudgetTable({ rows, admin, cadence, onEdit }: { rows: EnvelopeRow[]; admin: boolean; cadence: string; onEdit: (envelopeId: string) => void }) {
   return (
     <table className="table budget-table">
       <caption className="visually-hidden">Envelopes in this period</caption>
@@ -214,14 +217,14 @@ function BudgetTable({ rows, admin, onEdit }: { rows: EnvelopeRow[]; admin: bool
       </thead>
       <tbody>
         {rows.map((row) => (
-          <BudgetRow key={row.envelope.id} row={row} admin={admin} onEdit={() => onEdit(row.envelope.id)} />
+          <BudgetRow key={row.envelope.id} row={row} admin={admin} cadence={cadence} onEdit={() => onEdit(row.envelope.id)} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function BudgetRow({ row, admin, onEdit }: { row: EnvelopeRow; admin: boolean; onEdit: () => void }) {
+function BudgetRow({ row, admin, cadence, onEdit }: { row: EnvelopeRow; admin: boolean; cadence: string; onEdit: () => void }) {
   const { envelope, plan, goal } = row;
   const currency = row.planned.currency;
   const needs = toMinor(row.needed.amount, currency) > 0n;
@@ -235,7 +238,8 @@ function BudgetRow({ row, admin, onEdit }: { row: EnvelopeRow; admin: boolean; o
       <td data-label="Plan" className="budget-plan">
         {plan ? (
           <>
-            <Amount money={plan.amount} /> <span className="muted">{plan.cadence.description.toLowerCase()}</span>
+            <Amount money={plan.amount} />
+            {plan.cadence.description !== cadence ? <span className="muted"> {plan.cadence.description.toLowerCase()}</span> : null}
             <span className="budget-sub">{ROLLOVER_SHORT[plan.rollover]}</span>
           </>
         ) : (

@@ -1,22 +1,53 @@
-import { useMutation } from "@apollo/client/react";
+import { useMutation, useQuery } from "@apollo/client/react";
 import { useState, type FormEvent } from "react";
 
 import { afterMoneyChange } from "../../apollo/afterChange";
-import { SetBudgetCadenceWebDocument, type CadenceInput, type CadenceKind, type SetBudgetCadenceWebMutation } from "../../gql/graphql";
+import {
+  BudgetCadencePartsDocument,
+  SetBudgetCadenceWebDocument,
+  type BudgetCadencePartsQuery,
+  type CadenceInput,
+  type CadenceKind,
+  type SetBudgetCadenceWebMutation,
+} from "../../gql/graphql";
 import { useSubmit } from "../../lib/useSubmit";
 import { unplacedErrors } from "../../lib/userErrors";
 import { Dialog } from "../../ui/Dialog";
-import { Button, FormMessage, SelectField, TextField } from "../../ui/kit";
-import type { BudgetCadence } from "./BudgetScreen";
+import { Button, FormMessage, Loading, Problem, SelectField, TextField } from "../../ui/kit";
 import { CADENCE_KINDS } from "./words";
 
 type Payload = NonNullable<SetBudgetCadenceWebMutation["setBudgetCadence"]>;
+type BudgetCadence = NonNullable<BudgetCadencePartsQuery["account"]>["budgetCadence"];
 
 const DAYS = Array.from({ length: 28 }, (_, i) => i + 1);
 const LAST = "last";
 
 /** "Budget periods": how often the account's periods start (admins). */
 export function CadenceDialog({
+  accountId,
+  onClose,
+  onSaved,
+}: {
+  accountId: string;
+  onClose: () => void;
+  onSaved: (description: string) => void;
+}) {
+  const { data, error, refetch } = useQuery(BudgetCadencePartsDocument, { variables: { id: accountId }, fetchPolicy: "network-only" });
+  const cadence = data?.account?.budgetCadence;
+  return (
+    <Dialog open title="Budget periods" onClose={onClose}>
+      {cadence ? (
+        <CadenceForm accountId={accountId} cadence={cadence} onClose={onClose} onSaved={onSaved} />
+      ) : error ? (
+        <Problem error={error} onRetry={() => void refetch()} />
+      ) : (
+        <Loading />
+      )}
+    </Dialog>
+  );
+}
+
+function CadenceForm({
   accountId,
   cadence,
   onClose,
@@ -58,7 +89,9 @@ export function CadenceDialog({
           await save({
             variables: { input: { accountId, cadence: input() } },
             // Every other period's figures are cut differently now.
-            update: (cache) => afterMoneyChange(cache, [accountId]),
+            update: (cache, { data }) => {
+              if (data?.setBudgetCadence && !data.setBudgetCadence.userErrors.length) afterMoneyChange(cache, [accountId]);
+            },
           })
         ).data?.setBudgetCadence,
     );
@@ -68,7 +101,7 @@ export function CadenceDialog({
   const anchored = kind === "WEEKLY" || kind === "FORTNIGHTLY" || kind === "QUARTERLY" || kind === "YEARLY";
   const shown = ["cadence.kind", "cadence.anchor", "cadence.days", "cadence.lastDay", "cadence"];
   return (
-    <Dialog open title="Budget periods" onClose={onClose}>
+    <>
       <p className="muted">
         Now: <strong>{cadence.description}</strong>. Every day belongs to exactly one period; plans ask for their amount in each period.
       </p>
@@ -140,6 +173,6 @@ export function CadenceDialog({
           </Button>
         </div>
       </form>
-    </Dialog>
+    </>
   );
 }

@@ -2,7 +2,7 @@ import { useMutation } from "@apollo/client/react";
 import { useCallback, useEffect, useState } from "react";
 
 import { afterMoneyChange } from "../../apollo/afterChange";
-import { FundEnvelopesWebDocument, type FundEnvelopesWebMutation } from "../../gql/graphql";
+import { FundEnvelopesPreviewWebDocument, FundEnvelopesWebDocument, type FundResultFieldsFragment } from "../../gql/graphql";
 import { formatMoney, toMinor } from "../../lib/money";
 import { describeProblem } from "../../lib/requestErrors";
 import { useSubmit } from "../../lib/useSubmit";
@@ -11,7 +11,7 @@ import { Dialog } from "../../ui/Dialog";
 import { Amount, Button, FormMessage, Loading } from "../../ui/kit";
 import type { BoardAccount } from "../account/useAccount";
 
-type Payload = NonNullable<FundEnvelopesWebMutation["fundEnvelopes"]>;
+type Payload = FundResultFieldsFragment;
 
 /**
  * "Fill envelopes from plans": a dry run first (what each envelope would get), then Apply
@@ -31,6 +31,7 @@ export function FundDialog({
   onClose: () => void;
   onApplied: (message: string) => void;
 }) {
+  const [previewFund] = useMutation(FundEnvelopesPreviewWebDocument);
   const [fund] = useMutation(FundEnvelopesWebDocument);
   const [preview, setPreview] = useState<Payload | null>(null);
   const [previewProblem, setPreviewProblem] = useState<{ message: string; retryable: boolean } | null>(null);
@@ -42,7 +43,7 @@ export function FundDialog({
     setPreviewing(true);
     setPreviewProblem(null);
     try {
-      const result = await fund({ variables: { input: { accountId: account.id, period, dryRun: true } } });
+      const result = await previewFund({ variables: { input: { accountId: account.id, period, dryRun: true } } });
       const payload = result.data?.fundEnvelopes ?? null;
       setPreview(payload);
       if (payload?.userErrors.length) {
@@ -53,7 +54,7 @@ export function FundDialog({
     } finally {
       setPreviewing(false);
     }
-  }, [fund, account.id, period]);
+  }, [previewFund, account.id, period]);
 
   useEffect(() => {
     void runPreview();
@@ -65,7 +66,9 @@ export function FundDialog({
         (
           await fund({
             variables: { input: { accountId: account.id, period, dryRun: false, idempotencyKey } },
-            update: (cache) => afterMoneyChange(cache, [account.id]),
+            update: (cache, { data }) => {
+              if (data?.fundEnvelopes && !data.fundEnvelopes.userErrors.length) afterMoneyChange(cache, [account.id]);
+            },
           })
         ).data?.fundEnvelopes,
     );

@@ -86,12 +86,14 @@ function PlanForm({
         (
           await setPlan({
             variables: { input: { accountId: account.id, envelopeId, amount: parsed.amount, cadence: null, rollover } },
-            update: (cache) => afterMoneyChange(cache, [account.id]),
+            update: (cache, { data }) => {
+              if (data?.setPlan && !data.setPlan.userErrors.length) afterMoneyChange(cache, [account.id]);
+            },
           })
         ).data?.setPlan,
     );
     if (done) {
-      setNotice("Plan saved. It applies from this period on.");
+      setNotice("Plan saved. It applies from the current period on.");
       onSaved();
     }
   };
@@ -104,13 +106,15 @@ function PlanForm({
         (
           await removePlan({
             variables: { input: { accountId: account.id, envelopeId } },
-            update: (cache) => afterMoneyChange(cache, [account.id]),
+            update: (cache, { data }) => {
+              if (data?.removePlan && !data.removePlan.userErrors.length) afterMoneyChange(cache, [account.id]);
+            },
           })
         ).data?.removePlan,
     );
     if (done) {
       setAmount("");
-      setNotice("Plan removed from this period on; earlier periods keep theirs.");
+      setNotice("Plan removed from the current period on; earlier periods keep theirs.");
       onSaved();
     }
   };
@@ -120,9 +124,9 @@ function PlanForm({
       <h3 id={`plan-${envelopeId}`} className="budget-section-title">
         Plan
       </h3>
-      <p className="field-hint">
-        How much this envelope should get every period ({account.budgetCadence.description.toLowerCase()}). A change applies from this
-        period on; earlier periods keep the plan they had.
+      <p className="field-hint plan-hint">
+        How much this envelope should get every period ({account.budgetCadence.description.toLowerCase()}). A change applies from the
+        current period on; earlier periods keep the plan they had.
       </p>
       <MoneyField
         label="Amount per period"
@@ -213,7 +217,9 @@ function GoalForm({
                 priority: rank,
               },
             },
-            update: (cache) => afterMoneyChange(cache, [account.id]),
+            update: (cache, { data }) => {
+              if (data?.setGoal && !data.setGoal.userErrors.length) afterMoneyChange(cache, [account.id]);
+            },
           })
         ).data?.setGoal,
     );
@@ -231,7 +237,9 @@ function GoalForm({
         (
           await removeGoal({
             variables: { input: { accountId: account.id, envelopeId } },
-            update: (cache) => afterMoneyChange(cache, [account.id]),
+            update: (cache, { data }) => {
+              if (data?.removeGoal && !data.removeGoal.userErrors.length) afterMoneyChange(cache, [account.id]);
+            },
           })
         ).data?.removeGoal,
     );

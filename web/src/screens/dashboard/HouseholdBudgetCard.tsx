@@ -51,7 +51,7 @@ function CurrencyBlock({ budget, several }: { budget: CurrencyBudget; several: b
     }),
     [budget.accounts],
   );
-  const anyPlan = budget.accounts.some((a) => toMinor(a.budget.planned.amount, currency) !== 0n || toMinor(a.budget.spent.amount, currency) !== 0n);
+  const anyPlan = budget.accounts.some((a) => [a.budget.planned, a.budget.funded, a.budget.spent].some((m) => toMinor(m.amount, currency) !== 0n));
   const summary =
     `Bar chart of planned, funded and spent money per account in ${currency} this period: ` +
     budget.accounts
