@@ -99,9 +99,14 @@ export default function MoneyBarChart({
         },
         xAxis: {
           type: "value",
-          splitNumber: 3,
+          // Fewer gridlines on a phone: every tick label is a full formatMoney string.
+          splitNumber: (ref.current?.clientWidth ?? 800) < 560 ? 2 : 4,
           // Gridline ticks, shown in the currency (rounded to its minor digits).
-          axisLabel: { color: "#5d6b70", formatter: (value: number) => formatMoney({ amount: value.toFixed(digits), currency }) },
+          axisLabel: {
+            color: "#5d6b70",
+            hideOverlap: true,
+            formatter: (value: number) => formatMoney({ amount: value.toFixed(digits), currency }),
+          },
         },
         yAxis: {
           type: "category",
