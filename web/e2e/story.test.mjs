@@ -183,3 +183,165 @@ test("two tabs of Ana's stay signed in across a token refresh", async () => {
   await page.goto(accountUrl);
   await page.getByRole("heading", { name: "Joint" }).waitFor();
 });
+
+async function openTab(page, name) {
+  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name, exact: true }).click();
+}
+
+test("Ana makes a payday template and records payday", async () => {
+  const { page } = people.ana;
+  await openTab(page, "Paydays");
+  await page.getByRole("button", { name: "New payday template" }).click();
+  const form = page.getByRole("dialog");
+  await form.getByLabel("Name").fill("Acme salary");
+  await form.getByLabel("Payer").fill("Acme Ltd");
+  await form.getByLabel("Expected amount (EUR)").fill("3000");
+  await form.getByRole("button", { name: "+ Add an envelope" }).click();
+  await choose(form.getByLabel("Envelope 1", { exact: true }), "Rent");
+  await form.getByLabel("Amount 1 (EUR)", { exact: true }).fill("1200");
+  await form.getByTestId("allocation-summary").getByText("€1,800.00").waitFor();
+  await form.getByRole("button", { name: "Create template" }).click();
+  await page.getByRole("button", { name: "Record payday: Acme salary" }).click();
+  const record = page.getByRole("dialog");
+  await record.getByRole("button", { name: "Record payday" }).click();
+  await page.getByText(/Recorded Acme salary/).waitFor();
+  await record.waitFor({ state: "detached" }).catch(() => undefined);
+  // 2,100 + 3,000 − 25 (Food) + 1,800 into Ready to assign.
+  await page.locator(".figure-available").getByText("€3,900.00").waitFor();
+  await shoot(page, "04-paydays");
+});
+
+test("Ana shares the account with Ben (editor) and Cleo (viewer)", async () => {
+  const { page } = people.ana;
+  await openTab(page, "Sharing");
+  for (const [who, role] of [[ben, "EDITOR"], [cleo, "VIEWER"]]) {
+    const form = page.getByRole("region", { name: "Share this account" }).or(page.locator("form", { has: page.getByRole("button", { name: "Share" }) })).first();
+    await form.getByLabel("Email").fill(who.email);
+    await form.getByLabel("Role").selectOption(role);
+    await form.getByRole("button", { name: "Share", exact: true }).click();
+    await page.getByText(`Shared with ${who.email}`).waitFor();
+  }
+  await page.locator(".member-row", { hasText: "Ben Okafor" }).waitFor();
+  await page.locator(".member-row", { hasText: "Cleo Park" }).waitFor();
+  await shoot(page, "05-sharing");
+});
+
+test("Ben spends from Food; an overspend is refused with the message in the form", async () => {
+  const { page } = people.ben;
+  await page.goto(accountUrl);
+  await page.getByRole("heading", { name: "Joint" }).waitFor();
+  await page.getByRole("button", { name: "Spend from Food" }).click();
+  const dialog = page.getByRole("dialog", { name: "Record" });
+  await dialog.getByLabel("Amount (EUR)").fill("42.50");
+  await dialog.getByLabel("Payee").fill("Green grocer");
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
+  await dialog.waitFor({ state: "detached" });
+  await page.getByRole("listitem", { name: "Food" }).getByText("€332.50").first().waitFor();
+  await page.getByRole("button", { name: "Spend from Food" }).click();
+  await dialog.getByLabel("Amount (EUR)").fill("5000");
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
+  await dialog.getByText(/Envelope 'Food' holds 332\.50 EUR/).waitFor();
+  await shoot(page, "06-overspend-refused");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  // Nothing was booked by the refusal.
+  await page.getByRole("listitem", { name: "Food" }).getByText("€332.50").first().waitFor();
+});
+
+test("Ana undoes Ben's expense and sees it reversed", async () => {
+  const { page } = people.ana;
+  await openTab(page, "History");
+  const entry = page.getByRole("listitem").filter({ hasText: "Green grocer" }).first();
+  await entry.waitFor();
+  const name = await entry.getAttribute("aria-label");
+  const sequence = name.replace(/\D+/g, "");
+  await entry.getByText("Ben Okafor").waitFor();
+  await page.getByRole("button", { name: `Undo entry ${sequence}` }).click();
+  await page.getByText(/Undone by #\d+/).first().waitFor();
+  await page.getByText(`Reversal of #${sequence}`).first().waitFor();
+  await page.locator(".figure").first().getByText("€5,475.00").waitFor();
+  await shoot(page, "07-history");
+});
+
+test("the history is paged by scrolling", async () => {
+  const { page } = people.ana;
+  // Forty more entries, recorded through the API (nobody types forty expenses for a test).
+  const token = await apiLogin(ana.email, PASSWORD);
+  const accountId = decodeURIComponent(accountUrl.split("/")[2]);
+  const board = await gql(`query($id: ID!) { account(id: $id) { envelopes { id name } } }`, { id: accountId }, token);
+  const bills = board.account.envelopes.find((e) => e.name === "Holidays").id;
+  await gql(
+    `mutation($input: MoveMoneyInput!) { moveMoney(input: $input) { userErrors { message } } }`,
+    { input: { accountId, fromEnvelopeId: board.account.envelopes[0].id, toEnvelopeId: bills, amount: "400" } },
+    token,
+  );
+  for (let i = 1; i <= 40; i += 1) {
+    const done = await gql(
+      `mutation($input: RecordExpenseInput!) { recordExpense(input: $input) { userErrors { message } } }`,
+      { input: { accountId, envelopeId: bills, amount: "1.00", payee: `Day trip ${i}` } },
+      token,
+    );
+    assert.deepEqual(done.recordExpense.userErrors, []);
+  }
+  await page.reload();
+  const list = page.getByRole("list", { name: "History" });
+  await list.getByRole("listitem").first().waitFor();
+  const firstPage = await list.getByRole("listitem").count();
+  assert.ok(firstPage <= 30, `first page holds ${firstPage}`);
+  await page.getByTestId("history-sentinel").scrollIntoViewIfNeeded();
+  await page.waitForFunction((n) => document.querySelectorAll('[aria-label="History"] > li').length > n, firstPage);
+  for (let i = 0; i < 5 && !(await page.getByText("End of history").isVisible()); i += 1) {
+    await page.getByTestId("history-sentinel").scrollIntoViewIfNeeded();
+    await page.waitForTimeout(400);
+  }
+  await page.getByText("End of history").waitFor();
+  const all = await list.getByRole("listitem").count();
+  assert.ok(all >= 47, `all entries after scrolling: ${all}`);
+  await list.getByText("Day trip 1", { exact: true }).waitFor();
+});
+
+test("Cleo sees everything and can change nothing", async () => {
+  const { page } = people.cleo;
+  await page.goto("/");
+  await page.getByRole("link", { name: /Joint/ }).click();
+  await page.getByRole("heading", { name: "Joint" }).waitFor();
+  await page.getByText("You can see this account but not change it.").waitFor();
+  await page.getByRole("listitem", { name: "Food" }).waitFor();
+  const writes = ["Record spending", "Add income", "Move money", "+ New envelope"];
+  for (const label of writes) assert.equal(await page.getByRole("button", { name: label }).count(), 0, label);
+  assert.equal(await page.getByRole("button", { name: /^(Spend from|Edit|Reorder) / }).count(), 0);
+  await shoot(page, "08-viewer-board");
+  await openTab(page, "History");
+  await page.getByRole("list", { name: "History" }).getByRole("listitem").first().waitFor();
+  assert.equal(await page.getByRole("button", { name: /^(Undo|Redo) entry/ }).count(), 0);
+  assert.equal(await page.getByRole("checkbox", { name: /^Cleared: entry/ }).count(), 0);
+  await openTab(page, "Sharing");
+  await page.locator(".member-row").first().waitFor();
+  assert.equal(await page.getByRole("button", { name: "Share", exact: true }).count(), 0);
+  await openTab(page, "Schedules");
+  await page.getByRole("heading").first().waitFor();
+  assert.equal(await page.getByRole("button", { name: "New schedule" }).count(), 0);
+  await openTab(page, "Paydays");
+  await page.getByRole("heading").first().waitFor();
+  assert.equal(await page.getByRole("button", { name: /^Record payday/ }).count(), 0);
+  // "n" (new entry) does nothing for a viewer.
+  await page.keyboard.press("n");
+  assert.equal(await page.getByRole("dialog").count(), 0);
+  noPageErrors(people.cleo);
+});
+
+test("the other main screens, as Ana sees them", async () => {
+  const { page } = people.ana;
+  await page.goto(accountUrl);
+  for (const [tab, shot] of [["Schedules", "09-schedules"], ["Reconcile", "10-reconcile"], ["Settings", "11-account-settings"]]) {
+    await openTab(page, tab);
+    await page.waitForLoadState("networkidle");
+    await shoot(page, shot);
+  }
+  await page.getByRole("link", { name: "Devices" }).click();
+  await page.getByText("This device").waitFor();
+  await shoot(page, "12-devices");
+  await page.getByRole("link", { name: "Accounts", exact: true }).click();
+  await page.getByRole("heading", { name: "Your accounts" }).waitFor();
+  await shoot(page, "13-accounts");
+  noPageErrors(people.ana);
+});

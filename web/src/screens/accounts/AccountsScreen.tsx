@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from "@apollo/client/react";
-import { useState, type FormEvent } from "react";
+import { lazy, Suspense, useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 
 import { AccountsOverviewDocument, OpenAccountWebDocument, type AccountType, type OpenAccountWebMutation } from "../../gql/graphql";
@@ -9,6 +9,9 @@ import { useSubmit } from "../../lib/useSubmit";
 import { unplacedErrors } from "../../lib/userErrors";
 import { Dialog } from "../../ui/Dialog";
 import { Amount, Button, Checkbox, Empty, FormMessage, Loading, Problem, SelectField, TextField } from "../../ui/kit";
+
+// The household budget card carries the chart library: loaded after the first screen.
+const HouseholdBudgetCard = lazy(() => import("../dashboard/HouseholdBudgetCard"));
 
 export const ACCOUNT_TYPES: { value: AccountType; label: string }[] = [
   { value: "CHECKING", label: "Checking" },
@@ -87,6 +90,11 @@ export function AccountsScreen() {
             </li>
           ))}
         </ul>
+      ) : null}
+      {open.length ? (
+        <Suspense fallback={null}>
+          <HouseholdBudgetCard />
+        </Suspense>
       ) : null}
       {data ? <Checkbox label="Show closed accounts" checked={showClosed} onChange={(e) => setShowClosed(e.target.checked)} /> : null}
       <OpenAccountDialog open={opening} onClose={() => setOpening(false)} />
