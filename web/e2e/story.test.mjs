@@ -211,6 +211,30 @@ test("Ana makes a payday template and records payday", async () => {
   await shoot(page, "04-paydays");
 });
 
+test("Ana plans Food and fills the envelopes from plans (preview, then apply)", async () => {
+  const { page } = people.ana;
+  await openTab(page, "Budget");
+  await page.getByRole("button", { name: "Plan and goal for Food" }).click();
+  const dialog = page.getByRole("dialog", { name: "Plan and goal: Food" });
+  await dialog.getByLabel("Amount per period (EUR)").fill("500");
+  await dialog.getByRole("button", { name: "Save plan" }).click();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Fill envelopes from plans" }).click();
+  const fill = page.getByRole("dialog");
+  await fill.getByRole("table", { name: "What each envelope would get" }).waitFor();
+  await shoot(page, "05-fill-preview");
+  // The preview moved nothing.
+  await page.locator(".figure-available").getByText("€3,900.00").waitFor();
+  await fill.getByRole("button", { name: /^Apply: move €100\.00/ }).click();
+  await page.getByText(/Moved €100\.00 from Ready to assign into 1 envelope/).waitFor();
+  await page.locator(".figure-available").getByText("€3,800.00").waitFor();
+  await shoot(page, "05-budget");
+  await openTab(page, "Envelopes");
+  await page.getByRole("listitem", { name: "Food" }).getByText("€475.00").first().waitFor();
+  await shoot(page, "05-envelope-board-planned");
+});
+
 test("Ana shares the account with Ben (editor) and Cleo (viewer)", async () => {
   const { page } = people.ana;
   await openTab(page, "Sharing");
@@ -223,7 +247,7 @@ test("Ana shares the account with Ben (editor) and Cleo (viewer)", async () => {
   }
   await page.locator(".member-row", { hasText: "Ben Okafor" }).waitFor();
   await page.locator(".member-row", { hasText: "Cleo Park" }).waitFor();
-  await shoot(page, "05-sharing");
+  await shoot(page, "06-sharing");
 });
 
 test("Ben spends from Food; an overspend is refused with the message in the form", async () => {
@@ -236,15 +260,15 @@ test("Ben spends from Food; an overspend is refused with the message in the form
   await dialog.getByLabel("Payee").fill("Green grocer");
   await dialog.getByRole("button", { name: "Save", exact: true }).click();
   await dialog.waitFor({ state: "detached" });
-  await page.getByRole("listitem", { name: "Food" }).getByText("€332.50").first().waitFor();
+  await page.getByRole("listitem", { name: "Food" }).getByText("€432.50").first().waitFor();
   await page.getByRole("button", { name: "Spend from Food" }).click();
   await dialog.getByLabel("Amount (EUR)").fill("5000");
   await dialog.getByRole("button", { name: "Save", exact: true }).click();
-  await dialog.getByText(/Envelope 'Food' holds 332\.50 EUR/).waitFor();
-  await shoot(page, "06-overspend-refused");
+  await dialog.getByText(/Envelope 'Food' holds 432\.50 EUR/).waitFor();
+  await shoot(page, "07-overspend-refused");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   // Nothing was booked by the refusal.
-  await page.getByRole("listitem", { name: "Food" }).getByText("€332.50").first().waitFor();
+  await page.getByRole("listitem", { name: "Food" }).getByText("€432.50").first().waitFor();
 });
 
 test("Ana undoes Ben's expense and sees it reversed", async () => {
@@ -259,7 +283,7 @@ test("Ana undoes Ben's expense and sees it reversed", async () => {
   await page.getByText(/Undone by #\d+/).first().waitFor();
   await page.getByText(`Reversal of #${sequence}`).first().waitFor();
   await page.locator(".figure").first().getByText("€5,475.00").waitFor();
-  await shoot(page, "07-history");
+  await shoot(page, "08-history");
 });
 
 test("the history is paged by scrolling", async () => {
@@ -309,7 +333,7 @@ test("Cleo sees everything and can change nothing", async () => {
   const writes = ["Record spending", "Add income", "Move money", "+ New envelope"];
   for (const label of writes) assert.equal(await page.getByRole("button", { name: label }).count(), 0, label);
   assert.equal(await page.getByRole("button", { name: /^(Spend from|Edit|Reorder) / }).count(), 0);
-  await shoot(page, "08-viewer-board");
+  await shoot(page, "09-viewer-board");
   await openTab(page, "History");
   await page.getByRole("list", { name: "History" }).getByRole("listitem").first().waitFor();
   assert.equal(await page.getByRole("button", { name: /^(Undo|Redo) entry/ }).count(), 0);
@@ -332,16 +356,16 @@ test("Cleo sees everything and can change nothing", async () => {
 test("the other main screens, as Ana sees them", async () => {
   const { page } = people.ana;
   await page.goto(accountUrl);
-  for (const [tab, shot] of [["Schedules", "09-schedules"], ["Reconcile", "10-reconcile"], ["Settings", "11-account-settings"]]) {
+  for (const [tab, shot] of [["Schedules", "10-schedules"], ["Reconcile", "11-reconcile"], ["Settings", "12-account-settings"]]) {
     await openTab(page, tab);
     await page.waitForLoadState("networkidle");
     await shoot(page, shot);
   }
   await page.getByRole("link", { name: "Devices" }).click();
   await page.getByText("This device").waitFor();
-  await shoot(page, "12-devices");
+  await shoot(page, "13-devices");
   await page.getByRole("link", { name: "Accounts", exact: true }).click();
   await page.getByRole("heading", { name: "Your accounts" }).waitFor();
-  await shoot(page, "13-accounts");
+  await shoot(page, "14-accounts");
   noPageErrors(people.ana);
 });
