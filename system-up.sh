@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run Envelopes: a MongoDB replica set and the API, then print the playground URL.
+# Run Envelopes: a MongoDB replica set and the API (serving the web app), then print the URLs.
 # With a Docker engine: the compose stack (3-member replica set). Without: a local mongod
 # replica set in .data/mongo and one uvicorn process, both stopped by ./system-down.sh.
 # Set ENVELOPES_USE_DOCKER=no to force the local path.
@@ -29,7 +29,7 @@ if [ "${ENVELOPES_USE_DOCKER:-auto}" != "no" ] && timeout 10 docker info >/dev/n
     } > .env
   fi
   docker compose up -d --build --wait
-  echo "Envelopes is running (Docker). Playground: $url"
+  echo "Envelopes is running (Docker). Web app: http://127.0.0.1:$port/  Playground: $url"
   exit 0
 fi
 
@@ -40,7 +40,7 @@ if [ ! -s .data/jwt-secret ]; then
 fi
 
 if [ -f .data/api.pid ] && kill -0 "$(cat .data/api.pid)" 2>/dev/null; then
-  echo "Envelopes is already running. Playground: $url"
+  echo "Envelopes is already running. Web app: http://127.0.0.1:$port/  Playground: $url"
   exit 0
 fi
 
@@ -61,4 +61,4 @@ if ! wait_ready 60; then
   ./system-down.sh >&2
   exit 1
 fi
-echo "Envelopes is running. Playground: $url  (logs: .data/api.log; stop: ./system-down.sh)"
+echo "Envelopes is running. Web app: http://127.0.0.1:$port/  Playground: $url  (logs: .data/api.log; stop: ./system-down.sh)"

@@ -28,7 +28,7 @@ export async function launch() {
 
 /** One person = one browser context (own cookie jar), like a separate browser. */
 export async function person(browser) {
-  const context = await browser.newContext({ viewport: DESKTOP, baseURL: BASE, locale: "en-IE", timezoneId: "Europe/Dublin" });
+  const context = await browser.newContext({ viewport: DESKTOP, baseURL: BASE, locale: "en-IE", timezoneId: "Europe/Dublin", reducedMotion: "reduce" });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const problems = [];
@@ -53,6 +53,7 @@ export async function shoot(page, name) {
 
 async function settle(page) {
   await page.waitForLoadState("networkidle").catch(() => undefined);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(150);
 }
 
