@@ -4,7 +4,7 @@ import { init, use, type EChartsType } from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 
-import { currencyDigits, formatMoney, toMinor, type MoneyValue } from "../../lib/money";
+import { currencyDigits, formatMoney, fromMinor, toMinor, type MoneyValue } from "../../lib/money";
 
 // Tree-shaken ECharts: only what these bar charts draw. This module is only ever loaded with
 // React.lazy (by the budget screen and the household card), so ECharts is a chunk of its own,
@@ -19,12 +19,13 @@ export interface MoneySeries {
 }
 
 /**
- * The one place a display-only JS number is derived from money: a bar's length. It goes
- * through toMinor (exact bigint minor units) → Number(minor units) / 10^digits; nothing shown to
- * a person is computed from it — labels and tooltips are formatMoney strings of the API's decimals.
+ * The one place a JS number is derived from money: a bar's length, in whole minor units
+ * (exact integers: every amount the API allows is below 2^53), never a fraction of a euro.
+ * Nothing shown to a person is computed from it — tooltips are formatMoney strings of the
+ * API's decimals, and axis ticks go back through fromMinor.
  */
 function barLength(money: MoneyValue): number {
-  return Number(toMinor(money.amount, money.currency)) / 10 ** currencyDigits(money.currency);
+  return Number(toMinor(money.amount, money.currency));
 }
 
 function escapeHtml(text: string): string {
@@ -101,11 +102,14 @@ export default function MoneyBarChart({
           type: "value",
           // Fewer gridlines on a phone: every tick label is a full formatMoney string.
           splitNumber: (ref.current?.clientWidth ?? 800) < 560 ? 2 : 4,
+          // Ticks at whole currency units (values are minor units).
+          minInterval: 10 ** digits,
           // Gridline ticks, shown in the currency (rounded to its minor digits).
           axisLabel: {
             color: "#5d6b70",
             hideOverlap: true,
-            formatter: (value: number) => formatMoney({ amount: value.toFixed(digits), currency }),
+            formatter: (value: number) =>
+              formatMoney({ amount: fromMinor(BigInt(Math.round(value)), currency), currency }),
           },
         },
         yAxis: {
