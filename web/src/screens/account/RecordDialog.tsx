@@ -92,7 +92,9 @@ function RecordForm({
   const { data: choices } = useQuery(RecordChoicesDocument, { variables: { id: account.id }, skip: kind !== "transfer" && kind !== "payday" });
   const [amount, setAmount] = useState("");
   const [envelope, setEnvelope] = useState(firstEnvelope);
-  const [fromEnvelope, setFromEnvelope] = useState(kind === "move" ? account.available.id : firstEnvelope);
+  // Moves and transfers start from Ready to assign ("" = Available for a transfer), unless the
+  // dialog was opened from an envelope.
+  const [fromEnvelope, setFromEnvelope] = useState(envelopeId ?? (kind === "move" ? account.available.id : ""));
   const [toEnvelope, setToEnvelope] = useState(kind === "move" ? firstEnvelope : "");
   const [splits, setSplits] = useState<Row[]>([]);
   const [toAccount, setToAccount] = useState("");

@@ -1,0 +1,203 @@
+// Every other feature once, end to end in Chromium: envelope management, transfer, schedules,
+// reconciliation, an election answered with a retry, and signing out another device.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { launch, person, shoot } from "./browser.mjs";
+
+const PASSWORD = "correct horse battery staple";
+const dora = { name: "Dora Nunes", email: `dora-${Date.now().toString(36)}@example.com` };
+
+let browser;
+let p;
+let everyday;
+
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function choose(select, prefix) {
+  const value = await select.locator("option", { hasText: prefix }).first().getAttribute("value");
+  await select.selectOption(value);
+}
+
+async function openTab(page, name) {
+  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name, exact: true }).click();
+}
+
+async function openAccount(page, name, type, envelopes) {
+  await page.getByRole("link", { name: "Accounts", exact: true }).click();
+  await page.getByRole("button", { name: "Open an account" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Open an account" });
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByLabel("Type").selectOption(type);
+  await dialog.getByLabel("Envelopes").fill(envelopes);
+  await dialog.getByRole("button", { name: "Open account" }).click();
+  await page.getByRole("heading", { name }).waitFor();
+  return new URL(page.url()).pathname;
+}
+
+async function record(page, kind, fill) {
+  await page.getByRole("button", { name: "Record spending" }).click();
+  const dialog = page.getByRole("dialog", { name: "Record" });
+  await dialog.getByRole("radiogroup", { name: "What happened" }).getByText(kind, { exact: true }).click();
+  await fill(dialog);
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
+  await dialog.waitFor({ state: "detached", timeout: 5000 }).catch(async (error) => {
+    throw new Error(`the form stayed open: ${await dialog.innerText()}`, { cause: error });
+  });
+}
+
+const available = (page) => page.locator(".figure-available");
+
+test("Dora opens two accounts and funds one", async () => {
+  p = await person(browser);
+  const { page } = p;
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill(dora.name);
+  await page.getByLabel("Email").fill(dora.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Your accounts" }).waitFor();
+  await openAccount(page, "Savings", "SAVINGS", "Rainy day");
+  everyday = await openAccount(page, "Everyday", "CHECKING", "Groceries, Fuel");
+  await record(page, "Income", async (d) => d.getByLabel("Amount (EUR)").fill("1000"));
+  await available(page).getByText("€1,000.00").waitFor();
+});
+
+test("envelopes: create, rename, archive, delete moving the remainder", async () => {
+  const { page } = p;
+  await page.getByRole("button", { name: "+ New envelope" }).click();
+  let dialog = page.getByRole("dialog", { name: "New envelopes" });
+  await dialog.getByLabel("Names").fill("Gifts");
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("listitem", { name: "Gifts" }).waitFor();
+  await page.getByRole("button", { name: "Edit Gifts" }).click();
+  dialog = page.getByRole("dialog", { name: "Edit Gifts" });
+  await dialog.getByLabel("Name").fill("Presents");
+  await dialog.getByRole("button", { name: "Rename" }).click();
+  await page.getByRole("listitem", { name: "Presents" }).waitFor();
+  await page.getByRole("button", { name: "Edit Presents" }).click();
+  await page.getByRole("dialog", { name: "Edit Presents" }).getByRole("button", { name: "Archive" }).click();
+  await page.getByRole("listitem", { name: "Presents" }).waitFor({ state: "detached" });
+  await page.getByLabel("Show archived envelopes (1)").check();
+  await page.getByText("Presents").waitFor();
+  // Fuel gets 50, then is deleted with its remainder moved back to Ready to assign.
+  await record(page, "Move", async (d) => {
+    await d.getByLabel("Amount (EUR)").fill("50");
+    await choose(d.getByLabel("To envelope"), "Fuel");
+  });
+  await available(page).getByText("€950.00").waitFor();
+  await page.getByRole("button", { name: "Edit Fuel" }).click();
+  dialog = page.getByRole("dialog", { name: "Edit Fuel" });
+  await choose(dialog.getByLabel("Move the remainder to"), "Ready to assign");
+  await dialog.getByRole("button", { name: "Move the remainder and delete" }).click();
+  await page.getByRole("listitem", { name: "Fuel" }).waitFor({ state: "detached" });
+  await available(page).getByText("€1,000.00").waitFor();
+});
+
+test("a transfer to the savings account updates both", async () => {
+  const { page } = p;
+  await record(page, "Transfer", async (d) => {
+    await d.getByLabel("Amount (EUR)").fill("200");
+    await choose(d.getByLabel("To account"), "Savings");
+  });
+  await page.locator(".figure").first().getByText("€800.00").waitFor();
+  await page.getByRole("link", { name: "Accounts", exact: true }).click();
+  await page.getByRole("link", { name: /Savings/ }).getByText("€200.00").first().waitFor();
+  await page.goto(everyday);
+  await page.getByRole("heading", { name: "Everyday" }).waitFor();
+});
+
+test("an election answered UNAVAILABLE: the message, then a retry that books once", async () => {
+  const { page } = p;
+  let refused = 0;
+  await page.route("**/graphql", async (route) => {
+    if (route.request().postDataJSON()?.operationName === "RecordExpenseWeb" && refused === 0) {
+      refused += 1;
+      await route.fulfill({
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify({ data: null, errors: [{ message: "The database is electing a primary; retry.", extensions: { code: "UNAVAILABLE" } }] }),
+      });
+      return;
+    }
+    await route.fallback();
+  });
+  await record(page, "Move", async (d) => {
+    await d.getByLabel("Amount (EUR)").fill("300");
+    await choose(d.getByLabel("To envelope"), "Groceries");
+  });
+  await page.getByRole("button", { name: "Spend from Groceries" }).click();
+  const dialog = page.getByRole("dialog", { name: "Record" });
+  await dialog.getByLabel("Amount (EUR)").fill("12.34");
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
+  await dialog.getByText(/choosing a new primary/).waitFor();
+  await dialog.getByRole("button", { name: "Retry (same request)" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await page.unroute("**/graphql");
+  assert.equal(refused, 1);
+  await page.getByRole("listitem", { name: "Groceries" }).getByText("€287.66").first().waitFor();
+});
+
+test("schedules: create, post now, skip, pause and resume", async () => {
+  const { page } = p;
+  await openTab(page, "Schedules");
+  await page.getByRole("button", { name: "New schedule" }).click();
+  const form = page.getByRole("dialog");
+  await form.getByLabel("Name").fill("Phone bill");
+  await form.getByRole("radiogroup", { name: "Kind" }).getByText("Spending", { exact: true }).click();
+  await form.getByLabel("Amount (EUR)").fill("20");
+  await choose(form.getByLabel("From envelope"), "Groceries");
+  await form.getByLabel("Repeats").selectOption("MONTHLY");
+  await form.getByRole("button", { name: "Create schedule" }).click();
+  await page.getByRole("list", { name: "Schedules" }).getByText("Phone bill").waitFor();
+  await page.getByRole("button", { name: "Post now: Phone bill" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Post it now" }).click();
+  await page.getByText(/Posted Phone bill/).waitFor();
+  await page.locator(".figure").first().getByText("€767.66").waitFor();
+  await page.getByRole("button", { name: "Skip next: Phone bill" }).click();
+  await page.getByRole("button", { name: "Pause Phone bill" }).click();
+  await page.getByRole("button", { name: "Resume Phone bill" }).click();
+  await page.getByRole("button", { name: "Pause Phone bill" }).waitFor();
+  await shoot(page, "20-schedules-in-use");
+});
+
+test("reconciliation: a mismatch, an adjustment, reconciled", async () => {
+  const { page } = p;
+  await openTab(page, "Reconcile");
+  const form = page.getByRole("form", { name: "Reconcile with a statement" });
+  await form.getByLabel("Statement balance (EUR)").fill("1.00");
+  await form.getByRole("button", { name: "Reconcile" }).click();
+  const mismatch = page.getByRole("alert", { name: "The statement does not match" });
+  await mismatch.waitFor();
+  await shoot(page, "21-reconcile-mismatch");
+  await mismatch.getByRole("button", { name: /Record an adjustment of/ }).click();
+  await page.getByText(/Reconciled through/).first().waitFor();
+});
+
+test("Dora signs out her other device from the devices list", async () => {
+  const other = await person(browser);
+  await other.page.goto("/signin");
+  await other.page.getByLabel("Email").fill(dora.email);
+  await other.page.getByLabel("Password").fill(PASSWORD);
+  await other.page.getByRole("button", { name: "Sign in" }).click();
+  await other.page.getByRole("heading", { name: "Your accounts" }).waitFor();
+  const { page } = p;
+  await page.getByRole("link", { name: "Devices" }).click();
+  await page.locator(".device-row").nth(1).waitFor();
+  const others = page.locator(".device-row").filter({ hasNotText: "This device" });
+  assert.equal(await others.count(), 1);
+  await others.getByRole("button", { name: "Sign out" }).click();
+  await others.waitFor({ state: "detached" });
+  await page.locator(".device-row", { hasText: "This device" }).waitFor();
+  await shoot(page, "22-devices");
+  // The other device's next request finds its login over.
+  await other.page.reload();
+  await other.page.waitForURL(/\/signin$/);
+  await other.context.close();
+  assert.deepEqual(p.problems.filter((m) => !/UNAUTHENTICATED/.test(m)), []);
+});
