@@ -3,21 +3,29 @@ import { Navigate, Route, Routes, useLocation } from "react-router";
 
 import { useAuth } from "./auth/AuthProvider";
 import { AccountLayout } from "./screens/account/AccountLayout";
-import { AccountSettingsScreen } from "./screens/account/AccountSettingsScreen";
 import { EnvelopeBoard } from "./screens/account/EnvelopeBoard";
 import { AccountsScreen } from "./screens/accounts/AccountsScreen";
 import { SignInScreen, SignUpScreen } from "./screens/auth/AuthScreens";
-import { HistoryScreen } from "./screens/history/HistoryScreen";
-import { MembersScreen } from "./screens/members/MembersScreen";
-import { PaydaysScreen } from "./screens/paydays/PaydaysScreen";
-import { ReconcileScreen } from "./screens/reconcile/ReconcileScreen";
-import { SchedulesScreen } from "./screens/schedules/SchedulesScreen";
-import { DevicesScreen } from "./screens/settings/DevicesScreen";
 import { Shell } from "./ui/Shell";
 import { Button, Loading } from "./ui/kit";
 
-// The budget screen carries the chart library: loaded only when opened.
+// Only the first screens (sign-in, accounts, the envelope board and the record dialog) are in
+// the initial bundle; every other screen loads when opened (the budget one with the chart
+// library).
 const BudgetScreen = lazy(() => import("./screens/budget/BudgetScreen"));
+const HistoryScreen = lazy(() => import("./screens/history/HistoryScreen").then((m) => ({ default: m.HistoryScreen })));
+const MembersScreen = lazy(() => import("./screens/members/MembersScreen").then((m) => ({ default: m.MembersScreen })));
+const PaydaysScreen = lazy(() => import("./screens/paydays/PaydaysScreen").then((m) => ({ default: m.PaydaysScreen })));
+const ReconcileScreen = lazy(() => import("./screens/reconcile/ReconcileScreen").then((m) => ({ default: m.ReconcileScreen })));
+const SchedulesScreen = lazy(() => import("./screens/schedules/SchedulesScreen").then((m) => ({ default: m.SchedulesScreen })));
+const DevicesScreen = lazy(() => import("./screens/settings/DevicesScreen").then((m) => ({ default: m.DevicesScreen })));
+const AccountSettingsScreen = lazy(() =>
+  import("./screens/account/AccountSettingsScreen").then((m) => ({ default: m.AccountSettingsScreen })),
+);
+
+function Screen({ children, label = "Loading…" }: { children: React.ReactNode; label?: string }) {
+  return <Suspense fallback={<Loading label={label} />}>{children}</Suspense>;
+}
 
 function RequireSignIn({ children }: { children: React.ReactNode }) {
   const { state } = useAuth();
@@ -49,23 +57,16 @@ export function App() {
         }
       >
         <Route index element={<AccountsScreen />} />
-        <Route path="settings" element={<DevicesScreen />} />
+        <Route path="settings" element={<Screen><DevicesScreen /></Screen>} />
         <Route path="accounts/:accountId" element={<AccountLayout />}>
           <Route index element={<EnvelopeBoard />} />
-          <Route path="history" element={<HistoryScreen />} />
-          <Route
-            path="budget"
-            element={
-              <Suspense fallback={<Loading label="Loading the budget…" />}>
-                <BudgetScreen />
-              </Suspense>
-            }
-          />
-          <Route path="schedules" element={<SchedulesScreen />} />
-          <Route path="paydays" element={<PaydaysScreen />} />
-          <Route path="reconcile" element={<ReconcileScreen />} />
-          <Route path="members" element={<MembersScreen />} />
-          <Route path="settings" element={<AccountSettingsScreen />} />
+          <Route path="history" element={<Screen label="Loading the history…"><HistoryScreen /></Screen>} />
+          <Route path="budget" element={<Screen label="Loading the budget…"><BudgetScreen /></Screen>} />
+          <Route path="schedules" element={<Screen><SchedulesScreen /></Screen>} />
+          <Route path="paydays" element={<Screen><PaydaysScreen /></Screen>} />
+          <Route path="reconcile" element={<Screen><ReconcileScreen /></Screen>} />
+          <Route path="members" element={<Screen><MembersScreen /></Screen>} />
+          <Route path="settings" element={<Screen><AccountSettingsScreen /></Screen>} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>
