@@ -366,6 +366,8 @@ test("the other main screens, as Ana sees them", async () => {
   await shoot(page, "13-devices");
   await page.getByRole("link", { name: "Accounts", exact: true }).click();
   await page.getByRole("heading", { name: "Your accounts" }).waitFor();
+  await page.getByRole("heading", { name: "Household budget this period" }).waitFor();
+  await page.getByRole("img", { name: /per account/ }).locator("canvas").waitFor();
   await shoot(page, "14-accounts");
   noPageErrors(people.ana);
 });

@@ -332,8 +332,7 @@ function RecordForm({
       <FormMessage>{formLevel ?? submit.problem}</FormMessage>
       <div className="form-actions span-2">
         {submit.problem && submit.retryable ? (
-          // The same form again: useSubmit kept the idempotency key of the request that failed.
-          <Button onClick={(e) => void onSubmit(e)} busy={submit.busy}>
+          <Button onClick={submit.retry} busy={submit.busy}>
             Retry (same request)
           </Button>
         ) : null}

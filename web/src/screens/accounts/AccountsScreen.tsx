@@ -159,7 +159,7 @@ function OpenAccountDialog({ open, onClose }: { open: boolean; onClose: () => vo
         <FormMessage>{unplacedErrors(submit.errors, shown) ?? submit.problem}</FormMessage>
         <div className="form-actions span-2">
           {submit.problem && submit.retryable ? (
-            <Button onClick={(e) => void onSubmit(e)}>Retry</Button>
+            <Button onClick={submit.retry}>Retry</Button>
           ) : null}
           <Button onClick={onClose}>Cancel</Button>
           <Button type="submit" variant="primary" busy={submit.busy}>

@@ -163,7 +163,7 @@ function CadenceForm({
         <FormMessage>{unplacedErrors(errors, shown) ?? submit.problem}</FormMessage>
         <div className="form-actions span-2">
           {submit.problem && submit.retryable ? (
-            <Button onClick={() => void submit.retry()} busy={submit.busy}>
+            <Button onClick={submit.retry} busy={submit.busy}>
               Retry
             </Button>
           ) : null}

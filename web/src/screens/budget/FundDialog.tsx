@@ -161,7 +161,7 @@ export function FundDialog({
       <FormMessage>{unplacedErrors(submit.errors, []) ?? submit.problem}</FormMessage>
       <div className="form-actions">
         {submit.problem && submit.retryable ? (
-          <Button onClick={() => void submit.retry()} busy={submit.busy}>
+          <Button onClick={submit.retry} busy={submit.busy}>
             Retry (same request)
           </Button>
         ) : null}

@@ -153,7 +153,7 @@ function PlanForm({
       <FormMessage>{unplacedErrors(errors, ["amount", "rollover"]) ?? submit.problem}</FormMessage>
       <div className="form-actions">
         {submit.problem && submit.retryable ? (
-          <Button onClick={() => void submit.retry()} busy={submit.busy}>
+          <Button onClick={submit.retry} busy={submit.busy}>
             Retry
           </Button>
         ) : null}
@@ -307,7 +307,7 @@ function GoalForm({
       <FormMessage>{unplacedErrors(errors, ["kind", "target", "targetDate", "priority"]) ?? submit.problem}</FormMessage>
       <div className="form-actions">
         {submit.problem && submit.retryable ? (
-          <Button onClick={() => void submit.retry()} busy={submit.busy}>
+          <Button onClick={submit.retry} busy={submit.busy}>
             Retry
           </Button>
         ) : null}

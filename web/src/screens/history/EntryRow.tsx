@@ -193,7 +193,7 @@ export function EntryRow({
           <p className="entry-error" role="alert">
             {undoError}
             {undo.problem && undo.retryable ? (
-              <Button variant="ghost" onClick={() => void undo.retry()} busy={undo.busy}>
+              <Button variant="ghost" onClick={undo.retry} busy={undo.busy}>
                 Retry
               </Button>
             ) : null}

@@ -150,7 +150,7 @@ function ShareForm({ accountId }: { accountId: string }) {
         <div className="span-all">
           <FormMessage>{unplacedErrors(submit.errors, ["email", "role"]) ?? submit.problem}</FormMessage>
           {submit.problem && submit.retryable ? (
-            <Button onClick={() => void submit.retry()} busy={submit.busy}>
+            <Button onClick={submit.retry} busy={submit.busy}>
               Retry
             </Button>
           ) : null}
@@ -226,7 +226,7 @@ function MemberDialog({
     <>
       <FormMessage>{unplacedErrors(submit.errors, step === "menu" ? ["role"] : []) ?? submit.problem}</FormMessage>
       {submit.problem && submit.retryable ? (
-        <Button onClick={() => void submit.retry()} busy={submit.busy}>
+        <Button onClick={submit.retry} busy={submit.busy}>
           Retry
         </Button>
       ) : null}

@@ -350,7 +350,7 @@ export function TemplateForm({
       <FormMessage>{formLevel ?? submit.problem}</FormMessage>
       <div className="form-actions span-2">
         {submit.problem && submit.retryable ? (
-          <Button onClick={() => void submit.retry()} busy={submit.busy}>
+          <Button onClick={submit.retry} busy={submit.busy}>
             Retry
           </Button>
         ) : null}
@@ -507,7 +507,7 @@ function RecordPaydayDialog({
         <FormMessage>{formLevel ?? submit.problem}</FormMessage>
         <div className="form-actions span-2">
           {submit.problem && submit.retryable ? (
-            <Button onClick={() => void submit.retry()} busy={submit.busy}>
+            <Button onClick={submit.retry} busy={submit.busy}>
               Retry (same request)
             </Button>
           ) : null}

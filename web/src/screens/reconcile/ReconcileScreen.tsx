@@ -179,7 +179,7 @@ function ReconcileForm({ info, historyLink }: { info: Info; historyLink: string 
         {mismatch ? <MismatchPanel mismatch={mismatch} currency={currency} busy={submit.busy} historyLink={historyLink} onAdjust={() => void send(mismatch.statementDate, mismatch.statementBalance, true)} /> : null}
         <div className="form-actions span-2">
           {submit.problem && submit.retryable ? (
-            <Button onClick={() => void submit.retry()} busy={submit.busy}>
+            <Button onClick={submit.retry} busy={submit.busy}>
               Retry (same request)
             </Button>
           ) : null}

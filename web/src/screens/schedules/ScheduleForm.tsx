@@ -541,7 +541,7 @@ export function ScheduleForm({
       <FormMessage>{formLevel ?? submit.problem}</FormMessage>
       <div className="form-actions span-2">
         {submit.problem && submit.retryable ? (
-          <Button onClick={() => void submit.retry()} busy={submit.busy}>
+          <Button onClick={submit.retry} busy={submit.busy}>
             Retry
           </Button>
         ) : null}

@@ -279,7 +279,7 @@ function ScheduleCard({
       </p>
       <FormMessage>{message}</FormMessage>
       {submit.problem && submit.retryable ? (
-        <Button onClick={() => void submit.retry()} busy={submit.busy}>
+        <Button onClick={submit.retry} busy={submit.busy}>
           Retry
         </Button>
       ) : null}
@@ -404,7 +404,7 @@ function PostNowDialog({
       <FormMessage>{unplacedErrors(submit.errors, []) ?? submit.problem}</FormMessage>
       <div className="form-actions">
         {submit.problem && submit.retryable ? (
-          <Button onClick={() => void submit.retry()} busy={submit.busy}>
+          <Button onClick={submit.retry} busy={submit.busy}>
             Retry
           </Button>
         ) : null}

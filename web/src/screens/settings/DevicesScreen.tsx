@@ -120,7 +120,7 @@ function DeviceRow({ session }: { session: LoginSession }) {
       {session.current ? null : (
         <div className="device-actions">
           {submit.problem && submit.retryable ? (
-            <Button onClick={() => void submit.retry()} busy={submit.busy}>
+            <Button onClick={submit.retry} busy={submit.busy}>
               Retry
             </Button>
           ) : (
@@ -201,7 +201,7 @@ function ChangePasswordForm() {
         <FormMessage tone="success">{done}</FormMessage>
         <div className="form-actions">
           {submit.problem && submit.retryable ? (
-            <Button onClick={() => void submit.retry()} busy={submit.busy}>
+            <Button onClick={submit.retry} busy={submit.busy}>
               Retry
             </Button>
           ) : null}
