@@ -12,15 +12,11 @@ outlasts its lease): the idempotency keys, not the lease, must keep postings sin
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,61 +25,14 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
-from app.devtools.localmongo import free_port
 from app.persistence.documents.schedules import ScheduleRecord
-from tests.conftest import TEST_SECRET
+from tests.api_process import process_environment, start_api, stop
 from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
 DAYS_BACK = 40
-
-
-@dataclass
-class ApiProcess:
-    process: subprocess.Popen[bytes]
-    port: int
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-
-def start_api(env: dict[str, str], log: Path, timeout: float = 60) -> ApiProcess:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "app.main:create_app_from_env", "--factory",
-        "--host", HOST, "--port", str(port), "--no-access-log", "--log-level", "warning",
-    ]  # fmt: skip
-    with log.open("ab") as sink:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    began = time.monotonic()
-    while True:
-        try:
-            if httpx.get(f"http://{HOST}:{port}/readyz", timeout=2).status_code == 200:
-                return ApiProcess(process, port)
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() - began > timeout:
-            process.kill()
-            raise RuntimeError(f"the API did not start; see {log}")
-        time.sleep(0.05)
-
-
-def stop(api: ApiProcess) -> None:
-    if api.process.poll() is None:
-        api.process.send_signal(signal.SIGTERM)
-        try:
-            api.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            api.process.kill()
-            api.process.wait()
 
 
 @pytest.fixture
@@ -96,22 +45,15 @@ def database(mongo_uri: str) -> Iterator[tuple[str, Any]]:
 
 
 def environment(mongo_uri: str, database: str) -> dict[str, str]:
-    return os.environ | {
-        "ENVELOPES_MONGODB_URI": mongo_uri,
-        "ENVELOPES_MONGODB_DATABASE": database,
-        "ENVELOPES_JWT_SECRET": TEST_SECRET,
-        "ENVELOPES_LOG_LEVEL": "WARNING",
-        "ENVELOPES_LOG_FORMAT": "text",
-        "ENVELOPES_RATE_LIMIT_ENABLED": "false",
-        "ENVELOPES_PASSWORD_HASH_TIME_COST": "1",
-        "ENVELOPES_PASSWORD_HASH_MEMORY_KIB": "1024",
-        "ENVELOPES_PASSWORD_HASH_PARALLELISM": "1",
-        "ENVELOPES_REQUEST_TIMEOUT_SECONDS": "60",
-        "ENVELOPES_SCHEDULER_ENABLED": "true",
-        "ENVELOPES_SCHEDULER_INTERVAL_SECONDS": "0.1",
-        "ENVELOPES_SCHEDULER_LEASE_SECONDS": "1.5",
-        "ENVELOPES_SCHEDULER_BATCH_SIZE": "60",
-    }
+    return process_environment(
+        mongo_uri,
+        database,
+        REQUEST_TIMEOUT_SECONDS="60",
+        SCHEDULER_ENABLED="true",
+        SCHEDULER_INTERVAL_SECONDS="0.1",
+        SCHEDULER_LEASE_SECONDS="1.5",
+        SCHEDULER_BATCH_SIZE="60",
+    )
 
 
 async def _household(url: str) -> None:

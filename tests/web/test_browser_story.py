@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
-from tests.conftest import TEST_SECRET
-from tests.integration.test_scheduler_processes import ApiProcess, start_api, stop
+from tests.api_process import ApiProcess, process_environment, start_api, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -46,20 +45,13 @@ def api(mongo_uri: str, tmp_path: Path) -> Iterator[ApiProcess]:
     if not (WEB / "dist" / "index.html").is_file():
         pytest.fail("web/dist is not built: run ./run-tests.sh (or scripts/bootstrap.sh dev)")
     database = f"envelopes_web_{uuid.uuid4().hex[:8]}"
-    env = os.environ | {
-        "ENVELOPES_MONGODB_URI": mongo_uri,
-        "ENVELOPES_MONGODB_DATABASE": database,
-        "ENVELOPES_JWT_SECRET": TEST_SECRET,
-        "ENVELOPES_LOG_LEVEL": "WARNING",
-        "ENVELOPES_LOG_FORMAT": "text",
-        "ENVELOPES_RATE_LIMIT_ENABLED": "false",
-        "ENVELOPES_PASSWORD_HASH_TIME_COST": "1",
-        "ENVELOPES_PASSWORD_HASH_MEMORY_KIB": "1024",
-        "ENVELOPES_PASSWORD_HASH_PARALLELISM": "1",
-        "ENVELOPES_SCHEDULER_ENABLED": "false",
-        "ENVELOPES_ACCESS_TOKEN_TTL_SECONDS": str(ACCESS_TOKEN_SECONDS),
-        "ENVELOPES_WEB_DIR": str(WEB / "dist"),
-    }
+    env = process_environment(
+        mongo_uri,
+        database,
+        SCHEDULER_ENABLED="false",
+        ACCESS_TOKEN_TTL_SECONDS=str(ACCESS_TOKEN_SECONDS),
+        WEB_DIR=str(WEB / "dist"),
+    )
     process = start_api(env, tmp_path / "api.log")
     try:
         yield process

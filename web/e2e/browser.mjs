@@ -77,3 +77,16 @@ export async function apiLogin(email, password) {
   if (!data.login.accessToken) throw new Error(JSON.stringify(data.login.userErrors));
   return data.login.accessToken;
 }
+
+export const PASSWORD = "correct horse battery staple";
+
+/** Picks the option whose text starts with `prefix` (option texts carry balances). */
+export async function choose(select, prefix) {
+  const value = await select.locator("option", { hasText: prefix }).first().getAttribute("value");
+  await select.selectOption(value);
+}
+
+/** One of an account's tabs (Envelopes, History, Budget…). */
+export async function openTab(page, name) {
+  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name, exact: true }).click();
+}

@@ -3,9 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { launch, person, shoot } from "./browser.mjs";
+import { choose, launch, openTab, PASSWORD, person, shoot } from "./browser.mjs";
 
-const PASSWORD = "correct horse battery staple";
 const dora = { name: "Dora Nunes", email: `dora-${Date.now().toString(36)}@example.com` };
 
 let browser;
@@ -19,14 +18,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function choose(select, prefix) {
-  const value = await select.locator("option", { hasText: prefix }).first().getAttribute("value");
-  await select.selectOption(value);
-}
 
-async function openTab(page, name) {
-  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name, exact: true }).click();
-}
 
 async function openAccount(page, name, type, envelopes) {
   await page.getByRole("link", { name: "Accounts", exact: true }).click();

@@ -3,9 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { apiLogin, gql, launch, person, shoot } from "./browser.mjs";
+import { apiLogin, choose, gql, launch, openTab, PASSWORD, person, shoot } from "./browser.mjs";
 
-const PASSWORD = "correct horse battery staple";
 const run = Date.now().toString(36);
 const ana = { name: "Ana Silva", email: `ana-${run}@example.com` };
 const ben = { name: "Ben Okafor", email: `ben-${run}@example.com` };
@@ -36,11 +35,6 @@ async function signUp(who) {
   return p;
 }
 
-/** Picks the option whose text starts with `prefix` (option texts carry balances). */
-async function choose(select, prefix) {
-  const value = await select.locator("option", { hasText: prefix }).first().getAttribute("value");
-  await select.selectOption(value);
-}
 
 function noPageErrors(p) {
   assert.deepEqual(p.problems.filter((m) => !/UNAUTHENTICATED/.test(m)), []);
@@ -184,9 +178,6 @@ test("two tabs of Ana's stay signed in across a token refresh", async () => {
   await page.getByRole("heading", { name: "Joint" }).waitFor();
 });
 
-async function openTab(page, name) {
-  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name, exact: true }).click();
-}
 
 test("Ana makes a payday template and records payday", async () => {
   const { page } = people.ana;

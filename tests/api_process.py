@@ -1,0 +1,84 @@
+"""A real API process for tests that need one (uvicorn, as in production): started on a free
+port, ready once /readyz answers, stopped with SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from app.devtools.localmongo import free_port
+from tests.conftest import TEST_SECRET
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+
+
+def process_environment(mongo_uri: str, database: str, **settings: str) -> dict[str, str]:
+    """The environment of a test API process: cheap password hashing, no rate limits, quiet
+    logs, then `settings` (ENVELOPES_* names without the prefix, e.g. SCHEDULER_ENABLED)."""
+    return (
+        os.environ
+        | {
+            "ENVELOPES_MONGODB_URI": mongo_uri,
+            "ENVELOPES_MONGODB_DATABASE": database,
+            "ENVELOPES_JWT_SECRET": TEST_SECRET,
+            "ENVELOPES_LOG_LEVEL": "WARNING",
+            "ENVELOPES_LOG_FORMAT": "text",
+            "ENVELOPES_RATE_LIMIT_ENABLED": "false",
+            "ENVELOPES_PASSWORD_HASH_TIME_COST": "1",
+            "ENVELOPES_PASSWORD_HASH_MEMORY_KIB": "1024",
+            "ENVELOPES_PASSWORD_HASH_PARALLELISM": "1",
+        }
+        | {f"ENVELOPES_{name}": value for name, value in settings.items()}
+    )
+
+
+@dataclass
+class ApiProcess:
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+
+def start_api(env: dict[str, str], log: Path, timeout: float = 60) -> ApiProcess:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", "app.main:create_app_from_env", "--factory",
+        "--host", HOST, "--port", str(port), "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    with log.open("ab") as sink:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    began = time.monotonic()
+    while True:
+        try:
+            if httpx.get(f"http://{HOST}:{port}/readyz", timeout=2).status_code == 200:
+                return ApiProcess(process, port)
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() - began > timeout:
+            process.kill()
+            raise RuntimeError(f"the API did not start; see {log}")
+        time.sleep(0.05)
+
+
+def stop(api: ApiProcess) -> None:
+    if api.process.poll() is None:
+        api.process.send_signal(signal.SIGTERM)
+        try:
+            api.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            api.process.kill()
+            api.process.wait()
