@@ -32,6 +32,12 @@ export async function person(browser) {
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const problems = [];
+  // Everything comes from the API's own origin: no CDN, no font service, no telemetry.
+  context.on("request", (request) => {
+    const url = new URL(request.url());
+    if (!["http:", "https:"].includes(url.protocol)) return;
+    if (url.origin !== new URL(BASE).origin) problems.push(`request to another origin: ${request.url()}`);
+  });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
     if (message.type() === "error" && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);

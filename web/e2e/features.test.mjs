@@ -171,6 +171,30 @@ test("reconciliation: a mismatch, an adjustment, reconciled", async () => {
   await page.getByText(/Reconciled through/).first().waitFor();
 });
 
+test("accounts: a non-empty one cannot close; an empty one closes and reopens", async () => {
+  const { page } = p;
+  const cash = await openAccount(page, "Old cash", "CASH", "Coins");
+  await page.goto(cash);
+  await openTab(page, "Settings");
+  await page.getByRole("button", { name: "Close account" }).click();
+  await page.getByRole("button", { name: "Reopen account" }).waitFor();
+  await page.getByText("Closed", { exact: false }).first().waitFor();
+  // A closed account takes no new entries: the write buttons are gone.
+  assert.equal(await page.getByRole("button", { name: "Record spending" }).count(), 0);
+  await page.getByRole("link", { name: "Accounts", exact: true }).click();
+  assert.equal(await page.getByRole("link", { name: /Old cash/ }).count(), 0);
+  await page.getByLabel("Show closed accounts").check();
+  await page.getByRole("link", { name: /Old cash/ }).click();
+  await openTab(page, "Settings");
+  await page.getByRole("button", { name: "Reopen account" }).click();
+  await page.getByRole("button", { name: "Close account" }).waitFor();
+  await page.getByRole("button", { name: "Record spending" }).waitFor();
+  await page.goto(everyday);
+  await openTab(page, "Settings");
+  await page.getByRole("button", { name: "Close account" }).click();
+  await page.getByText(/Only an account whose envelopes are all at zero can be closed/).waitFor();
+});
+
 test("Dora signs out her other device from the devices list", async () => {
   const other = await person(browser);
   await other.page.goto("/signin");

@@ -40,35 +40,57 @@ export function AccountSettingsScreen() {
       account.closed ? (await reopen({ variables: { input } })).data?.reopenAccount : (await close({ variables: { input } })).data?.closeAccount,
     );
 
+  if (!admin) {
+    // Members who cannot change the account see its details, not disabled controls.
+    return (
+      <div className="stack">
+        <Section title="Account details" id="account-details">
+          <dl className="details">
+            <dt>Name</dt>
+            <dd>{account.name}</dd>
+            <dt>Bank</dt>
+            <dd>{account.institution || "—"}</dd>
+            <dt>Type</dt>
+            <dd>{ACCOUNT_TYPES.find((t) => t.value === account.type)?.label}</dd>
+            <dt>Currency</dt>
+            <dd>{account.currency}</dd>
+            <dt>On budget</dt>
+            <dd>{account.onBudget ? "Yes" : "No"}</dd>
+            <dt>Envelopes may go below zero</dt>
+            <dd>{account.allowOverdraft ? "Yes" : "No"}</dd>
+            <dt>Status</dt>
+            <dd>{account.closed ? "Closed" : "Open"}</dd>
+          </dl>
+          <p className="muted">Only the owner and admins can change the account.</p>
+        </Section>
+      </div>
+    );
+  }
+
   return (
     <div className="stack">
       <Section title="Account details" id="account-details">
         <form onSubmit={onSubmit} noValidate className="form-grid">
-          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={submit.errors["name"]} disabled={!admin} />
-          <TextField label="Bank" value={institution} onChange={(e) => setInstitution(e.target.value)} error={submit.errors["institution"]} disabled={!admin} />
+          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={submit.errors["name"]} />
+          <TextField label="Bank" value={institution} onChange={(e) => setInstitution(e.target.value)} error={submit.errors["institution"]} />
           <p className="field-static">
             Type: {ACCOUNT_TYPES.find((t) => t.value === account.type)?.label} · Currency: {account.currency}
           </p>
           <div className="span-2">
-            <Checkbox label="On budget (its money is shared out into envelopes)" checked={onBudget} onChange={(e) => setOnBudget(e.target.checked)} disabled={!admin} />
-            <Checkbox label="Allow envelopes to go below zero (overdraft)" checked={allowOverdraft} onChange={(e) => setAllowOverdraft(e.target.checked)} disabled={!admin} />
+            <Checkbox label="On budget (its money is shared out into envelopes)" checked={onBudget} onChange={(e) => setOnBudget(e.target.checked)} />
+            <Checkbox label="Allow envelopes to go below zero (overdraft)" checked={allowOverdraft} onChange={(e) => setAllowOverdraft(e.target.checked)} />
             {submit.errors["allowOverdraft"] ? <p className="field-error">{submit.errors["allowOverdraft"]}</p> : null}
           </div>
           <FormMessage>{unplacedErrors(submit.errors, ["name", "institution", "allowOverdraft"]) ?? submit.problem}</FormMessage>
           <FormMessage tone="success">{saved ? "Saved." : null}</FormMessage>
-          {admin ? (
-            <div className="form-actions span-2">
-              <Button type="submit" variant="primary" busy={submit.busy}>
-                Save changes
-              </Button>
-            </div>
-          ) : (
-            <p className="muted span-2">Only the owner and admins can change the account.</p>
-          )}
+          <div className="form-actions span-2">
+            <Button type="submit" variant="primary" busy={submit.busy}>
+              Save changes
+            </Button>
+          </div>
         </form>
       </Section>
-      {admin ? (
-        <Section title={account.closed ? "Reopen the account" : "Close the account"} id="account-close">
+      <Section title={account.closed ? "Reopen the account" : "Close the account"} id="account-close">
           <p>
             {account.closed
               ? "Reopening makes the account usable again, with its envelopes and history."
@@ -78,8 +100,7 @@ export function AccountSettingsScreen() {
           <Button variant={account.closed ? "primary" : "danger"} onClick={() => void toggleClosed()} busy={closing.busy}>
             {account.closed ? "Reopen account" : "Close account"}
           </Button>
-        </Section>
-      ) : null}
+      </Section>
     </div>
   );
 }
