@@ -300,6 +300,9 @@ class BudgetService:
                 if e.needed > 0
             ]
             shares = share_out(needs, account.ledger.available.balance)
+            # A dry run answers with the account as it is: the would-be balances are the
+            # shares, never an account state (a client's cache would take them for real).
+            as_read = document.model_copy(deep=True) if dry_run else document
             allocations = [
                 Allocation(s.envelope_id, s.assigned, ("envelopes",))
                 for s in shares
@@ -315,8 +318,8 @@ class BudgetService:
                     booking_date=stored_day(_funding_day(period, day)),
                 )
             if dry_run:
-                account.settle()
-                preview = Outcome(accounts=[document], entries=list(account.entries))
+                account.settle()  # the same checks as a real run
+                preview = Outcome(accounts=[as_read], entries=list(account.entries))
                 return Funding(preview, period, shares, dry_run=True)  # nothing is committed
             return Funding(await tx.commit(), period, shares, dry_run=False)
 

@@ -250,6 +250,11 @@ async def test_fund_envelopes_previews_then_fills_in_priority_order(
     assert preview["transaction"] is None
     assert mongo.transactions.count_documents({}) == entries_before  # nothing written
     assert (await ana.balances(account_id))["Available"] == "1350.00"
+    # The preview's account is the account as it is, not as it would be after filling.
+    assert preview["account"]["available"]["balance"]["amount"] == "1350.00"
+    shown = {e["name"]: e["balance"]["amount"] for e in preview["account"]["envelopes"]}
+    assert shown == {name: amount for name, amount in (await ana.balances(account_id)).items()
+                     if name in shown}  # fmt: skip
     # Rent (priority 1) 900, Holidays (priority 2) 1000 over Mar..Dec = 10 periods: 100,
     # then the plans in board order: Food 400 - 150 = 250, Fun 100: only 100 of 350 left.
     shares = [
