@@ -36,7 +36,9 @@ class _Part:
 
 
 def looks_like_camt(head: bytes) -> bool:
-    return b"<?xml" in head[:200].lower() or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    """Whether the start of a file is an ISO 20022 bank-to-customer XML document."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return text.startswith(b"<") and (b"BkToCstmr" in head or b":camt.05" in head)
 
 
 def read_camt(data: bytes, currency: str) -> ParsedFile:

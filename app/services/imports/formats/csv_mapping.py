@@ -61,7 +61,7 @@ class CsvMapping:
             found.append("Choose the date column.")
         if self.amount is None and self.debit is None and self.credit is None:
             found.append("Choose an amount column, or debit and credit columns.")
-        if self.sign is SignConvention.COLUMN and self.sign_column is None:
+        if self.sign == SignConvention.COLUMN and self.sign_column is None:
             found.append("Choose the column that says debit or credit.")
         if self.decimal_separator not in (".", ","):
             found.append("The decimal separator is '.' or ','.")

@@ -207,9 +207,9 @@ def _amount(cell: _Cell, columns: _Columns, mapping: CsvMapping, currency: str) 
         if not text:
             raise ValueProblem("The amount is empty.")
         value = parse_amount(text, mapping, currency)
-        if mapping.sign is SignConvention.INVERTED:
+        if mapping.sign == SignConvention.INVERTED:
             return -value
-        if mapping.sign is SignConvention.COLUMN:
+        if mapping.sign == SignConvention.COLUMN:
             marker = cell(columns.sign).casefold()
             return -abs(value) if marker in mapping.debit_markers else abs(value)
         return value

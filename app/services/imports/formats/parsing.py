@@ -97,7 +97,10 @@ def read_csv(data: bytes, currency: str, mapping: CsvMapping | None = None) -> P
     errors: list[RowError] = []
     for batch in iter_csv_rows(io.BytesIO(data), mapping, currency=currency):
         for item in batch:
-            (rows if isinstance(item, ImportRow) else errors).append(item)  # type: ignore[arg-type]
+            if isinstance(item, ImportRow):
+                rows.append(item)
+            else:
+                errors.append(item)
     encoding = mapping.encoding or "utf-8"
     info = StatementInfo(currency=currency)
     return ParsedFile(FileFormat.CSV, rows, errors, encoding, info, "CSV", mapping)
