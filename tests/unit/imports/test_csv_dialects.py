@@ -17,6 +17,8 @@ from app.services.imports.formats import (
     suggest_csv_mapping,
 )
 
+from .fixture_files import needs_fixtures, read
+
 GERMAN = """Kontonummer;DE12 3456 7890 1234 5678 90
 Zeitraum;01.03.2024 - 31.03.2024
 
@@ -35,7 +37,7 @@ US = b"""Posting Date,Description,Amount,Type,Memo
 
 class TestGermanExport:
     def test_semicolons_comma_decimals_and_debit_credit_columns(self) -> None:
-        mapping = replace(preview_csv(GERMAN, skip_lines=3).mapping)
+        mapping = preview_csv(GERMAN, skip_lines=3).mapping
         result = parse(GERMAN, filename="umsaetze.csv", currency="EUR", csv_mapping=mapping)
         assert result.errors == []
         assert [(r.line, r.booking_date, r.amount_minor, r.payee, r.memo) for r in result.rows] == [
@@ -155,3 +157,13 @@ class TestAmountsAndSuggestions:
         assert suggest_csv_mapping(["Date", "Amount"], rows).date_format == "%d/%m/%Y"
         rows = [["02/13/2024", "1.00"], ["03/01/2024", "2.00"]]
         assert suggest_csv_mapping(["Date", "Amount"], rows).date_format == "%m/%d/%Y"
+
+
+@needs_fixtures
+class TestChosenEncodings:
+    def test_iso_8859_1_chosen_by_the_user_reads_byte_0x80_as_the_euro_sign(self) -> None:
+        data = read("actual", "windows-1252-euro.csv")
+        mapping = replace(preview_csv(data).mapping, encoding="iso-8859-1")
+        result = parse(data, filename="e.csv", currency="EUR", csv_mapping=mapping)
+        assert [row.payee for row in result.rows] == ["Café €Rémy"]
+        assert result.encoding == "cp1252"

@@ -46,7 +46,7 @@ class CsvPreview:
 
 def preview_csv(head: bytes, *, encoding: str | None = None, skip_lines: int = 0) -> CsvPreview:
     """Read the start of a file (up to `SAMPLE_BYTES`) into a header, rows and a mapping."""
-    codec = _codec(head[:SAMPLE_BYTES], encoding)
+    codec = resolve_encoding(head[:SAMPLE_BYTES], encoding)
     text = _decode_sample(head[:SAMPLE_BYTES], codec)
     _refuse_binary(text)
     lines = text.splitlines()[skip_lines:]
@@ -79,7 +79,7 @@ def iter_csv_rows(
     if problems := mapping.problems():
         raise FileRefused(" ".join(problems))
     sample = stream.read(SAMPLE_BYTES)
-    codec = _codec(sample, mapping.encoding)
+    codec = resolve_encoding(sample, mapping.encoding)
     text = io.TextIOWrapper(io.BufferedReader(_Chained(sample, stream)), encoding=codec, newline="")
     try:
         yield from _batches(text, mapping, batch_size, currency)
@@ -249,7 +249,8 @@ class _Chained(io.RawIOBase):
         return size
 
 
-def _codec(sample: bytes, encoding: str | None) -> str:
+def resolve_encoding(sample: bytes, encoding: str | None) -> str:
+    """The Python codec for a chosen encoding label, or the detected one when None."""
     if encoding is None:
         return detect_encoding(sample)
     try:

@@ -15,8 +15,7 @@ from app.domain.money import check_currency
 
 from .camt import looks_like_camt, read_camt
 from .csv_mapping import CsvMapping
-from .delimited import SAMPLE_BYTES, iter_csv_rows, preview_csv
-from .encodings import detect_encoding
+from .delimited import SAMPLE_BYTES, iter_csv_rows, preview_csv, resolve_encoding
 from .model import (
     MAX_FILE_BYTES,
     FileFormat,
@@ -91,8 +90,7 @@ def read_csv(data: bytes, currency: str, mapping: CsvMapping | None = None) -> P
         mapping = preview_csv(data).mapping
         if problems := mapping.problems():
             raise FileRefused("The CSV columns were not recognised: " + " ".join(problems).lower())
-    if mapping.encoding is None:
-        mapping = replace(mapping, encoding=detect_encoding(data[:SAMPLE_BYTES]))
+    mapping = replace(mapping, encoding=resolve_encoding(data[:SAMPLE_BYTES], mapping.encoding))
     rows: list[ImportRow] = []
     errors: list[RowError] = []
     for batch in iter_csv_rows(io.BytesIO(data), mapping, currency=currency):
