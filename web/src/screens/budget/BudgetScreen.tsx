@@ -2,7 +2,7 @@ import { useQuery } from "@apollo/client/react";
 import { useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 
-import { AccountBudgetDocument, type AccountBudgetQuery } from "../../gql/graphql";
+import { AccountBudgetDocument } from "../../gql/graphql";
 import { formatDate } from "../../lib/ids";
 import { formatMoney, isNegative, toMinor, type MoneyValue } from "../../lib/money";
 import { can } from "../../lib/roles";
@@ -13,10 +13,9 @@ import { CadenceDialog } from "./CadenceDialog";
 import { FundDialog } from "./FundDialog";
 import { LazyMoneyBarChart } from "./LazyMoneyBarChart";
 import { PlanGoalDialog } from "./PlanGoalDialog";
+import type { EnvelopeRow, ShownBudget } from "./types";
 import { CHART_COLORS, DATE, GOAL_KIND_LABEL, GOAL_STATUS_LABEL, periodLabel, ROLLOVER_SHORT } from "./words";
 
-export type ShownBudget = NonNullable<AccountBudgetQuery["account"]>["budget"];
-export type EnvelopeRow = ShownBudget["envelopes"][number];
 
 /** The budget of one period: `?period=YYYY-MM-DD` (its first day); none = the current period. */
 export default function BudgetScreen() {

@@ -18,7 +18,7 @@ import { Dialog } from "../../ui/Dialog";
 import { Button, FormMessage, TextField } from "../../ui/kit";
 import { MoneyField } from "../../ui/MoneyField";
 import type { BoardAccount } from "../account/useAccount";
-import type { EnvelopeRow } from "./BudgetScreen";
+import type { EnvelopeRow } from "./types";
 import { GOAL_KINDS, ROLLOVERS } from "./words";
 
 type Payload = { userErrors: readonly UserErrorLike[] };
