@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from app.core.logs import configure_logging
 from app.core.middleware import PathGuardMiddleware, RequestIdMiddleware
 from app.core.settings import Settings
+from app.exports import exports_router
 from app.graphql.context import get_context
 from app.graphql.engine.playground import assets_installed, assets_router
 from app.graphql.engine.rate_limit import rate_limit_guard
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(graphql, prefix="/graphql")
     if settings.playground_enabled:
         app.include_router(assets_router(settings))
+    app.include_router(exports_router())
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

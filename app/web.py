@@ -1,7 +1,7 @@
 """The web app (React, built by Vite into `web/dist/`), served at `/` by the API itself.
 
-Every GET or HEAD outside the API's own paths (/graphql, /playground/…, /healthz, /readyz)
-is the web app's:
+Every GET or HEAD outside the API's own paths (/graphql, /playground/…, /exports/…, /healthz,
+/readyz) is the web app's:
 - a file of the build (`/assets/app-1a2b3c.js`, `/favicon.svg`) is sent as it is; a path
   whose last segment has an extension but names no file is a 404;
 - any other path is one of the app's own routes (`/accounts/…/history`): it gets
@@ -26,7 +26,7 @@ from starlette.routing import Match, Route
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Receive, Scope, Send
 
-API_PATHS = ("/graphql", "/playground", "/healthz", "/readyz")
+API_PATHS = ("/graphql", "/playground", "/exports", "/healthz", "/readyz")
 INDEX = "index.html"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

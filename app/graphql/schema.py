@@ -33,6 +33,7 @@ from app.graphql.ledger.budgets.mutations import BudgetMutation
 from app.graphql.ledger.budgets.queries import BudgetQuery
 from app.graphql.ledger.envelopes.mutations import EnvelopeMutation
 from app.graphql.ledger.envelopes.types import Envelope
+from app.graphql.ledger.history.mutations import HistoryMutation
 from app.graphql.ledger.history.queries import HistoryQuery
 from app.graphql.ledger.history.types import Transaction
 from app.graphql.ledger.members.mutations import MemberMutation
@@ -73,6 +74,7 @@ class Mutation(
     BudgetMutation,
     ReconciliationMutation,
     ScheduleMutation,
+    HistoryMutation,
 ):
     pass
 

@@ -22,6 +22,7 @@ from app.services.auth import AuthService
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
 from app.services.ledger.envelopes import EnvelopeService
+from app.services.ledger.exports import LINK_SECONDS, HistoryExports
 from app.services.ledger.history import HistoryService
 from app.services.ledger.members import MemberService
 from app.services.ledger.movements import MovementService
@@ -35,6 +36,7 @@ from app.services.scheduling.worker import (
     Scheduler,
     SchedulerSettings,
 )
+from app.services.tokens import ExportTokens
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Services:
     envelopes: EnvelopeService
     movements: MovementService
     history: HistoryService
+    exports: HistoryExports
     members: MemberService
     payment_sources: PaymentSourceService
     budgets: BudgetService
@@ -75,15 +78,21 @@ class Services:
                 batch_size=settings.scheduler_batch_size,
             ),
         )
+        auth = AuthService(db, settings)
+        account_service = AccountService(uow, accounts)
+        history = HistoryService(
+            db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
+        )
         return cls(
             settings=settings,
             db=db,
-            auth=AuthService(db, settings),
-            accounts=AccountService(uow, accounts),
+            auth=auth,
+            accounts=account_service,
             envelopes=EnvelopeService(uow),
             movements=movements,
-            history=HistoryService(
-                db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
+            history=history,
+            exports=HistoryExports(
+                auth, account_service, history, ExportTokens(settings.secret, LINK_SECONDS)
             ),
             members=MemberService(uow),
             payment_sources=PaymentSourceService(uow, accounts, PaymentSourceRepository()),

@@ -67,3 +67,68 @@ def hash_refresh_token(token: str) -> str:
     # The token carries 256 random bits, so a fast hash is enough to make a stolen
     # database useless for signing in; no salt or slow hash is needed.
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+EXPORT_AUDIENCE = "envelopes:history-export"
+_EXPORT_CLAIMS = ["sub", "sid", "acc", "flt", "iat", "exp", "aud"]
+
+
+@dataclass(frozen=True)
+class ExportClaims:
+    """What a download link of a history export grants: this user (while this login is
+    open) reads this account's entries matching this filter (as `HistoryFilter.to_claims`)."""
+
+    user_id: ObjectId
+    login_id: ObjectId
+    account_id: ObjectId
+    filter: dict[str, object]
+
+
+class ExpiredLinkError(UnauthenticatedError):
+    """A well-signed download link whose time is up."""
+
+
+class ExportTokens:
+    """Download links of history exports: HS256 JWTs with their own audience, so an access
+    token is no export link and an export link no access token (its audience is refused
+    there, and it has no `jti`)."""
+
+    def __init__(self, secret: str, ttl_seconds: int) -> None:
+        self._secret = secret
+        self.ttl = timedelta(seconds=ttl_seconds)
+
+    def issue(self, claims: ExportClaims, now: datetime) -> tuple[str, datetime]:
+        expires_at = now + self.ttl
+        payload = {
+            "sub": str(claims.user_id),
+            "sid": str(claims.login_id),
+            "acc": str(claims.account_id),
+            "flt": claims.filter,
+            "aud": EXPORT_AUDIENCE,
+            "iat": int(now.timestamp()),
+            "exp": int(expires_at.timestamp()),
+        }
+        return jwt.encode(payload, self._secret, algorithm=ALGORITHM), expires_at
+
+    def decode(self, token: str) -> ExportClaims:
+        """Verify signature, audience and expiry: ExpiredLinkError when only the time is up,
+        UnauthenticatedError for any other defect."""
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                audience=EXPORT_AUDIENCE,
+                options={"require": _EXPORT_CLAIMS},
+            )
+        except jwt.ExpiredSignatureError:
+            raise ExpiredLinkError("This download link has expired.") from None
+        except jwt.InvalidTokenError:
+            raise UnauthenticatedError("Invalid download link.") from None
+        ids = [_object_id(claims[name]) for name in ("sub", "sid", "acc")]
+        user_id, login_id, account_id = ids
+        if user_id is None or login_id is None or account_id is None:
+            raise UnauthenticatedError("Invalid download link.")
+        if not isinstance(claims["flt"], dict):
+            raise UnauthenticatedError("Invalid download link.")
+        return ExportClaims(user_id, login_id, account_id, claims["flt"])

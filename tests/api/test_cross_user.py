@@ -124,6 +124,8 @@ def _mutations() -> list[Probe]:
         m("UndoTransaction", id=A("Transaction", "transferOut")),
         m("UndoTransaction", id=A("Transaction", "reversal")),
         m("UndoTransaction", id=A("Transaction", "opening")),
+        m("ExportHistory", accountId=main),
+        m("ExportHistory", accountId=ben_account, filter={"envelopeId": food}),
         m("UpdateAccount", accountId=main, name="Mine now", allowOverdraft=True),
         m("CloseAccount", accountId=A("Account", "empty")),
         m("ReopenAccount", accountId=A("Account", "closed")),

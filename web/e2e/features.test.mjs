@@ -1,5 +1,6 @@
 // Every other feature once, end to end in Chromium: envelope management, transfer, schedules,
-// reconciliation, an election answered with a retry, and signing out another device.
+// reconciliation, an election answered with a retry, the history's CSV export, and signing out
+// another device.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
@@ -169,6 +170,32 @@ test("reconciliation: a mismatch, an adjustment, reconciled", async () => {
   await shoot(page, "21-reconcile-mismatch");
   await mismatch.getByRole("button", { name: /Record an adjustment of/ }).click();
   await page.getByText(/Reconciled through/).first().waitFor();
+});
+
+test("history: Export CSV downloads the entries as a file", async () => {
+  const { page } = p;
+  await openTab(page, "Envelopes");
+  for (const [amount, payee] of [["3.20", "Bakery Bloom"], ["4.50", "=Corner Shop"]]) {
+    await page.getByRole("button", { name: "Spend from Groceries" }).click();
+    const dialog = page.getByRole("dialog", { name: "Record" });
+    await dialog.getByLabel("Amount (EUR)").fill(amount);
+    await dialog.getByLabel("Payee").fill(payee);
+    await dialog.getByRole("button", { name: "Save", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+  }
+  await openTab(page, "History");
+  await page.getByRole("list", { name: "History" }).getByText("Bakery Bloom").waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+  assert.match(download.suggestedFilename(), /^Everyday-history-\d{4}-\d{2}-\d{2}\.csv$/);
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString("utf8");
+  assert.ok(text.startsWith("\ufeffdate,sequence,kind,payee,memo,tags,envelopes,amount,currency,balance,cleared,recorded by,undone by,reverses\r\n"), text.slice(0, 200));
+  assert.match(text, /,expense,Bakery Bloom,,,Groceries: -3\.20,-3\.20,EUR,/);
+  assert.match(text, /,expense,'=Corner Shop,/); // a formula is shown, never run
+  assert.match(text, /,Dora Nunes,/);
+  // The app stays on the history: the file went to the downloads.
+  await page.getByRole("list", { name: "History" }).waitFor();
 });
 
 test("accounts: a non-empty one cannot close; an empty one closes and reopens", async () => {

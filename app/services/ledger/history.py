@@ -13,6 +13,7 @@ entry. Filters on payee, text, amount or cleared status need the entries themsel
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -188,3 +189,7 @@ class HistoryService:
 
     async def profiles(self, user_ids: list[ObjectId]) -> dict[ObjectId, UserProfile]:
         return await self.profiles_repo.by_ids(user_ids)
+
+    async def entries_by_id(self, ids: Iterable[ObjectId]) -> dict[ObjectId, TransactionRecord]:
+        """Entries by id, whoever may see them: for entries of an account already read."""
+        return await self.entries.by_ids(ids)

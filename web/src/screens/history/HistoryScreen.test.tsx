@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+import { downloads } from "./ExportButton";
 import { HistoryScreen } from "./HistoryScreen";
 import { boardAccount, entry, mockClient, page, renderScreen, totals, type Call } from "./testing";
 
@@ -14,7 +15,10 @@ function history(call: Call) {
   throw new Error(`unexpected ${call.operationName}`);
 }
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 describe("HistoryScreen", () => {
   it("lists entries with their running balance and recorder, and appends the next page", async () => {
@@ -177,5 +181,39 @@ describe("HistoryScreen", () => {
     await userEvent.click(screen.getAllByRole("button", { name: "Clear filters" }).at(-1)!);
     await waitFor(() => expect(calls.filter((c) => c.operationName === "HistoryPage").at(-1)?.variables["filter"]).toBeNull());
     expect(await screen.findByText("No entries yet")).toBeInTheDocument();
+  });
+
+  describe("Export CSV", () => {
+    const exported = (payload: object) => ({ exportHistory: { __typename: "ExportHistoryPayload", url: null, expiresAt: null, userErrors: [], ...payload } });
+
+    it("exports the entries of the current filter and downloads the link", async () => {
+      const start = vi.spyOn(downloads, "start").mockImplementation(() => undefined);
+      const { client, calls } = mockClient((call) =>
+        call.operationName === "ExportHistoryWeb" ? exported({ url: "/exports/history/t0k3n.csv", expiresAt: "2024-05-01T10:01:00+00:00" }) : history(call),
+      );
+      // A viewer too: exporting reads, it changes nothing.
+      renderScreen(<HistoryScreen />, { client, account: boardAccount("VIEWER"), path: "/accounts/A1/history?text=Shop&kinds=EXPENSE" });
+      await screen.findByRole("list", { name: "History" });
+
+      await userEvent.click(screen.getByRole("button", { name: "Export CSV" }));
+      await waitFor(() => expect(start).toHaveBeenCalledWith("/exports/history/t0k3n.csv"));
+      const call = calls.find((c) => c.operationName === "ExportHistoryWeb");
+      expect(call?.variables).toEqual({ input: { accountId: "A1", filter: { text: "Shop", kinds: ["EXPENSE"] } } });
+    });
+
+    it("shows a refusal and downloads nothing", async () => {
+      const start = vi.spyOn(downloads, "start").mockImplementation(() => undefined);
+      const { client } = mockClient((call) =>
+        call.operationName === "ExportHistoryWeb"
+          ? exported({ userErrors: [{ __typename: "UserError", field: ["accountId"], message: "No such account.", code: "NOT_FOUND" }] })
+          : history(call),
+      );
+      renderScreen(<HistoryScreen />, { client, account: boardAccount("OWNER"), path: "/accounts/A1/history" });
+      await screen.findByRole("list", { name: "History" });
+
+      await userEvent.click(screen.getByRole("button", { name: "Export CSV" }));
+      expect(await screen.findByRole("alert")).toHaveTextContent("No such account.");
+      expect(start).not.toHaveBeenCalled();
+    });
   });
 });

@@ -10,6 +10,7 @@ import { unplacedErrors, type UserErrorLike } from "../../lib/userErrors";
 import { Amount, Button, Empty, FormMessage, Loading, Problem } from "../../ui/kit";
 import { useAccount } from "../account/useAccount";
 import { clearedOptimistically, EntryRow } from "./EntryRow";
+import { ExportButton } from "./ExportButton";
 import { FilterBar } from "./FilterBar";
 import { filterFromParams } from "./filters";
 import "./history.css";
@@ -98,7 +99,10 @@ export function HistoryScreen() {
   const firstLoad = page.loading && !connection;
   return (
     <div className="history">
-      <FilterBar key={filterKey} account={account} filter={filter} onApply={applyParams} />
+      <div className="history-tools">
+        <FilterBar key={filterKey} account={account} filter={filter} onApply={applyParams} />
+        <ExportButton accountId={account.id} filter={filter} />
+      </div>
       <TotalsBar totals={totals.data?.account?.totals} error={totals.error} filtered={Boolean(filter)} />
       {editable && visibleSelected.length ? (
         <BulkClear accountId={account.id} ids={visibleSelected} onDone={() => setSelected(new Set())} />
