@@ -69,7 +69,17 @@ def markdown(results: dict[str, Any]) -> str:
         for t in results["targets"]
     ]  # fmt: skip
     lines += _table(["Target", "Measured", "All values", "Goal", "Result"], rows)
-    for section in (_mutations, _pages, _totals, _budget, _catchup, _web, _footprint, _checks):
+    for section in (
+        _mutations,
+        _pages,
+        _totals,
+        _budget,
+        _export,
+        _catchup,
+        _web,
+        _footprint,
+        _checks,
+    ):
         lines += section(results)
     return "\n".join(lines) + "\n"
 
@@ -193,6 +203,20 @@ def _footprint(results: dict[str, Any]) -> list[str]:
         f"- API resident set: {moments or 'n/a'}.",
         f"- Spawn → /readyz 200: median {found['startup_median_s']:.2f} s ({starts} s).",
     ]
+
+
+def _export(results: dict[str, Any]) -> list[str]:
+    found = results.get("export")
+    if not found:
+        return []
+    lines = ["", "## Export (CSV)", ""]
+    for run in found["runs"]:
+        lines.append(
+            f"- {run['rows']:,} rows, {run['mb']} MB in {run['seconds']} s: "
+            f"{run['rows_per_s']:,} rows/s; API RSS {run['rss_before_mb']} MB before, "
+            f"peak {run['rss_peak_mb']} MB while streaming."
+        )
+    return lines
 
 
 def _web(results: dict[str, Any]) -> list[str]:
