@@ -22,3 +22,18 @@ export function afterMoneyChange(cache: ApolloCache, accountIds: readonly (strin
   cache.evict({ id: "ROOT_QUERY", fieldName: "householdBudget" });
   cache.gc();
 }
+
+/**
+ * The `update` of a mutation that changes money or budget figures in these accounts: once
+ * the API accepted the change, `afterMoneyChange`; a refused one (userErrors) changed
+ * nothing, so nothing is evicted.
+ */
+export function onAcceptedChange(accountIds: readonly (string | null | undefined)[]) {
+  return (cache: ApolloCache, { data }: { data?: unknown }): void => {
+    if (!data || typeof data !== "object") return;
+    const refused = Object.values(data).some(
+      (payload) => (payload as { userErrors?: readonly unknown[] } | null)?.userErrors?.length,
+    );
+    if (!refused) afterMoneyChange(cache, accountIds);
+  };
+}

@@ -13,7 +13,7 @@ import { useMutation } from "@apollo/client/react";
 import { useMemo, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
-import { afterMoneyChange } from "../../apollo/afterChange";
+import { onAcceptedChange } from "../../apollo/afterChange";
 import {
   ArchiveEnvelopeWebDocument,
   CreateEnvelopesWebDocument,
@@ -326,7 +326,7 @@ function EditEnvelopeDialog({ account, envelope, onClose }: { account: BoardAcco
       (
         await remove({
           variables: { input: { ...input, moveRemainderTo: empty ? null : remainderTo } },
-          update: (cache) => afterMoneyChange(cache, [account.id]),
+          update: onAcceptedChange([account.id]),
         })
       ).data?.deleteEnvelope,
     );

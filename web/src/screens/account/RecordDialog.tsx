@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from "@apollo/client/react";
 import { useMemo, useState, type FormEvent } from "react";
 
-import { afterMoneyChange } from "../../apollo/afterChange";
+import { onAcceptedChange } from "../../apollo/afterChange";
 import {
   MoveMoneyWebDocument,
   RecordChoicesDocument,
@@ -186,7 +186,7 @@ function RecordForm({
                   ? { accountId: account.id, amount: value ?? "0", splits: withRemainder(envelope, value ?? "0", parsedSplits, currency), ...details, idempotencyKey }
                   : { accountId: account.id, amount: value ?? "0", envelopeId: envelope, ...details, idempotencyKey },
               },
-              update: (cache) => afterMoneyChange(cache, [account.id]),
+              update: onAcceptedChange([account.id]),
             })
           ).data?.recordExpense;
       } else if (kind === "income") {
@@ -195,7 +195,7 @@ function RecordForm({
           (
             await recordIncome({
               variables: { input: { accountId: account.id, amount: value ?? "0", allocations: allocations.length ? allocations : null, ...details, idempotencyKey } },
-              update: (cache) => afterMoneyChange(cache, [account.id]),
+              update: onAcceptedChange([account.id]),
             })
           ).data?.recordIncome;
       } else if (kind === "move") {
@@ -204,7 +204,7 @@ function RecordForm({
           (
             await moveMoney({
               variables: { input: { accountId: account.id, fromEnvelopeId: fromEnvelope, toEnvelopeId: toEnvelope, amount: value ?? "0", memo: details.memo, bookingDate: details.bookingDate, idempotencyKey } },
-              update: (cache) => afterMoneyChange(cache, [account.id]),
+              update: onAcceptedChange([account.id]),
             })
           ).data?.moveMoney;
       } else {
@@ -226,7 +226,7 @@ function RecordForm({
                   idempotencyKey,
                 },
               },
-              update: (cache) => afterMoneyChange(cache, [account.id, toAccount]),
+              update: onAcceptedChange([account.id, toAccount]),
             })
           ).data?.transferMoney;
       }

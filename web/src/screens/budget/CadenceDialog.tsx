@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from "@apollo/client/react";
 import { useState, type FormEvent } from "react";
 
-import { afterMoneyChange } from "../../apollo/afterChange";
+import { onAcceptedChange } from "../../apollo/afterChange";
 import {
   BudgetCadencePartsDocument,
   SetBudgetCadenceWebDocument,
@@ -89,9 +89,7 @@ function CadenceForm({
           await save({
             variables: { input: { accountId, cadence: input() } },
             // Every other period's figures are cut differently now.
-            update: (cache, { data }) => {
-              if (data?.setBudgetCadence && !data.setBudgetCadence.userErrors.length) afterMoneyChange(cache, [accountId]);
-            },
+            update: onAcceptedChange([accountId]),
           })
         ).data?.setBudgetCadence,
     );

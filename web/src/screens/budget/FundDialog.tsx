@@ -1,7 +1,7 @@
 import { useMutation } from "@apollo/client/react";
 import { useCallback, useEffect, useState } from "react";
 
-import { afterMoneyChange } from "../../apollo/afterChange";
+import { onAcceptedChange } from "../../apollo/afterChange";
 import { FundEnvelopesPreviewWebDocument, FundEnvelopesWebDocument, type FundResultFieldsFragment } from "../../gql/graphql";
 import { formatMoney, toMinor } from "../../lib/money";
 import { describeProblem } from "../../lib/requestErrors";
@@ -66,9 +66,7 @@ export function FundDialog({
         (
           await fund({
             variables: { input: { accountId: account.id, period, dryRun: false, idempotencyKey } },
-            update: (cache, { data }) => {
-              if (data?.fundEnvelopes && !data.fundEnvelopes.userErrors.length) afterMoneyChange(cache, [account.id]);
-            },
+            update: onAcceptedChange([account.id]),
           })
         ).data?.fundEnvelopes,
     );

@@ -1,7 +1,7 @@
 import { useMutation } from "@apollo/client/react";
 import { useState, type FormEvent } from "react";
 
-import { afterMoneyChange } from "../../apollo/afterChange";
+import { onAcceptedChange } from "../../apollo/afterChange";
 import {
   RemoveGoalWebDocument,
   RemovePlanWebDocument,
@@ -86,9 +86,7 @@ function PlanForm({
         (
           await setPlan({
             variables: { input: { accountId: account.id, envelopeId, amount: parsed.amount, cadence: null, rollover } },
-            update: (cache, { data }) => {
-              if (data?.setPlan && !data.setPlan.userErrors.length) afterMoneyChange(cache, [account.id]);
-            },
+            update: onAcceptedChange([account.id]),
           })
         ).data?.setPlan,
     );
@@ -106,9 +104,7 @@ function PlanForm({
         (
           await removePlan({
             variables: { input: { accountId: account.id, envelopeId } },
-            update: (cache, { data }) => {
-              if (data?.removePlan && !data.removePlan.userErrors.length) afterMoneyChange(cache, [account.id]);
-            },
+            update: onAcceptedChange([account.id]),
           })
         ).data?.removePlan,
     );
@@ -217,9 +213,7 @@ function GoalForm({
                 priority: rank,
               },
             },
-            update: (cache, { data }) => {
-              if (data?.setGoal && !data.setGoal.userErrors.length) afterMoneyChange(cache, [account.id]);
-            },
+            update: onAcceptedChange([account.id]),
           })
         ).data?.setGoal,
     );
@@ -237,9 +231,7 @@ function GoalForm({
         (
           await removeGoal({
             variables: { input: { accountId: account.id, envelopeId } },
-            update: (cache, { data }) => {
-              if (data?.removeGoal && !data.removeGoal.userErrors.length) afterMoneyChange(cache, [account.id]);
-            },
+            update: onAcceptedChange([account.id]),
           })
         ).data?.removeGoal,
     );

@@ -2,7 +2,7 @@ import type { Reference } from "@apollo/client";
 import { useMutation, useQuery } from "@apollo/client/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 
-import { afterMoneyChange } from "../../apollo/afterChange";
+import { onAcceptedChange } from "../../apollo/afterChange";
 import {
   CreatePaydayTemplateDocument,
   DeletePaydayTemplateDocument,
@@ -458,7 +458,7 @@ function RecordPaydayDialog({
                 idempotencyKey,
               },
             },
-            update: (cache) => afterMoneyChange(cache, [account.id]),
+            update: onAcceptedChange([account.id]),
           })
         ).data?.recordPayday,
     );
