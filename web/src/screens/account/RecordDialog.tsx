@@ -168,7 +168,12 @@ function RecordForm({
       if (!sourceId) problems["paymentSourceId"] = "Choose a payday template.";
       const value = amount.trim() ? money(amount, "amount", problems) : null;
       send = async (idempotencyKey) =>
-        (await recordPayday({ variables: { input: { paymentSourceId: sourceId, amount: value, ...details, idempotencyKey } } })).data?.recordPayday;
+        (
+          await recordPayday({
+            variables: { input: { paymentSourceId: sourceId, amount: value, ...details, idempotencyKey } },
+            update: onAcceptedChange([account.id]),
+          })
+        ).data?.recordPayday;
     } else {
       const value = money(amount, "amount", problems);
       if (kind === "expense") {
