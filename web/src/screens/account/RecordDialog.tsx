@@ -16,6 +16,7 @@ import { useSubmit } from "../../lib/useSubmit";
 import { unplacedErrors, type FieldErrors, type UserErrorLike } from "../../lib/userErrors";
 import { Dialog } from "../../ui/Dialog";
 import { Button, FormMessage, SelectField, TextField } from "../../ui/kit";
+import { EnvelopeRows, type EnvelopeRow } from "../../ui/EnvelopeRows";
 import { MoneyField } from "../../ui/MoneyField";
 import type { BoardAccount, RecordKind } from "./useAccount";
 
@@ -27,10 +28,7 @@ const KINDS: { kind: RecordKind; label: string }[] = [
   { kind: "payday", label: "Payday" },
 ];
 
-interface Row {
-  envelopeId: string;
-  amount: string;
-}
+type Row = EnvelopeRow;
 
 type Payload = { userErrors: readonly UserErrorLike[] };
 
@@ -251,7 +249,7 @@ function RecordForm({
     }
   };
 
-  const shownFields = ["amount", "envelopeId", "fromEnvelopeId", "toEnvelopeId", "toAccountId", "receivedAmount", "paymentSourceId", "payee", "memo", "tags", "bookingDate"];
+  const shownFields = ["amount", "envelopeId", "splits", "allocations", "fromEnvelopeId", "toEnvelopeId", "toAccountId", "receivedAmount", "paymentSourceId", "payee", "memo", "tags", "bookingDate"];
   const formLevel = unplacedErrors(errors, [...shownFields, ...Object.keys(errors).filter((k) => k.startsWith("splits.") || k.startsWith("allocations."))]);
 
   return (
@@ -273,7 +271,7 @@ function RecordForm({
         <MoneyField id="record-amount" label="Amount" currency={currency} value={amount} onChange={(e) => setAmount(e.target.value)} error={errors["amount"]} autoFocus />
       )}
       {kind === "expense" ? (
-        <SelectField label={splits.length ? "First envelope (takes the rest)" : "From envelope"} value={envelope} onChange={(e) => setEnvelope(e.target.value)} error={errors["envelopeId"] ?? errors["splits"]}>
+        <SelectField label={splits.length ? "First envelope (takes the rest)" : "From envelope"} value={envelope} onChange={(e) => setEnvelope(e.target.value)} error={errors["envelopeId"]}>
           {envelopeOptions(true)}
         </SelectField>
       ) : null}
@@ -314,12 +312,12 @@ function RecordForm({
         </>
       ) : null}
       {kind === "expense" || kind === "income" ? (
-        <RowsEditor
+        <EnvelopeRows
           title={kind === "expense" ? "Split across more envelopes" : "Put straight into envelopes (the rest goes to Ready to assign)"}
           rows={splits}
           setRows={setSplits}
           options={envelopeOptions(false)}
-          defaultEnvelope={usable.find((e) => e.id !== envelope)?.id ?? ""}
+          newEnvelope={usable.find((e) => e.id !== envelope)?.id ?? ""}
           currency={currency}
           errors={errors}
           prefix={kind === "expense" ? "splits" : "allocations"}
@@ -357,46 +355,4 @@ function RecordForm({
 function withRemainder(first: string, total: string, rest: { envelopeId: string; amount: string }[], currency: string) {
   const remainder = rest.reduce((left, row) => left - toMinor(row.amount || "0", currency), toMinor(total, currency));
   return [{ envelopeId: first, amount: fromMinor(remainder, currency) }, ...rest];
-}
-
-function RowsEditor({
-  title,
-  rows,
-  setRows,
-  options,
-  defaultEnvelope,
-  currency,
-  errors,
-  prefix,
-  offset,
-}: {
-  title: string;
-  rows: Row[];
-  setRows: (rows: Row[]) => void;
-  options: React.ReactNode;
-  defaultEnvelope: string;
-  currency: string;
-  errors: FieldErrors;
-  prefix: string;
-  offset: number;
-}) {
-  return (
-    <fieldset className="rows span-2">
-      <legend>{title}</legend>
-      {rows.map((row, i) => (
-        <div className="row" key={i}>
-          <SelectField label={`Envelope ${i + 1 + offset}`} value={row.envelopeId} onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, envelopeId: e.target.value } : r)))} error={errors[`${prefix}.${i + offset}.envelopeId`]}>
-            {options}
-          </SelectField>
-          <MoneyField label={`Amount ${i + 1 + offset}`} currency={currency} value={row.amount} onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, amount: e.target.value } : r)))} error={errors[`${prefix}.${i + offset}.amount`]} />
-          <Button variant="ghost" aria-label={`Remove envelope ${i + 1 + offset}`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>
-            Remove
-          </Button>
-        </div>
-      ))}
-      <Button variant="ghost" onClick={() => setRows([...rows, { envelopeId: defaultEnvelope, amount: "" }])}>
-        + Add an envelope
-      </Button>
-    </fieldset>
-  );
 }

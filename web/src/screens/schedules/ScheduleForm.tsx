@@ -14,10 +14,11 @@ import {
   type WeekendRule,
 } from "../../gql/graphql";
 import { today } from "../../lib/ids";
-import { formatMoney, fromMinor, parseAmount, toMinor } from "../../lib/money";
+import { formatMoney, parseAmount } from "../../lib/money";
 import { useSubmit } from "../../lib/useSubmit";
 import { unplacedErrors, type FieldErrors, type UserErrorLike } from "../../lib/userErrors";
-import { Amount, Button, FormMessage, SelectField, TextField } from "../../ui/kit";
+import { Button, FormMessage, SelectField, TextField } from "../../ui/kit";
+import { EnvelopeRows, type EnvelopeRow } from "../../ui/EnvelopeRows";
 import { MoneyField } from "../../ui/MoneyField";
 import type { BoardAccount } from "../account/useAccount";
 import { describeRecurrence, LAST_DAY, ordinal, type RecurrenceLike } from "./recurrence";
@@ -58,10 +59,7 @@ const WEEKEND_LABEL: Record<WeekendRule, string> = {
   AFTER: "Move to the Monday after",
 };
 
-interface Row {
-  envelopeId: string;
-  amount: string;
-}
+type Row = EnvelopeRow;
 
 type Ends = "never" | "after" | "on";
 
@@ -401,7 +399,7 @@ export function ScheduleForm({
             <span>Split across several envelopes</span>
           </label>
           {splitting ? (
-            <RowsEditor
+            <EnvelopeRows
               title="Split (adds up to the amount)"
               rows={splits}
               setRows={setSplits}
@@ -417,7 +415,7 @@ export function ScheduleForm({
         </div>
       ) : null}
       {kind === "INCOME" ? (
-        <RowsEditor
+        <EnvelopeRows
           title="Put straight into envelopes (optional; the rest goes to Ready to assign)"
           rows={allocations}
           setRows={setAllocations}
@@ -561,77 +559,4 @@ function rowsOf(parts: readonly { envelope: { id: string } | null; amount: { amo
 /** The form's loosely built input, typed for both create and update (the fields are the same). */
 function asInput(input: Record<string, unknown>) {
   return input as unknown as Omit<CreateScheduleInput, "accountId">;
-}
-
-function RowsEditor({
-  title,
-  rows,
-  setRows,
-  options,
-  newEnvelope,
-  currency,
-  errors,
-  prefix,
-  total,
-  remainderLabel,
-}: {
-  title: string;
-  rows: Row[];
-  setRows: (rows: Row[]) => void;
-  options: React.ReactNode;
-  newEnvelope: string;
-  currency: string;
-  errors: FieldErrors;
-  prefix: string;
-  total: string;
-  remainderLabel: string;
-}) {
-  const parsedTotal = parseAmount(total, currency);
-  const sum = rows.reduce((acc, row) => {
-    const parsed = parseAmount(row.amount, currency);
-    return parsed.ok ? acc + toMinor(parsed.amount, currency) : acc;
-  }, 0n);
-  const left = parsedTotal.ok ? toMinor(parsedTotal.amount, currency) - sum : null;
-  return (
-    <fieldset className="rows span-2">
-      <legend>{title}</legend>
-      {rows.map((row, i) => (
-        <div className="row" key={i}>
-          <SelectField
-            label={`Envelope ${i + 1}`}
-            value={row.envelopeId}
-            onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, envelopeId: e.target.value } : r)))}
-            error={errors[`${prefix}.${i}.envelopeId`]}
-          >
-            {options}
-          </SelectField>
-          <MoneyField
-            label={`Amount ${i + 1}`}
-            currency={currency}
-            value={row.amount}
-            onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, amount: e.target.value } : r)))}
-            error={errors[`${prefix}.${i}.amount`]}
-          />
-          <Button variant="ghost" aria-label={`Remove envelope ${i + 1}`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>
-            Remove
-          </Button>
-        </div>
-      ))}
-      <div className="sc-rows-foot">
-        <Button variant="ghost" onClick={() => setRows([...rows, { envelopeId: newEnvelope, amount: "" }])}>
-          + Add an envelope
-        </Button>
-        {rows.length && left !== null ? (
-          <span className={left < 0n ? "amount-negative" : "muted"}>
-            {remainderLabel}: <Amount money={{ amount: fromMinor(left, currency), currency }} />
-          </span>
-        ) : null}
-      </div>
-      {errors[prefix] ? (
-        <p className="field-error" role="alert">
-          {errors[prefix]}
-        </p>
-      ) : null}
-    </fieldset>
-  );
 }
