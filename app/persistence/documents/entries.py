@@ -63,6 +63,18 @@ class TransactionRecord(BaseModel):
     # Reconciliation: entries written before it existed read as uncleared.
     cleared: ClearedStatus = ClearedStatus.UNCLEARED
     reconciliation_id: StoredId | None = None  # the reconciliation that reconciled it
+    # Imports: the row's import id (the bank's FITID, or a stable hash; unique per account),
+    # and whether the entry waits in the review queue (imported with no envelope, or matched
+    # against an entry typed by hand and not yet confirmed).
+    import_id: str | None = None
+    needs_review: bool = False
+    # Recategorising: a correction entry names the entry it corrects; the corrected entry
+    # names its latest correction.
+    corrects: StoredId | None = None
+    corrected_by: StoredId | None = None
+    # Delta sync: the account's change counter (`version`) when this entry was written or
+    # last changed, set in the same transaction as the change.
+    rev: int = 0
 
     def to_stored(self) -> dict[str, Any]:
         """The entry as it is stored. Its fields are stored under their own names, but for
@@ -115,4 +127,19 @@ class TransactionDocument(TransactionRecord, Document):
                 name="reconciled",
                 partialFilterExpression={"cleared": ClearedStatus.RECONCILED.value},
             ),
+            # An import id is unique per account: importing the same file twice adds nothing.
+            IndexModel(
+                [("account_id", ASCENDING), ("import_id", ASCENDING)],
+                unique=True,
+                name="import_id",
+                partialFilterExpression={"import_id": {"$type": "string"}},
+            ),
+            # The review queue of an account.
+            IndexModel(
+                [("account_id", ASCENDING), ("booking_date", DESCENDING), ("seq", DESCENDING)],
+                name="needs_review",
+                partialFilterExpression={"needs_review": True},
+            ),
+            # Delta sync: what changed in an account after a cursor.
+            IndexModel([("account_id", ASCENDING), ("rev", ASCENDING)], name="rev"),
         ]
