@@ -140,6 +140,12 @@ class TransactionDocument(TransactionRecord, Document):
                 name="needs_review",
                 partialFilterExpression={"needs_review": True},
             ),
+            # The corrections of an entry (recategorising).
+            IndexModel(
+                [("corrects", ASCENDING), ("seq", ASCENDING)],
+                name="corrects",
+                partialFilterExpression={"corrects": {"$type": "objectId"}},
+            ),
             # Delta sync: what changed in an account after a cursor.
             IndexModel([("account_id", ASCENDING), ("rev", ASCENDING)], name="rev"),
         ]
