@@ -100,10 +100,10 @@ class RuleService:
     @transactional
     async def update(self, viewer: Viewer, command: UpdateRule) -> RuleDocument:
         visible = await self.accounts.of_member(viewer.user_id, include_closed=False)
-        parts = checked(command.spec, viewer.user_id, visible)
         async with self.db.transaction() as tx:
             rules = RuleRepository(tx.session)
             stored = await self._owned(viewer, rules, command.rule_id)
+            parts = checked(command.spec, viewer.user_id, visible)
             await rules.touch(viewer.user_id)
             rule = stored.model_copy(update={**vars(parts), "updated_at": utcnow()})
             await rules.replace(rule)
