@@ -71,7 +71,8 @@ class TestCreateRule:
             ],
         )  # fmt: skip
 
-        assert rule["position"] == 0 and rule["mine"] is True
+        assert rule["position"] == 0
+        assert rule["mine"] is True
         assert (rule["combine"], rule["stop"], rule["accountIds"]) == ("ANY", True, [account])
         assert [c["type"] for c in rule["conditions"]] == ["PAYEE", "AMOUNT", "KIND"]
         assert rule["conditions"][1]["minimum"] == "0.50"
@@ -299,7 +300,7 @@ class TestRulesWhenRecording:
         assert allocation(entry) == {"Food": "-4.00"}
 
     async def test_a_rule_for_another_account_does_not_apply(self, ana: Member) -> None:
-        account, ids = await budget(ana)
+        account, _ids = await budget(ana)
         other, other_ids = await budget(ana, name="Other")
         await fund(ana, other, other_ids, Food="50.00")
         await create_rule(ana, **payee_rule("Other", "market", other_ids["Food"],
@@ -335,7 +336,8 @@ class TestApplyRules:
         assert allocation(change) == {"Food": "-5.00"}
         assert change["correction"] is None
         assert 'Rule "Food" applied' in change["explanation"]
-        assert payload["examined"] == 2 and payload["hasMore"] is False
+        assert payload["examined"] == 2
+        assert payload["hasMore"] is False
         assert await entries(ana, account) == before
 
     async def test_applying_records_corrections_and_a_second_run_finds_nothing(
