@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from app.core.errors import ConflictError, NotFoundError, ValidationError
 from app.core.viewer import Viewer
-from app.domain.corrections import correction, signed_target
+from app.domain.corrections import allocation, correction, signed_target
 from app.domain.entries import EntryDetails, EntryKind
 from app.domain.envelopes import EnvelopeId, Line
 from app.domain.members import Permission
@@ -97,8 +97,10 @@ async def standing_lines(tx: LedgerTransaction, original: TransactionRecord) -> 
                 "An undone recategorisation is not redone: recategorise the entry again.",
                 field=["id"],
             )
-    standing = await tx.entries.live_corrections(original.id) if original.corrected_by else []
-    return lines_of([original, *standing])
+    if original.corrected_by is None:
+        return lines_of([original])
+    standing = await tx.entries.live_corrections(original.id)
+    return [Line(e, amount) for e, amount in allocation(lines_of([original, *standing])).items()]
 
 
 async def after_undo(
