@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { apiLogin, choose, gql, launch, openTab, PASSWORD, person, shoot } from "./browser.mjs";
+import { apiLogin, choose, gql, launch, openTab, PASSWORD, person, record, shoot } from "./browser.mjs";
 
 const rita = { name: "Rita Ferreira", email: `rita-${Date.now().toString(36)}@example.com` };
 
@@ -24,17 +24,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function record(page, kind, fill) {
-  await page.getByRole("button", { name: "Record spending" }).click();
-  const dialog = page.getByRole("dialog", { name: "Record" });
-  await dialog.getByRole("radiogroup", { name: "What happened" }).getByText(kind, { exact: true }).click();
-  await fill(dialog);
-  await dialog.getByRole("button", { name: "Save", exact: true }).click();
-  await dialog.waitFor({ state: "detached", timeout: 5000 }).catch(async (error) => {
-    throw new Error(`the form stayed open: ${await dialog.innerText()}`, { cause: error });
-  });
-}
 
 const envelope = (page, name) => page.getByRole("listitem", { name });
 const accountId = () => household.split("/").pop();

@@ -47,6 +47,11 @@ def lines_of(entries: Sequence[TransactionRecord]) -> list[Line]:
     return [Line(line.envelope_id, line.amount) for e in entries for line in e.lines]
 
 
+def details_of(entry: TransactionRecord) -> EntryDetails:
+    """The describing fields of an entry, for the entries that follow it (undo, correction)."""
+    return EntryDetails(payee=entry.payee, memo=entry.memo, tags=tuple(entry.tags))
+
+
 def check_correctable(entry: TransactionRecord, field: list[str]) -> None:
     if entry.kind not in CORRECTABLE:
         raise ValidationError(
@@ -71,7 +76,7 @@ def correct(
         EntryKind.RECATEGORISE,
         lines,
         size=original.size,
-        details=EntryDetails(payee=original.payee, memo=original.memo, tags=tuple(original.tags)),
+        details=details_of(original),
         booking_date=original.booking_date,
         flow=original.flow,
     )

@@ -271,7 +271,7 @@ async def _reverse(
         EntryKind.REVERSAL,
         lines,
         size=original.size,
-        details=EntryDetails(payee=original.payee, memo=original.memo, tags=tuple(original.tags)),
+        details=corrections.details_of(original),
         booking_date=original.booking_date,
         flow=original.flow,
         reverses=original.id,

@@ -1,11 +1,12 @@
-import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from "@dnd-kit/core";
-import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
+import { closestCenter, DndContext, type DragEndEvent } from "@dnd-kit/core";
+import { arrayMove, SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { useMutation, useQuery } from "@apollo/client/react";
 import { useMemo, useState } from "react";
 
 import { DeleteRuleWebDocument, ReorderRulesWebDocument, RulesWebDocument, type RuleFieldsFragment } from "../../gql/graphql";
 import { Button, Empty, FormMessage, Loading, Problem } from "../../ui/kit";
+import { REORDER_ACCESSIBILITY, useReorderSensors } from "../../ui/sortable";
 import { ACTION_LABEL, CONDITION_LABEL, OPERATOR_LABEL } from "./ruleForm";
 import { ApplyRulesPanel } from "./ApplyRulesPanel";
 import { RuleEditor } from "./RuleEditor";
@@ -53,10 +54,7 @@ export function RulesScreen() {
   const [remove] = useMutation(DeleteRuleWebDocument, { refetchQueries: ["RulesWeb"] });
   const [problem, setProblem] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState("");
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
+  const sensors = useReorderSensors();
 
   const accounts = useMemo(() => data?.accounts ?? [], [data]);
   // A rule names envelopes of the accounts you own (shared accounts follow their owner's rules).
@@ -151,11 +149,7 @@ export function RulesScreen() {
           sensors={sensors}
           collisionDetection={closestCenter}
           onDragEnd={onDragEnd}
-          accessibility={{
-            screenReaderInstructions: {
-              draggable: "To reorder, press space, move with the arrow keys, then press space again to drop, or escape to cancel.",
-            },
-          }}
+          accessibility={REORDER_ACCESSIBILITY}
         >
           <SortableContext items={ids} strategy={verticalListSortingStrategy}>
             <ol className="rule-list" aria-label="Rules, in the order they run">
