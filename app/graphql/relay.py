@@ -26,6 +26,7 @@ MISSING = {
     "Transaction": "No such transaction.",
     "PaymentSource": "No such payment source.",
     "Schedule": "No such schedule.",
+    "Rule": "No such rule.",
     "User": "No such member of this account.",
     "LoginSession": "No such session.",
 }

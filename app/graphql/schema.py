@@ -42,6 +42,11 @@ from app.graphql.ledger.payment_sources.mutations import PaymentSourceMutation
 from app.graphql.ledger.payment_sources.queries import PaymentSourceQuery
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.ledger.reconciliation.mutations import ReconciliationMutation
+from app.graphql.ledger.review.mutations import ReviewMutation
+from app.graphql.ledger.review.queries import ReviewQueueQuery
+from app.graphql.ledger.rules.mutations import RuleMutation
+from app.graphql.ledger.rules.queries import RuleQuery
+from app.graphql.ledger.rules.types import Rule
 from app.graphql.ledger.schedules.mutations import ScheduleMutation
 from app.graphql.ledger.schedules.queries import ScheduleQuery
 from app.graphql.ledger.schedules.types import Schedule
@@ -58,6 +63,8 @@ class Query(
     BudgetQuery,
     NodeQuery,
     ScheduleQuery,
+    RuleQuery,
+    ReviewQueueQuery,
 ):
     pass
 
@@ -75,6 +82,8 @@ class Mutation(
     ReconciliationMutation,
     ScheduleMutation,
     HistoryMutation,
+    RuleMutation,
+    ReviewMutation,
 ):
     pass
 
@@ -104,7 +113,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map={Decimal: DECIMAL_SCALAR, date: DATE_SCALAR}),
         query=Query,
         mutation=Mutation,
-        types=[User, LoginSession, Account, Envelope, Transaction, PaymentSource, Schedule],
+        types=[User, LoginSession, Account, Envelope, Transaction, PaymentSource, Schedule, Rule],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,
     )

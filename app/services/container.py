@@ -20,8 +20,11 @@ from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepo
 from app.persistence.repositories.uploads import UploadRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
+from app.services.categorisation.proposals import NoSuggestions
+from app.services.categorisation.rules import RuleService
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
+from app.services.ledger.corrections import CorrectionService
 from app.services.ledger.envelopes import EnvelopeService
 from app.services.ledger.exports import LINK_SECONDS, HistoryExports
 from app.services.ledger.history import HistoryService
@@ -29,6 +32,7 @@ from app.services.ledger.members import MemberService
 from app.services.ledger.movements import MovementService
 from app.services.ledger.payment_sources import PaymentSourceService
 from app.services.ledger.reconciliation import ReconciliationService
+from app.services.ledger.rule_runs import RuleRuns
 from app.services.ledger.sweeps import Sweeps
 from app.services.scheduling.schedules import ScheduleService
 from app.services.scheduling.worker import (
@@ -59,6 +63,9 @@ class Services:
     schedules: ScheduleService
     scheduler: Scheduler
     uploads: Uploads
+    rules: RuleService
+    corrections: CorrectionService
+    rule_runs: RuleRuns
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -66,7 +73,8 @@ class Services:
         """Every service over `db`, which is connected (its document models bound)."""
         uow = UnitOfWork(db)
         accounts = AccountRepository()
-        movements = MovementService(uow)
+        suggester = NoSuggestions()  # until the learned model is wired in
+        movements = MovementService(uow, suggester)
         schedule_rows = ScheduleRepository()
         schedules = ScheduleService(uow, accounts, schedule_rows, movements)
         sweeps = Sweeps(uow, accounts)
@@ -111,6 +119,9 @@ class Services:
                     UploadKind.BACKUP: settings.backup_max_bytes,
                 },
             ),
+            rules=RuleService(db, accounts),
+            corrections=CorrectionService(uow, EntryRepository()),
+            rule_runs=RuleRuns(uow, accounts, suggester),
         )
 
     def start_background_work(self) -> None:

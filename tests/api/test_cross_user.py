@@ -216,6 +216,43 @@ def _mutations() -> list[Probe]:
         m("ReopenReconciliation", accountId=main),
         m("SignOutSession", id=A("LoginSession", "session")),
         *_schedule_mutations(m, main, ben_account, food),
+        *_rule_mutations(m, main, food),
+    ]  # fmt: skip
+
+
+def _rule_mutations(m: Any, main: Theirs, food: Theirs) -> list[Probe]:
+    bills, groceries = Own("bills"), A("Rule", "groceries")
+
+    def to(envelope: Any) -> list[dict[str, Any]]:
+        return [{"type": "SET_ENVELOPE", "envelopeId": envelope}]
+
+    split = [
+        {
+            "type": "SPLIT",
+            "parts": [
+                {"envelopeId": bills, "percent": "50"},
+                {"envelopeId": food, "percent": "50"},
+            ],
+        }
+    ]
+    return [
+        m("CreateRule", name="Mine", actions=to(food)),
+        m("CreateRule", name="Mine", actions=split),
+        m("CreateRule", name="Mine", actions=to(bills), accountIds=[main]),
+        m("UpdateRule", id=groceries, name="Mine", actions=to(bills)),
+        m("UpdateRule", id=Own("rule"), name="Mine", actions=to(food)),
+        m("UpdateRule", id=Own("rule"), name="Mine", actions=split),
+        m("UpdateRule", id=Own("rule"), name="Mine", actions=to(bills), accountIds=[main]),
+        m("DeleteRule", id=groceries),
+        m("ReorderRules", ids=[Own("rule"), groceries]),
+        m("RecategoriseTransaction", id=A("Transaction", "income"), envelopeId=bills),
+        m("RecategoriseTransaction", id=Own("spent"), envelopeId=food),
+        m("RecategoriseTransaction", id=Own("spent"),
+          splits=[{"envelopeId": food, "amount": "1.00"}]),
+        m("MarkReviewed", ids=[A("Transaction", "income")]),
+        m("MarkReviewed", ids=[Own("spent"), A("Transaction", "payday")]),
+        m("ApplyRules", accountId=main),
+        m("ApplyRules", accountId=main, dryRun=False),
     ]  # fmt: skip
 
 
@@ -270,6 +307,7 @@ ANA_OBJECTS = [
     A("Transaction", "transferIn"),
     A("PaymentSource", "salary"),
     A("Schedule", "rent"),
+    A("Rule", "groceries"),
     A("User", "ana"),
     A("LoginSession", "session"),
 ]
@@ -285,6 +323,8 @@ def _queries() -> list[Probe]:
     probes += [
         Probe("Query.paymentSource", "PaymentSource", {"id": A("PaymentSource", "salary")}),
         Probe("Query.schedule", "Schedule", {"id": A("Schedule", "rent")}),
+        Probe("Query.rules", "Rules", {"accountId": A("Account", "main")}),
+        Probe("Query.reviewQueue", "ReviewQueue", {"accountId": A("Account", "main")}),
         *(Probe("Query.node", "Node", {"id": a}) for a in ANA_OBJECTS),
         Probe("Query.nodes", NODES, {"ids": [Own("account"), *ANA_OBJECTS]}),
     ]
@@ -419,6 +459,11 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         "CreateSchedule", accountId=main["id"], name="Rent", kind="EXPENSE", amount="400.00",
         envelopeId=envelopes["Rent"], recurrence=RULE,
     )  # fmt: skip
+    groceries = await ana.do(
+        "CreateRule", name="Groceries", accountIds=[main["id"]],
+        conditions=[{"type": "PAYEE", "operator": "CONTAINS", "value": "market"}],
+        actions=[{"type": "SET_ENVELOPE", "envelopeId": envelopes["Food"]}],
+    )  # fmt: skip
     me = await ana.query("Me")
     ids = {
         A("Account", "main"): main["id"],
@@ -439,6 +484,7 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("Transaction", "transferIn"): transfer["incoming"]["id"],
         A("PaymentSource", "salary"): salary["paymentSource"]["id"],
         A("Schedule", "rent"): rent["schedule"]["id"],
+        A("Rule", "groceries"): groceries["rule"]["id"],
         A("User", "ana"): ana.user["id"],
         A("User", "cleo"): cleo.user["id"],
         A("LoginSession", "session"): me["me"]["sessions"]["edges"][0]["node"]["id"],
@@ -477,7 +523,16 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
         envelopeId=envelopes["Bills"], recurrence=RULE,
     )  # fmt: skip
     entry = await ben.query("Transactions", id=account["id"], first=1)
+    spent = await ben.do(
+        "RecordExpense", accountId=account["id"], envelopeId=envelopes["Bills"], amount="1.00"
+    )
+    rule = await ben.do(
+        "CreateRule", name="Bills", actions=[{"type": "SET_ENVELOPE",
+                                              "envelopeId": envelopes["Bills"]}],
+    )  # fmt: skip
     return ben, {
+        "spent": spent["transaction"]["id"],
+        "rule": rule["rule"]["id"],
         "entry": entry["account"]["transactions"]["edges"][0]["node"]["id"],
         "schedule": schedule["schedule"]["id"],
         "account": account["id"],
@@ -503,6 +558,7 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
         }
     found["salary"] = await ana.query("PaymentSource", id=theirs[A("PaymentSource", "salary")])
     found["schedules"] = await ana.query("AccountSchedules", id=theirs[A("Account", "main")])
+    found["rules"] = await ana.query("Rules")
     return found
 
 

@@ -7,7 +7,10 @@ from app.graphql.export import schema_sdl
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
 from tests.api.ledger.test_exports import EXPORT_OPERATIONS
 from tests.api.ledger.test_operations import LEDGER_OPERATIONS
+from tests.api.ledger.test_recategorise import RECATEGORISE_OPERATIONS
 from tests.api.ledger.test_reconciliation import RECONCILIATION_OPERATIONS
+from tests.api.ledger.test_review_queue import REVIEW_OPERATIONS
+from tests.api.ledger.test_rules import RULE_OPERATIONS
 from tests.api.ledger.test_schedules import SCHEDULE_OPERATIONS
 from tests.graphql_client import GraphQLClient
 
@@ -36,6 +39,9 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | RECONCILIATION_OPERATIONS
         | SCHEDULE_OPERATIONS
         | EXPORT_OPERATIONS
+        | RULE_OPERATIONS
+        | RECATEGORISE_OPERATIONS
+        | REVIEW_OPERATIONS
     )
 
 

@@ -53,6 +53,7 @@ EXAMPLES = int(os.environ.get("ENVELOPES_FUZZ_EXAMPLES", "50"))
 EXPLORE = os.environ.get("ENVELOPES_FUZZ_EXPLORE") == "1"
 NODE_TYPES = (
     "Account", "Envelope", "Transaction", "PaymentSource", "User", "LoginSession", "Schedule",
+    "Rule",
 )  # fmt: skip
 
 # Codes a client may be answered with while signed in; INTERNAL (a bug), UNAVAILABLE (the
@@ -135,6 +136,7 @@ ID_FIELDS = {
     "envelopeIds": "Envelope",
     "paymentSourceId": "PaymentSource",
     "userId": "User",
+    "accountIds": "Account",
 }
 # `id`/`ids` name the kind of the root field (None: any kind).
 ROOT_ID_KINDS = {
@@ -153,6 +155,11 @@ ROOT_ID_KINDS = {
     "skipOccurrence": "Schedule",
     "postOccurrenceNow": "Schedule",
     "signOutSession": "LoginSession",
+    "updateRule": "Rule",
+    "deleteRule": "Rule",
+    "reorderRules": "Rule",
+    "recategoriseTransaction": "Transaction",
+    "markReviewed": "Transaction",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
 # idempotency keys, so repeats (replays, and conflicts across operations) happen.
@@ -388,6 +395,15 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
                 ("Side job", "INCOME", "AUTO", {}),
             ]
         ]  # fmt: skip
+        rules = [
+            do(
+                "CreateRule", name=name, conditions=[{"type": "PAYEE", "operator": "MATCHES",
+                                                      "value": pattern}],
+                actions=[{"type": "SET_ENVELOPE", "envelopeId": envelopes[envelope]}],
+            )["rule"]["id"]
+            for name, pattern, envelope in [("Shops", "tesco*|aldi*", "Food"),
+                                            ("Home", "*landlord*", "Rent")]
+        ]  # fmt: skip
         do("ShareAccount", accountId=main["id"], email="partner@example.com", role="EDITOR")
         accounts = [main, savings, cash]
         entries = [_entry_ids(http, token, a["id"]) for a in accounts]
@@ -399,6 +415,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "Transaction": [i for ids in entries for i in ids],
             "PaymentSource": [source["id"]],
             "Schedule": schedules,
+            "Rule": rules,
             "User": [me["user"]["id"], partner["user"]["id"]],
             "LoginSession": [other_device],
         },

@@ -134,11 +134,24 @@ class TransactionDocument(TransactionRecord, Document):
                 name="import_id",
                 partialFilterExpression={"import_id": {"$type": "string"}},
             ),
-            # The review queue of an account.
+            # The review queue of an account. (Its keys differ from `history`'s: an index with
+            # the same keys, partial or not, takes the place of `history` at start-up, and
+            # history pages, budgets and sweeps then lose the index they are hinted to.)
             IndexModel(
-                [("account_id", ASCENDING), ("booking_date", DESCENDING), ("seq", DESCENDING)],
+                [
+                    ("account_id", ASCENDING),
+                    ("needs_review", ASCENDING),
+                    ("booking_date", DESCENDING),
+                    ("seq", DESCENDING),
+                ],
                 name="needs_review",
                 partialFilterExpression={"needs_review": True},
+            ),
+            # The corrections of an entry (recategorising).
+            IndexModel(
+                [("corrects", ASCENDING), ("seq", ASCENDING)],
+                name="corrects",
+                partialFilterExpression={"corrects": {"$type": "objectId"}},
             ),
             # Delta sync: what changed in an account after a cursor.
             IndexModel([("account_id", ASCENDING), ("rev", ASCENDING)], name="rev"),

@@ -120,6 +120,70 @@ class EntryRepository:
         )
         return result.modified_count == 1
 
+    # --- recategorising and reviewing (each inside the change's transaction) ---------------
+
+    async def live_corrections(self, entry_id: ObjectId) -> list[TransactionRecord]:
+        """The standing (not undone) corrections of an entry, oldest first."""
+        cursor = self.collection.find(
+            {"corrects": entry_id, "reversed_by": None}, session=self.session
+        ).sort("seq", 1)
+        return [TransactionRecord.model_validate(row) for row in await cursor.to_list(None)]
+
+    async def mark_corrected(
+        self, entry_id: ObjectId, correction_id: ObjectId | None, rev: int
+    ) -> None:
+        """Name the entry's latest standing correction (None: none stands); a recategorised
+        entry leaves the review queue."""
+        changes: dict[str, Any] = {"corrected_by": correction_id, "rev": rev}
+        if correction_id is not None:
+            changes["needs_review"] = False
+        await self.collection.update_one({"_id": entry_id}, {"$set": changes}, session=self.session)
+
+    async def mark_reviewed(self, ids: Sequence[ObjectId], rev: int) -> int:
+        """Take these entries out of the review queue; how many were in it."""
+        result = await self.collection.update_many(
+            {"_id": {"$in": list(ids)}, "needs_review": True},
+            {"$set": {"needs_review": False, "rev": rev}},
+            session=self.session,
+        )
+        return result.modified_count
+
+    async def review_page(
+        self, account_id: ObjectId, request: PageRequest, size: int
+    ) -> Page[TransactionRecord]:
+        """The account's entries waiting for review, newest first (the `needs_review` index)."""
+        query = {"account_id": account_id, "needs_review": True}
+        return await fetch_page(
+            self.collection, query, HISTORY_SORT, request, size, TransactionRecord.model_validate
+        )
+
+    async def to_recategorise(
+        self,
+        account_id: ObjectId,
+        booked_from: datetime | None,
+        booked_to: datetime | None,
+        limit: int,
+    ) -> list[TransactionRecord]:
+        """The account's income and expenses not undone, newest first (at most `limit`)."""
+        query: dict[str, Any] = {
+            "account_id": account_id,
+            "kind": {"$in": ["income", "expense"]},
+            "reversed_by": None,
+        }
+        dates = _range(booked_from, booked_to)
+        if dates:
+            query["booking_date"] = dates
+        cursor = self.collection.find(query, session=self.session).sort(HISTORY_SORT)
+        rows = await cursor.limit(limit).to_list(None)
+        return [TransactionRecord.model_validate(row) for row in rows]
+
+    async def corrections_of(self, ids: Sequence[ObjectId]) -> list[TransactionRecord]:
+        """The standing corrections of these entries, oldest first."""
+        cursor = self.collection.find(
+            {"corrects": {"$in": list(ids)}, "reversed_by": None}, session=self.session
+        ).sort("seq", 1)
+        return [TransactionRecord.model_validate(row) for row in await cursor.to_list(None)]
+
     # --- clearing and reconciling (each inside the change's transaction) ------------------
 
     async def in_change(self, ids: Sequence[ObjectId]) -> dict[ObjectId, TransactionRecord]:

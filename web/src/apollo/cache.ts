@@ -10,6 +10,7 @@ export const NODE_TYPES = [
   "Envelope",
   "LoginSession",
   "PaymentSource",
+  "Rule",
   "Schedule",
   "Transaction",
   "User",

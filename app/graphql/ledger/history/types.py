@@ -105,6 +105,9 @@ class Transaction(Node):
     recorded_at: datetime
     undone: bool = strawberry.field(description="True once a reversal undid this entry.")
     cleared: ClearedStatus
+    needs_review: bool = strawberry.field(
+        description="Waiting in the review queue (imported with no envelope, or unconfirmed)."
+    )
     entry: strawberry.Private[TransactionRecord]
     recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
 
@@ -134,6 +137,7 @@ class Transaction(Node):
             recorded_at=entry.recorded_at,
             undone=entry.reversed_by is not None,
             cleared=entry.cleared,
+            needs_review=entry.needs_review,
             entry=entry,
             recorder=shared.recorder(entry.recorded_by),
         )
@@ -157,6 +161,17 @@ class Transaction(Node):
     @strawberry.field(description="The reversal that undid this entry, if any.")
     async def reversed_by(self, info: Info) -> Transaction | None:
         return await self._linked(info, self.entry.reversed_by)
+
+    @strawberry.field(description="For a recategorisation: the entry it corrects.")
+    async def corrects(self, info: Info) -> Transaction | None:
+        return await self._linked(info, self.entry.corrects)
+
+    @strawberry.field(
+        description="The latest standing recategorisation of this entry, if any: its envelopes "
+        "are now the ones that correction left."
+    )
+    async def corrected_by(self, info: Info) -> Transaction | None:
+        return await self._linked(info, self.entry.corrected_by)
 
     @strawberry.field(description="For a transfer: the other account's entry (if visible).")
     async def counterpart(self, info: Info) -> Transaction | None:
