@@ -23,6 +23,8 @@ from app.core.settings import Settings
 from app.graphql.auth.mutations import AuthMutation
 from app.graphql.auth.queries import AuthQuery
 from app.graphql.auth.types import LoginSession, User
+from app.graphql.categorisation.mutations import CategorisationMutation
+from app.graphql.categorisation.queries import CategorisationQuery
 from app.graphql.engine.cost import QueryCosts
 from app.graphql.engine.fast_execution import PlainFieldExecutor
 from app.graphql.engine.limits import RequestLimits, alias_limit_rule, depth_limit_rule
@@ -58,6 +60,7 @@ class Query(
     BudgetQuery,
     NodeQuery,
     ScheduleQuery,
+    CategorisationQuery,
 ):
     pass
 
@@ -75,6 +78,7 @@ class Mutation(
     ReconciliationMutation,
     ScheduleMutation,
     HistoryMutation,
+    CategorisationMutation,
 ):
     pass
 

@@ -12,6 +12,7 @@ from app.core.settings import Settings
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.entries import EntryRepository
+from app.persistence.repositories.learning import LearningRepository
 from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
@@ -19,6 +20,8 @@ from app.persistence.repositories.reconciliations import ReconciliationRepositor
 from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
+from app.services.categorisation.learned import LearnedCategories
+from app.services.categorisation.settings import CategorisationSettingsService
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
 from app.services.ledger.envelopes import EnvelopeService
@@ -56,6 +59,8 @@ class Services:
     reconciliation: ReconciliationService
     schedules: ScheduleService
     scheduler: Scheduler
+    learned: LearnedCategories
+    categorisation: CategorisationSettingsService
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -83,6 +88,8 @@ class Services:
         history = HistoryService(
             db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
         )
+        learning = LearningRepository()
+        learned = LearnedCategories(learning)
         return cls(
             settings=settings,
             db=db,
@@ -101,16 +108,20 @@ class Services:
             reconciliation=ReconciliationService(uow, ReconciliationRepository()),
             schedules=schedules,
             scheduler=scheduler,
+            learned=learned,
+            categorisation=CategorisationSettingsService(learning, learned),
         )
 
     def start_background_work(self) -> None:
         """Start-up chores that must not delay readiness: fill in the per-month figures of
         accounts written before they existed (their totals read the entries until then);
-        and the scheduler's loop (when enabled)."""
+        the scheduler's loop (when enabled); and the retraining of the learned categorisation
+        models this process holds."""
         backfill = MonthTotalsBackfill(self.db)
         self._start(backfill.run(), "month-totals-backfill")
         if self.settings.scheduler_enabled:
             self._start(self.scheduler.run(), "scheduler")
+        self._start(self.learned.run(), "learned-categories")
 
     def _start(self, work: Coroutine[Any, Any, Any], name: str) -> None:
         task = asyncio.create_task(work, name=name)
@@ -121,6 +132,7 @@ class Services:
         for task in list(self.background):
             task.cancel()
         await asyncio.gather(*self.background, return_exceptions=True)
+        await self.learned.stop()
         if self.settings.scheduler_enabled:
             with contextlib.suppress(Exception):  # best effort: the lease expires anyway
                 await self.scheduler.release()

@@ -27,6 +27,7 @@ from app.persistence.documents.auth import (
     RequestCounterDocument,
     UserDocument,
 )
+from app.persistence.documents.categorisation import CategorisationSettingsDocument
 from app.persistence.documents.entries import TransactionDocument
 from app.persistence.documents.idempotency import IdempotencyDocument
 from app.persistence.documents.month_totals import MonthTotalDocument
@@ -49,4 +50,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ReconciliationDocument,
     ScheduleDocument,
     LeaseDocument,
+    CategorisationSettingsDocument,
 ]

@@ -9,6 +9,8 @@ import strawberry
 
 from app.core.ids import ObjectId
 from app.domain.entries import ClearedStatus, EntryKind
+from app.domain.envelope_model import Example
+from app.graphql.categorisation.types import LearnedSuggestion
 from app.graphql.context import Info
 from app.graphql.engine.fast_execution import PREFETCHED
 from app.graphql.ledger.envelopes.types import Envelope
@@ -106,6 +108,7 @@ class Transaction(Node):
     undone: bool = strawberry.field(description="True once a reversal undid this entry.")
     cleared: ClearedStatus
     entry: strawberry.Private[TransactionRecord]
+    account: strawberry.Private[AccountRecord]
     recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
 
     @classmethod
@@ -135,6 +138,7 @@ class Transaction(Node):
             undone=entry.reversed_by is not None,
             cleared=entry.cleared,
             entry=entry,
+            account=account,
             recorder=shared.recorder(entry.recorded_by),
         )
 
@@ -144,6 +148,27 @@ class Transaction(Node):
             return self.recorder
         user_id = self.entry.recorded_by
         return Profile.from_profile(await info.context.profiles.load(user_id), user_id)
+
+    @strawberry.field(
+        description="For income and spending not undone: the envelope the household's learned "
+        "model would choose, and how sure it is; null while there is no model (too little "
+        "history, or one being trained) or it names no live envelope of this account."
+    )
+    def suggestion(self, info: Info) -> LearnedSuggestion | None:
+        entry = self.entry
+        if entry.kind not in (EntryKind.INCOME, EntryKind.EXPENSE) or entry.reversed_by:
+            return None
+        example = Example(entry.payee, entry.memo, entry.amount, entry.booking_date.date())
+        [found] = info.context.services.learned.predict(self.account, [example])
+        if found is None:
+            return None
+        envelope_id, confidence = found
+        record = self.account.envelope(envelope_id)
+        if record is None:
+            return None
+        return LearnedSuggestion(
+            envelope=Envelope.from_record(record, self.account.currency), confidence=confidence
+        )
 
     async def _linked(self, info: Info, entry_id: ObjectId | None) -> Transaction | None:
         viewer = await info.context.viewer()
