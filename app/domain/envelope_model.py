@@ -29,16 +29,15 @@ import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
-
-import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from app.core.errors import ValidationError
 from app.domain.matching import normalise_payee
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 MIN_EXAMPLES = 20
 C = 10.0  # weak regularisation: the same payee key should decide firmly
@@ -84,6 +83,14 @@ class EnvelopeModel(Generic[L]):
         distinct = list(dict.fromkeys(labels))
         if len(examples) < MIN_EXAMPLES or len(distinct) < 2:
             return None
+        # Imported here, not with the module: scikit-learn and SciPy take about 2 s and 90 MB
+        # to import, which only a process that trains a model should pay (not its start-up).
+        import numpy as np
+        from scipy import sparse
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
         tokens = DictVectorizer()
         features = sparse.hstack(
@@ -94,7 +101,7 @@ class EnvelopeModel(Generic[L]):
         ).tocsr()
         index = {label: i for i, label in enumerate(distinct)}
         targets = np.array([index[label] for label in labels])
-        classifier = LogisticRegression(C=C, max_iter=1000)
+        classifier = LogisticRegression(C=C, solver="saga", tol=1e-3, max_iter=1000, random_state=0)
         classifier.fit(features, targets)
         model = cls(chars, tokens, classifier, distinct)
         model.size = len(examples)
@@ -103,6 +110,8 @@ class EnvelopeModel(Generic[L]):
     def predict(self, examples: Sequence[Example]) -> list[Prediction[L]]:
         if not examples:
             return []
+        from scipy import sparse
+
         features = sparse.hstack(
             [
                 self._chars.transform([_key(e) for e in examples]),
