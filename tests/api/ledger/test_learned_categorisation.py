@@ -133,7 +133,23 @@ class TestSuggestions:
         settings = (await ana.query("CategorisationSettings"))["categorisationSettings"]
         assert settings["learnedFrom"] == learned + RETRAIN_AFTER
 
-    async def test_undone_entries_and_transfers_get_no_suggestion(
+    async def test_the_background_pass_retrains_households_whose_entries_grew(
+        self, ana: Member, ben: Member, services: Services
+    ) -> None:
+        account_id, envelopes = await open_budget(ana)
+        learned = await record_history(ana, account_id, envelopes, 40)
+        ben_account, ben_envelopes = await open_budget(ben)
+        await record_history(ben, ben_account, ben_envelopes, 30)
+        await services.learned.train(_object_id(ana.user["id"]))
+        await services.learned.train(_object_id(ben.user["id"]))
+        await record_history(ana, account_id, envelopes, RETRAIN_AFTER)  # only Ana's grew
+
+        assert await services.learned.refresh() == 1
+        assert await services.learned.refresh() == 0
+        settings = (await ana.query("CategorisationSettings"))["categorisationSettings"]
+        assert settings["learnedFrom"] == learned + RETRAIN_AFTER
+
+    async def test_an_undone_entry_gets_no_suggestion(
         self, ana: Member, services: Services
     ) -> None:
         account_id, envelopes = await open_budget(ana)
