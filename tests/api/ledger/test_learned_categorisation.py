@@ -29,6 +29,8 @@ LEARNED_OPERATIONS = {"CategorisationSettings", "SetAutoCategorise", "Transactio
 ENVELOPES = ["Groceries", "Household", "Dining out", "Transport", "Fun", "Utilities", "Kids"]
 
 Row = dict[str, Any]
+PAGE = """query($id: ID!) { account(id: $id) { id transactions(first: 60) { edges { node {
+  id kind suggestion { envelope { id name } confidence } } } } } }"""
 
 
 @pytest.fixture
@@ -93,6 +95,24 @@ class TestSuggestions:
         assert 0 < found["confidence"] <= 1
         settings = (await ana.query("CategorisationSettings"))["categorisationSettings"]
         assert settings["learnedFrom"] == 80
+
+    async def test_a_page_of_entries_gets_the_suggestions_of_each_entry(
+        self, ana: Member, services: Services
+    ) -> None:
+        account_id, envelopes = await open_budget(ana)
+        await record_history(ana, account_id, envelopes, 40)
+        await services.learned.train(_object_id(ana.user["id"]))
+        payees = ["TFL TRAVEL CH", "CARD 5521 COSTA COFFEE 03/11", "LIDL GB LEEDS"]
+        ids = [await unfiled(ana, account_id, payee) for payee in payees]
+
+        reply = await ana.gql.execute(PAGE, {"id": account_id}, token=ana.token)
+        edges = reply.data["account"]["transactions"]["edges"]
+        on_page = {e["node"]["id"]: e["node"]["suggestion"] for e in edges}
+        assert [on_page[i] for i in ids] == [await suggestion(ana, i) for i in ids]
+        names = [on_page[i]["envelope"]["name"] for i in ids]
+        assert names == ["Transport", "Dining out", "Groceries"]
+        opening = next(e["node"] for e in edges if e["node"]["kind"] == "OPENING")
+        assert opening["suggestion"] is None
 
     async def test_too_little_history_gives_no_suggestion(
         self, ana: Member, services: Services

@@ -9,8 +9,7 @@ import strawberry
 
 from app.core.ids import ObjectId
 from app.domain.entries import ClearedStatus, EntryKind
-from app.domain.envelope_model import Example
-from app.graphql.categorisation.types import LearnedSuggestion
+from app.graphql.categorisation.types import LearnedSuggestion, Suggestions
 from app.graphql.context import Info
 from app.graphql.engine.fast_execution import PREFETCHED
 from app.graphql.ledger.envelopes.types import Envelope
@@ -154,21 +153,12 @@ class Transaction(Node):
         "model would choose, and how sure it is; null while there is no model (too little "
         "history, or one being trained) or it names no live envelope of this account."
     )
-    def suggestion(self, info: Info) -> LearnedSuggestion | None:
+    async def suggestion(self, info: Info) -> LearnedSuggestion | None:
         entry = self.entry
         if entry.kind not in (EntryKind.INCOME, EntryKind.EXPENSE) or entry.reversed_by:
             return None
-        example = Example(entry.payee, entry.memo, entry.amount, entry.booking_date.date())
-        [found] = info.context.services.learned.predict(self.account, [example])
-        if found is None:
-            return None
-        envelope_id, confidence = found
-        record = self.account.envelope(envelope_id)
-        if record is None:
-            return None
-        return LearnedSuggestion(
-            envelope=Envelope.from_record(record, self.account.currency), confidence=confidence
-        )
+        batch = Suggestions.of(info.context, info.context.services.learned)
+        return await batch.loader.load((self.account, entry))
 
     async def _linked(self, info: Info, entry_id: ObjectId | None) -> Transaction | None:
         viewer = await info.context.viewer()
