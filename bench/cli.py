@@ -1,7 +1,8 @@
 """`python -m bench [options]`: start MongoDB and the API, seed, measure, report, stop.
 
 --repeat N        repeats of every measurement (default 3); medians and all values
---only PARTS      comma-separated: mutations,pages,totals,budget,export,catchup,footprint,web
+--only PARTS      comma-separated: mutations,pages,totals,budget,export,catchup,footprint,web,
+                  categorise
                   (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
@@ -27,7 +28,7 @@ import pymongo
 from pymongo import AsyncMongoClient
 
 from app.devtools.localmongo import ReplicaSet, start_replica_set
-from bench import export, phases, report, store, web
+from bench import categorise, export, phases, report, store, web
 from bench.gql import Api, Household
 from bench.infra import (
     ROOT,
@@ -42,7 +43,9 @@ from bench.phases import Plan
 from bench.seed import History, seed
 from bench.stats import median
 
-PARTS = ("mutations", "pages", "totals", "budget", "export", "catchup", "footprint", "web")
+PARTS = (
+    "mutations", "pages", "totals", "budget", "export", "catchup", "footprint", "web", "categorise",
+)  # fmt: skip
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
 
@@ -169,6 +172,9 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
         if "web" in plan.parts:
             print("==> web app: first screen's JavaScript, envelope board in Chromium", flush=True)
             await _part(results, "web", web.web(plan, api, api_process.url, run_id))
+        if "categorise" in plan.parts:
+            print("==> learned categorisation against the last-payee baseline", flush=True)
+            await _part(results, "categorise", categorise.categorise(plan))
         if "catchup" in plan.parts:
             print("==> catching up due scheduled occurrences", flush=True)
             env = api_environment(rs.uri, store.DATABASE)

@@ -23,6 +23,8 @@ from app.core.settings import Settings
 from app.graphql.auth.mutations import AuthMutation
 from app.graphql.auth.queries import AuthQuery
 from app.graphql.auth.types import LoginSession, User
+from app.graphql.categorisation.mutations import CategorisationMutation
+from app.graphql.categorisation.queries import CategorisationQuery
 from app.graphql.engine.cost import QueryCosts
 from app.graphql.engine.fast_execution import PlainFieldExecutor
 from app.graphql.engine.limits import RequestLimits, alias_limit_rule, depth_limit_rule
@@ -65,6 +67,7 @@ class Query(
     ScheduleQuery,
     RuleQuery,
     ReviewQueueQuery,
+    CategorisationQuery,
 ):
     pass
 
@@ -84,6 +87,7 @@ class Mutation(
     HistoryMutation,
     RuleMutation,
     ReviewMutation,
+    CategorisationMutation,
 ):
     pass
 

@@ -12,6 +12,7 @@ from app.core.settings import Settings
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.entries import EntryRepository
+from app.persistence.repositories.learning import LearningRepository
 from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
@@ -20,8 +21,9 @@ from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepo
 from app.persistence.repositories.uploads import UploadRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
-from app.services.categorisation.proposals import NoSuggestions
+from app.services.categorisation.learned import LearnedCategories
 from app.services.categorisation.rules import RuleService
+from app.services.categorisation.settings import CategorisationSettingsService
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
 from app.services.ledger.corrections import CorrectionService
@@ -66,6 +68,8 @@ class Services:
     rules: RuleService
     corrections: CorrectionService
     rule_runs: RuleRuns
+    learned: LearnedCategories
+    categorisation: CategorisationSettingsService
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -73,7 +77,9 @@ class Services:
         """Every service over `db`, which is connected (its document models bound)."""
         uow = UnitOfWork(db)
         accounts = AccountRepository()
-        suggester = NoSuggestions()  # until the learned model is wired in
+        learning = LearningRepository()
+        learned = LearnedCategories(learning)
+        suggester = learned  # the household's model, after the rules (see proposals.py)
         movements = MovementService(uow, suggester)
         schedule_rows = ScheduleRepository()
         schedules = ScheduleService(uow, accounts, schedule_rows, movements)
@@ -122,16 +128,20 @@ class Services:
             rules=RuleService(db, accounts),
             corrections=CorrectionService(uow, EntryRepository()),
             rule_runs=RuleRuns(uow, accounts, suggester),
+            learned=learned,
+            categorisation=CategorisationSettingsService(learning, learned),
         )
 
     def start_background_work(self) -> None:
         """Start-up chores that must not delay readiness: fill in the per-month figures of
         accounts written before they existed (their totals read the entries until then);
-        and the scheduler's loop (when enabled)."""
+        the scheduler's loop (when enabled); and the retraining of the learned categorisation
+        models this process holds."""
         backfill = MonthTotalsBackfill(self.db)
         self._start(backfill.run(), "month-totals-backfill")
         if self.settings.scheduler_enabled:
             self._start(self.scheduler.run(), "scheduler")
+        self._start(self.learned.run(), "learned-categories")
 
     def _start(self, work: Coroutine[Any, Any, Any], name: str) -> None:
         task = asyncio.create_task(work, name=name)
@@ -142,6 +152,7 @@ class Services:
         for task in list(self.background):
             task.cancel()
         await asyncio.gather(*self.background, return_exceptions=True)
+        await self.learned.stop()
         if self.settings.scheduler_enabled:
             with contextlib.suppress(Exception):  # best effort: the lease expires anyway
                 await self.scheduler.release()

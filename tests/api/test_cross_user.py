@@ -320,6 +320,9 @@ def _queries() -> list[Probe]:
         for a in ANA_OBJECTS
         if a.kind == "Transaction"
     ]
+    probes.append(
+        Probe("Query.transaction", "TransactionSuggestion", {"id": A("Transaction", "income")})
+    )
     probes += [
         Probe("Query.paymentSource", "PaymentSource", {"id": A("PaymentSource", "salary")}),
         Probe("Query.schedule", "Schedule", {"id": A("Schedule", "rent")}),
@@ -350,6 +353,8 @@ EXEMPT = {
     "Mutation.logout": "by the caller's own opaque token; takes no id",
     "Mutation.changePassword": "the caller's own password; takes no id",
     "Mutation.openAccount": "creates a new account; takes no id",
+    "Query.categorisationSettings": "the caller's own household's settings; takes no id",
+    "Mutation.setAutoCategorise": "the caller's own household's threshold; takes no id",
 }
 
 # --- the schema's id slots -------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 from app.graphql.export import schema_sdl
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
 from tests.api.ledger.test_exports import EXPORT_OPERATIONS
+from tests.api.ledger.test_learned_categorisation import LEARNED_OPERATIONS
 from tests.api.ledger.test_operations import LEDGER_OPERATIONS
 from tests.api.ledger.test_recategorise import RECATEGORISE_OPERATIONS
 from tests.api.ledger.test_reconciliation import RECONCILIATION_OPERATIONS
@@ -42,6 +43,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | RULE_OPERATIONS
         | RECATEGORISE_OPERATIONS
         | REVIEW_OPERATIONS
+        | LEARNED_OPERATIONS
     )
 
 

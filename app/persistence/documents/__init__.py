@@ -27,6 +27,7 @@ from app.persistence.documents.auth import (
     RequestCounterDocument,
     UserDocument,
 )
+from app.persistence.documents.categorisation import CategorisationSettingsDocument
 from app.persistence.documents.entries import TransactionDocument
 from app.persistence.documents.idempotency import IdempotencyDocument
 from app.persistence.documents.month_totals import MonthTotalDocument
@@ -52,4 +53,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     LeaseDocument,
     RuleDocument,
     RuleBookDocument,
+    CategorisationSettingsDocument,
 ]

@@ -9,6 +9,7 @@ import strawberry
 
 from app.core.ids import ObjectId
 from app.domain.entries import ClearedStatus, EntryKind
+from app.graphql.categorisation.types import LearnedSuggestion, Suggestions
 from app.graphql.context import Info
 from app.graphql.engine.fast_execution import PREFETCHED
 from app.graphql.ledger.envelopes.types import Envelope
@@ -109,6 +110,7 @@ class Transaction(Node):
         description="Waiting in the review queue (imported with no envelope, or unconfirmed)."
     )
     entry: strawberry.Private[TransactionRecord]
+    account: strawberry.Private[AccountRecord]
     recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
 
     @classmethod
@@ -139,6 +141,7 @@ class Transaction(Node):
             cleared=entry.cleared,
             needs_review=entry.needs_review,
             entry=entry,
+            account=account,
             recorder=shared.recorder(entry.recorded_by),
         )
 
@@ -148,6 +151,18 @@ class Transaction(Node):
             return self.recorder
         user_id = self.entry.recorded_by
         return Profile.from_profile(await info.context.profiles.load(user_id), user_id)
+
+    @strawberry.field(
+        description="For income and spending not undone: the envelope the household's learned "
+        "model would choose, and how sure it is; null while there is no model (too little "
+        "history, or one being trained) or it names no live envelope of this account."
+    )
+    async def suggestion(self, info: Info) -> LearnedSuggestion | None:
+        entry = self.entry
+        if entry.kind not in (EntryKind.INCOME, EntryKind.EXPENSE) or entry.reversed_by:
+            return None
+        batch = Suggestions.of(info.context, info.context.services.learned)
+        return await batch.loader.load((self.account, entry))
 
     async def _linked(self, info: Info, entry_id: ObjectId | None) -> Transaction | None:
         viewer = await info.context.viewer()
