@@ -45,6 +45,7 @@ from app.graphql.ledger.reconciliation.mutations import ReconciliationMutation
 from app.graphql.ledger.schedules.mutations import ScheduleMutation
 from app.graphql.ledger.schedules.queries import ScheduleQuery
 from app.graphql.ledger.schedules.types import Schedule
+from app.graphql.ledger.sync.queries import SyncQuery
 from app.graphql.nodes import NodeQuery
 from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
@@ -58,6 +59,7 @@ class Query(
     BudgetQuery,
     NodeQuery,
     ScheduleQuery,
+    SyncQuery,
 ):
     pass
 

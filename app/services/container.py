@@ -36,6 +36,7 @@ from app.services.scheduling.worker import (
     Scheduler,
     SchedulerSettings,
 )
+from app.services.sync.changes import SyncService
 from app.services.tokens import ExportTokens
 
 
@@ -56,6 +57,7 @@ class Services:
     reconciliation: ReconciliationService
     schedules: ScheduleService
     scheduler: Scheduler
+    sync: SyncService
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -101,6 +103,7 @@ class Services:
             reconciliation=ReconciliationService(uow, ReconciliationRepository()),
             schedules=schedules,
             scheduler=scheduler,
+            sync=SyncService(db),
         )
 
     def start_background_work(self) -> None:

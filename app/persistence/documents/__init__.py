@@ -33,6 +33,7 @@ from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
 from app.persistence.documents.schedules import LeaseDocument, ScheduleDocument
+from app.persistence.documents.tombstones import TombstoneDocument
 
 # Bound to the database (and their indexes created) by `Database.connect`.
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -49,4 +50,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ReconciliationDocument,
     ScheduleDocument,
     LeaseDocument,
+    TombstoneDocument,
 ]
