@@ -3,9 +3,9 @@ stamp (`rev`) of every path that changes an entry, a schedule or a payment sourc
 cross-user isolation, and bad cursors.
 
 A `Replica` is what a client keeps: it applies each page by id (tombstones remove) and
-counts the deliveries of each object state. Entries only move forward in these tests
-(recorded, then cleared, reconciled or undone; never back), so two deliveries of the same
-entry in the same state would be one change delivered twice.
+counts the deliveries of each object state. In the walk, entries only move forward
+(recorded, then cleared or undone; never back), so two deliveries of the same entry in the
+same state would be one change delivered twice.
 """
 
 from __future__ import annotations
@@ -14,9 +14,17 @@ import asyncio
 import json
 import random
 from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from app.core.ids import ObjectId
+from app.services.container import Services
+from app.services.sync import cursor as codec
 from tests.api.ledger.test_money_movements import budget, fund
+from tests.api.ledger.test_schedules import TODAY, services  # noqa: F401 (a fixture)
+from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
 
 Row = dict[str, Any]
@@ -94,7 +102,11 @@ async def page(member: Member, since: str | None, first: int | None = None) -> R
     return found
 
 
-async def sync(member: Member, replica: Replica | None = None, first: int = 50) -> Replica:
+# The most the request-cost limit lets the example operation ask for (about 100 per object).
+FULL_PAGE = 40
+
+
+async def sync(member: Member, replica: Replica | None = None, first: int = FULL_PAGE) -> Replica:
     """Walk the pages until none waits."""
     replica = replica or Replica()
     while True:
@@ -106,7 +118,7 @@ async def sync(member: Member, replica: Replica | None = None, first: int = 50) 
 
 async def delta(member: Member, replica: Replica) -> Row:
     """One page from where `replica` stands, applied; it must be the last one."""
-    found = await page(member, replica.cursor, 1000)
+    found = await page(member, replica.cursor, FULL_PAGE)
     replica.apply(found)
     assert not found["hasMore"]
     return found
@@ -256,3 +268,281 @@ async def all_entries(member: Member, account_id: str) -> list[Row]:
         if not connection["pageInfo"]["hasNextPage"]:
             return found
         after = connection["pageInfo"]["endCursor"]
+
+
+# --- every write path is stamped: the next delta holds exactly what it changed -------------
+
+
+def delivered(found: Row) -> dict[str, set[str]]:
+    return {
+        "accounts": {a["id"] for a in found["accounts"]},
+        "transactions": {t["id"] for t in found["transactions"]},
+        "schedules": {s["id"] for s in found["schedules"]},
+        "paymentSources": {p["id"] for p in found["paymentSources"]},
+        "tombstones": {(t["type"], t["id"]) for t in found["tombstones"]},
+    }
+
+
+def only(**expected: set[Any]) -> dict[str, set[Any]]:
+    empty: dict[str, set[Any]] = {
+        "accounts": set(), "transactions": set(), "schedules": set(), "paymentSources": set(),
+        "tombstones": set(),
+    }  # fmt: skip
+    return {**empty, **expected}
+
+
+def by_id(found: Row, kind: str) -> dict[str, Row]:
+    return {row["id"]: row for row in found[kind]}
+
+
+class TestEveryChangeIsDelivered:
+    async def test_nothing_changed_gives_an_empty_page_and_the_same_cursor(
+        self, ana: Member
+    ) -> None:
+        await budget(ana)
+        replica = await sync(ana)
+        cursor = replica.cursor
+        assert delivered(await delta(ana, replica)) == only()
+        assert replica.cursor == cursor
+
+    async def test_an_expense_delivers_its_account_and_its_new_entry_only(
+        self, ana: Member
+    ) -> None:
+        account_id, ids = await budget(ana)
+        other, _ = await budget(ana, name="Other")
+        replica = await sync(ana)
+        spent = await ana.do("RecordExpense", accountId=account_id, amount="5.00",
+                             envelopeId=ids["Available"])  # fmt: skip
+        found = await delta(ana, replica)
+        new = spent["transaction"]["id"]
+        assert delivered(found) == only(accounts={account_id}, transactions={new})
+        assert by_id(found, "accounts")[account_id]["balance"]["amount"] == "95.00"
+        assert other in replica.accounts
+
+    async def test_an_undo_delivers_the_reversal_and_the_entry_it_undid(self, ana: Member) -> None:
+        account_id, ids = await budget(ana)
+        spent = await ana.do("RecordExpense", accountId=account_id, amount="5.00",
+                             envelopeId=ids["Available"])  # fmt: skip
+        original = spent["transaction"]["id"]
+        replica = await sync(ana)
+        undo = await ana.do("UndoTransaction", id=original)
+        [reversal] = [r["id"] for r in undo["reversals"]]
+        found = await delta(ana, replica)
+        assert delivered(found) == only(accounts={account_id}, transactions={original, reversal})
+        assert by_id(found, "transactions")[original]["undone"] is True
+
+    async def test_undoing_a_transfer_delivers_the_entries_of_both_accounts(
+        self, ana: Member
+    ) -> None:
+        sender, _ = await budget(ana)
+        receiver, _ = await budget(ana, name="Savings")
+        sent = await ana.do("TransferMoney", fromAccountId=sender, toAccountId=receiver,
+                            amount="10.00")  # fmt: skip
+        outgoing, incoming = sent["outgoing"]["id"], sent["incoming"]["id"]
+        replica = await sync(ana)
+        undo = await ana.do("UndoTransaction", id=outgoing)
+        reversals = {r["id"] for r in undo["reversals"]}
+        found = await delta(ana, replica)
+        assert delivered(found) == only(
+            accounts={sender, receiver}, transactions={outgoing, incoming, *reversals}
+        )
+        undone = by_id(found, "transactions")
+        assert undone[outgoing]["undone"]
+        assert undone[incoming]["undone"]
+        assert {undone[i]["accountId"] for i in (outgoing, incoming)} == {sender, receiver}
+
+    async def test_clearing_reconciling_and_reopening_deliver_the_entries_they_change(
+        self, ana: Member
+    ) -> None:
+        account_id, ids = await budget(ana)
+        spent = await ana.do("RecordExpense", accountId=account_id, amount="5.00",
+                             envelopeId=ids["Available"])  # fmt: skip
+        entry_id = spent["transaction"]["id"]
+        replica = await sync(ana)
+        await ana.do("SetTransactionsCleared", ids=[entry_id], cleared=True)
+        found = await delta(ana, replica)
+        assert delivered(found) == only(accounts={account_id}, transactions={entry_id})
+        assert by_id(found, "transactions")[entry_id]["cleared"] == "CLEARED"
+
+        today = datetime.now(UTC).date()
+        await ana.do("ReconcileAccount", accountId=account_id, statementDate=iso(today),
+                     statementBalance="-5.00")  # fmt: skip
+        found = await delta(ana, replica)
+        assert delivered(found) == only(accounts={account_id}, transactions={entry_id})
+        assert by_id(found, "transactions")[entry_id]["cleared"] == "RECONCILED"
+
+        await ana.do("ReopenReconciliation", accountId=account_id)
+        found = await delta(ana, replica)
+        assert delivered(found) == only(accounts={account_id}, transactions={entry_id})
+        assert by_id(found, "transactions")[entry_id]["cleared"] == "CLEARED"
+
+    async def test_each_change_of_a_schedule_is_delivered_and_its_deletion_as_a_tombstone(
+        self,
+        ana: Member,
+        services: Services,  # noqa: F811 (the fixture)
+    ) -> None:
+        account_id, ids = await budget(ana)
+        replica = await sync(ana)
+        spec = {"name": "Rent", "kind": "EXPENSE", "amount": "10.00",
+                "envelopeId": ids["Available"],
+                "recurrence": {"frequency": "MONTHLY", "startDate": iso(TODAY)}}  # fmt: skip
+        schedule_id = (await ana.do("CreateSchedule", accountId=account_id, **spec))["schedule"][
+            "id"
+        ]
+        assert delivered(await delta(ana, replica)) == only(
+            accounts={account_id}, schedules={schedule_id}
+        )
+        for name, variables in [
+            ("UpdateSchedule", {**spec, "id": schedule_id, "amount": "12.00"}),
+            ("PauseSchedule", {"id": schedule_id}),
+            ("ResumeSchedule", {"id": schedule_id}),
+            ("SkipOccurrence", {"id": schedule_id}),
+        ]:
+            await ana.do(name, **variables)
+            found = await delta(ana, replica)
+            assert delivered(found) == only(accounts={account_id}, schedules={schedule_id}), name
+        assert replica.schedules[schedule_id]["amount"]["amount"] == "12.00"
+
+        posted = await ana.do("PostOccurrenceNow", id=schedule_id)
+        found = await delta(ana, replica)
+        new = {t["id"] for t in posted["transactions"]}
+        assert delivered(found) == only(
+            accounts={account_id}, schedules={schedule_id}, transactions=new
+        )
+        assert by_id(found, "schedules")[schedule_id]["postedCount"] == 1
+
+        services.schedules.today = services.scheduler.today = lambda: TODAY + timedelta(days=92)
+        assert await services.scheduler.run_pass() > 0  # the scheduler's postings, kept
+        found = await delta(ana, replica)
+        assert delivered(found)["schedules"] == {schedule_id}
+        assert by_id(found, "schedules")[schedule_id]["postedCount"] > 1
+
+        await ana.do("DeleteSchedule", id=schedule_id)
+        found = await delta(ana, replica)
+        assert delivered(found) == only(
+            accounts={account_id}, tombstones={("Schedule", schedule_id)}
+        )
+        assert schedule_id not in replica.schedules
+
+    async def test_payment_sources_and_deleted_envelopes_are_delivered_with_tombstones(
+        self, ana: Member
+    ) -> None:
+        account_id, ids = await budget(ana, envelopes=("Food", "Fun"))
+        replica = await sync(ana)
+        fun = [{"envelopeId": ids["Fun"], "amount": "10.00"}]
+        created = await ana.do("CreatePaymentSource", accountId=account_id, name="ACME",
+                               expectedAmount="100.00", allocations=fun)  # fmt: skip
+        source_id = created["paymentSource"]["id"]
+        found = await delta(ana, replica)
+        assert delivered(found) == only(accounts={account_id}, paymentSources={source_id})
+        assert by_id(found, "paymentSources")[source_id]["accountId"] == account_id
+
+        await ana.do("UpdatePaymentSource", id=source_id, name="ACME Corp",
+                     expectedAmount="120.00", allocations=fun)  # fmt: skip
+        found = await delta(ana, replica)
+        assert delivered(found) == only(accounts={account_id}, paymentSources={source_id})
+
+        await ana.do("DeleteEnvelope", accountId=account_id, envelopeId=ids["Fun"])
+        found = await delta(ana, replica)
+        assert delivered(found) == only(
+            accounts={account_id}, paymentSources={source_id},
+            tombstones={("Envelope", ids["Fun"])},
+        )  # fmt: skip
+        assert ids["Fun"] not in envelope_ids(replica.accounts[account_id])
+
+        await ana.do("DeletePaymentSource", id=source_id)
+        found = await delta(ana, replica)
+        assert delivered(found) == only(
+            accounts={account_id}, tombstones={("PaymentSource", source_id)}
+        )
+        assert replica.sources == {}
+
+    async def test_entries_written_before_stamps_existed_are_in_a_full_copy_once(
+        self, ana: Member, mongo: Any
+    ) -> None:
+        account_id, ids = await budget(ana)
+        for i in range(5):
+            await ana.do("RecordExpense", accountId=account_id, amount="1.00",
+                         envelopeId=ids["Available"], payee=f"Old {i}")  # fmt: skip
+        await ana.do("CreateSchedule", accountId=account_id, name="Old", kind="EXPENSE",
+                     amount="1.00", envelopeId=ids["Available"],
+                     recurrence={"frequency": "MONTHLY", "startDate": "2030-01-01"})  # fmt: skip
+        for collection in ("transactions", "schedules"):
+            mongo[collection].update_many({}, {"$unset": {"rev": ""}})
+        replica = await sync(ana, first=2)
+        assert len(replica.transactions) == 5 + 1
+        assert len(replica.schedules) == 1
+        assert replica.repeats() == []
+        spent = await ana.do("RecordExpense", accountId=account_id, amount="1.00",
+                             envelopeId=ids["Available"])  # fmt: skip
+        found = await delta(ana, replica)
+        assert delivered(found)["transactions"] == {spent["transaction"]["id"]}
+
+
+def iso(day: date) -> str:
+    return day.isoformat()
+
+
+# --- membership, other users, bad input ----------------------------------------------------
+
+
+class TestWhoSeesWhat:
+    async def test_losing_access_yields_a_tombstone_and_nothing_of_the_account_after(
+        self, ana: Member, ben: Member
+    ) -> None:
+        shared, ids = await budget(ana)
+        own, _ = await budget(ben, name="Ben's")
+        await ana.do("ShareAccount", accountId=shared, email=ben.user["email"], role="VIEWER")
+        replica = await sync(ben)
+        assert set(replica.accounts) == {shared, own}
+        assert any(t["accountId"] == shared for t in replica.transactions.values())
+
+        await ana.do("RemoveMember", accountId=shared, userId=ben.user["id"])
+        found = await delta(ben, replica)
+        assert delivered(found) == only(tombstones={("Account", shared)})
+        assert set(replica.accounts) == {own}
+        assert all(t["accountId"] == own for t in replica.transactions.values())
+
+        await ana.do("RecordExpense", accountId=shared, amount="1.00", envelopeId=ids["Available"])
+        assert delivered(await delta(ben, replica)) == only()
+
+    async def test_another_users_cursor_answers_like_one_naming_no_account(
+        self, ana: Member, ben: Member
+    ) -> None:
+        anas, _ = await budget(ana)
+        bens, _ = await budget(ben, name="Ben's")
+        theirs = (await sync(ana)).cursor
+        made_up = codec.encode({ObjectId(): codec.Position(7, 7)})
+        found, control = await page(ben, theirs), await page(ben, made_up)
+        assert delivered(found)["tombstones"] == {("Account", anas)}
+        assert delivered(found)["accounts"] == {bens}
+        assert {t["accountId"] for t in found["transactions"]} == {bens}
+        assert len(control["tombstones"]) == 1
+        assert {**found, "tombstones": []} == {**control, "tombstones": []}
+
+    # No list selected: the request-cost limit lets any page size through to the service.
+    LEAN = (
+        "query($since: String, $first: Int!) { changes(since: $since, first: $first) { cursor } }"
+    )
+
+    @pytest.mark.parametrize(
+        ("variables", "field"),
+        [
+            pytest.param({"since": "not a cursor"}, "since", id="garbage"),
+            pytest.param({"since": "W1tdXQ"}, "since", id="valid-base64-wrong-shape"),
+            pytest.param({"since": "WzIsW11d"}, "since", id="unknown-format"),
+            pytest.param({"since": "x" * 200_000}, "since", id="too-long"),
+            pytest.param({"first": 0}, "first", id="first-zero"),
+            pytest.param({"first": 1001}, "first", id="first-too-big"),
+        ],
+    )
+    async def test_bad_cursors_and_page_sizes_are_validation_errors(
+        self, ana: Member, variables: Row, field: str
+    ) -> None:
+        reply = await ana.gql.execute(self.LEAN, {"first": 1, **variables}, token=ana.token)
+        assert reply.error_codes() == ["VALIDATION"]
+        assert reply.errors[0]["path"] == ["changes"]
+
+    async def test_signed_out_callers_are_unauthenticated(self, gql: GraphQLClient) -> None:
+        reply = await gql.execute("{ changes { cursor } }", {})
+        assert reply.error_codes() == ["UNAUTHENTICATED"]
