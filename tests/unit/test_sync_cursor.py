@@ -77,7 +77,7 @@ BAD = [
     pytest.param(
         raw([1, [[str(ObjectId()), 1, 1, None] for _ in range(MAX_ACCOUNTS + 1)]]),
         id="too-many-accounts",
-    ),  # fmt: skip
+    ),
     pytest.param("A" * 200_000, id="too-long"),
 ]
 
