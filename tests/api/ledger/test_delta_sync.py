@@ -15,6 +15,7 @@ import json
 import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -128,18 +129,25 @@ async def delta(member: Member, replica: Replica) -> Row:
 
 
 class Writers:
-    """Concurrent writers over HTTP, each keeping what it did."""
+    """Concurrent writers over HTTP (and the scheduler's own passes), each keeping what it
+    did. Entries only move forward: expenses may be undone, moves cleared and then
+    reconciled; nothing is undone twice or uncleared."""
 
-    def __init__(self, ana: Member, accounts: list[str], ids: dict[str, dict[str, str]]):
-        self.ana, self.accounts, self.ids = ana, accounts, ids
+    def __init__(
+        self, ana: Member, ben: Member, accounts: list[str], ids: dict[str, dict[str, str]]
+    ) -> None:
+        self.ana, self.ben, self.accounts, self.ids = ana, ben, accounts, ids
         self.expenses: list[str] = []
         self.moves: list[str] = []
+        self.transfers: list[str] = []
         self.undone: set[str] = set()
         self.reversals: list[str] = []
         self.cleared: set[str] = set()
+        self.adjustments: list[str] = []
         self.schedules: set[str] = set()
         self.deleted_schedules: set[str] = set()
         self.deleted_envelopes: set[str] = set()
+        self.daily: str | None = None
         self.rng = random.Random(7)
 
     async def spend(self, count: int) -> None:
@@ -151,7 +159,6 @@ class Writers:
                 payee=f"Shop {i}",
             )  # fmt: skip
             self.expenses.append(payload["transaction"]["id"])
-            await asyncio.sleep(0)
 
     async def move(self, count: int) -> None:
         for i in range(count):
@@ -163,14 +170,22 @@ class Writers:
             )  # fmt: skip
             self.moves.append(payload["transaction"]["id"])
 
+    async def transfer(self, count: int) -> None:
+        for i in range(count):
+            sender, receiver = self.accounts[i % 2], self.accounts[1 - i % 2]
+            payload = await self.ana.do(
+                "TransferMoney", fromAccountId=sender, toAccountId=receiver, amount="2.00"
+            )
+            self.transfers += [payload["outgoing"]["id"], payload["incoming"]["id"]]
+
     async def undo(self, count: int) -> None:
         while len(self.undone) < count:
-            candidates = [e for e in self.expenses if e not in self.undone | self.cleared]
+            candidates = [e for e in self.expenses if e not in self.undone]
             if not candidates:
                 await asyncio.sleep(0.01)
                 continue
             target = self.rng.choice(candidates)
-            self.undone.add(target)  # claimed first: the clearing writer leaves it alone
+            self.undone.add(target)
             payload = await self.ana.do("UndoTransaction", id=target)
             self.reversals += [r["id"] for r in payload["reversals"]]
 
@@ -183,6 +198,27 @@ class Writers:
             chosen = candidates[0]  # (entries of one account at a time)
             self.cleared.add(chosen)
             await self.ana.do("SetTransactionsCleared", ids=[chosen], cleared=True)
+
+    async def reconcile(self, count: int) -> None:
+        """Reconcile what is cleared so far (many entries in one change), adjusting for
+        what the clearing writer adds meanwhile."""
+        today = iso(datetime.now(UTC).date())
+        for i in range(count):
+            await self._cleared_at_least(3 * (i + 1))  # something in both accounts
+            account = self.accounts[i % 2]
+            cleared = (await self.ana.account(account))["clearedBalance"]["amount"]
+            payload = await self.ana.do(
+                "ReconcileAccount", accountId=account, statementDate=today,
+                statementBalance=cleared, adjust=True,
+            )  # fmt: skip
+            if payload["adjustment"] is not None:
+                self.adjustments.append(payload["adjustment"]["id"])
+
+    async def _cleared_at_least(self, count: int) -> None:
+        while True:
+            if len(self.cleared) >= count:
+                return
+            await asyncio.sleep(0.01)
 
     async def schedule(self, count: int) -> None:
         account = self.accounts[0]
@@ -199,6 +235,22 @@ class Writers:
                 self.schedules.discard(victim)
                 self.deleted_schedules.add(victim)
 
+    async def run_scheduler(self, app: Services, passes: int) -> None:
+        """A daily schedule ten days overdue, posted by the scheduler's passes (postings
+        and the schedule's bookkeeping, each in its own transaction)."""
+        account = self.accounts[1]
+        payload = await self.ana.do(
+            "CreateSchedule", accountId=account, name="Daily", kind="EXPENSE", amount="0.10",
+            envelopeId=self.ids[account]["Rent"],
+            recurrence={"frequency": "DAILY", "startDate": iso(TODAY - timedelta(days=10))},
+        )  # fmt: skip
+        self.daily = payload["schedule"]["id"]
+        self.schedules.add(self.daily)
+        app.scheduler.settings.batch_size = 4  # several passes, several chunks each
+        for _ in range(passes):
+            await app.scheduler.run_pass()
+            await asyncio.sleep(0.02)
+
     async def churn_envelopes(self, count: int) -> None:
         account = self.accounts[1]
         for i in range(count):
@@ -207,9 +259,44 @@ class Writers:
             await self.ana.do("DeleteEnvelope", accountId=account, envelopeId=created["id"])
             self.deleted_envelopes.add(created["id"])
 
+    async def churn_membership(self) -> None:
+        """Ben loses the shared account for a while, then gets it back."""
+        shared = self.accounts[0]
+        await asyncio.sleep(0.1)
+        await self.ana.do("RemoveMember", accountId=shared, userId=self.ben.user["id"])
+        await asyncio.sleep(0.2)
+        await self.ana.do(
+            "ShareAccount", accountId=shared, email=self.ben.user["email"], role="VIEWER"
+        )
 
-async def test_a_client_walking_changes_while_writers_run_ends_with_exactly_what_they_did(
+
+def check_whole(replica: Replica) -> None:
+    """A replica with no page waiting holds every account as of one moment: its entries are
+    numbered 1..n without a gap and add up to its balance."""
+    for account_id, account in replica.accounts.items():
+        held = [t for t in replica.transactions.values() if t["accountId"] == account_id]
+        assert sorted(t["sequence"] for t in held) == list(range(1, len(held) + 1))
+        total = sum(Decimal(t["amount"]["amount"]) for t in held)
+        assert total == Decimal(account["balance"]["amount"]), account["name"]
+
+
+async def walk(member: Member, replica: Replica, first: int, done: asyncio.Future[Any]) -> None:
+    """Sync in pages of `first` while the writers run, checking each whole copy; then once
+    more after they are done."""
+    while True:
+        finished = done.done()
+        found = await page(member, replica.cursor, first)
+        replica.apply(found)
+        if not found["hasMore"]:
+            check_whole(replica)
+            if finished:
+                return
+
+
+async def test_clients_walking_changes_while_writers_run_end_with_exactly_what_they_did(
     ana: Member,
+    ben: Member,
+    services: Services,  # noqa: F811 (the fixture)
 ) -> None:
     accounts, ids = [], {}
     for name in ("Checking", "Savings"):
@@ -218,44 +305,67 @@ async def test_a_client_walking_changes_while_writers_run_ends_with_exactly_what
         await fund(ana, account_id, envelope_ids_, "Rent", "300.00")
         accounts.append(account_id)
         ids[account_id] = envelope_ids_
-    writers = Writers(ana, accounts, ids)
-    replica = Replica()
-    work = asyncio.gather(
-        writers.spend(24), writers.move(16), writers.undo(8), writers.clear(8),
-        writers.schedule(6), writers.churn_envelopes(3),
-    )  # fmt: skip
-    running = asyncio.ensure_future(work)
-    while not running.done():  # the client syncs in small pages while the writes go on
-        replica.apply(await page(ana, replica.cursor, 5))
-    await running
-    await sync(ana, replica, first=5)
+    await ana.do("ShareAccount", accountId=accounts[0], email=ben.user["email"], role="VIEWER")
+    writers = Writers(ana, ben, accounts, ids)
+    work = asyncio.ensure_future(
+        asyncio.gather(
+            writers.spend(30),
+            writers.move(24),
+            writers.transfer(8),
+            writers.undo(10),
+            writers.clear(14),
+            writers.reconcile(4),
+            writers.schedule(6),
+            writers.run_scheduler(services, 4),
+            writers.churn_envelopes(3),
+            writers.churn_membership(),
+        )
+    )
+    fast, slow, bens = Replica(), Replica(), Replica()
+    await asyncio.gather(
+        walk(ana, fast, 3, work), walk(ana, slow, 1, work), walk(ben, bens, 4, work)
+    )
+    await work
 
     fresh = await sync(ana, first=7)
-    assert replica.content() == fresh.content()
-    assert replica.repeats() == []
-    assert replica.pages > fresh.pages
-    # What the writers did, as the ordinary queries show it, is what the replica holds.
+    for replica in (fast, slow):
+        assert replica.content() == fresh.content()
+        assert replica.repeats() == []
+        assert replica.pages > fresh.pages
+    assert bens.content() == (await sync(ben)).content()
+    # What the writers did, as the ordinary queries show it, is what the replicas hold.
+    shown = {a["id"]: a for a in (await ana.query("Accounts"))["accounts"]}
     for account_id in accounts:
-        account = (await ana.query("Accounts"))["accounts"]
-        [shown] = [a for a in account if a["id"] == account_id]
-        assert replica.accounts[account_id]["balance"] == shown["balance"]
-        history = await all_entries(ana, account_id)
-        held = [t for t in replica.transactions.values() if t["accountId"] == account_id]
-        assert sorted(t["id"] for t in held) == sorted(e["id"] for e in history)
-        by_id = {e["id"]: e for e in history}
-        for t in held:
-            assert t["undone"] == by_id[t["id"]]["undone"]
-            assert t["cleared"] == by_id[t["id"]]["cleared"]
-    held = replica.transactions
+        assert fresh.accounts[account_id]["balance"] == shown[account_id]["balance"]
+        history = {e["id"]: e for e in await all_entries(ana, account_id)}
+        held = {i: t for i, t in fresh.transactions.items() if t["accountId"] == account_id}
+        assert set(held) == set(history)
+        for entry_id, entry in held.items():
+            assert entry["undone"] == history[entry_id]["undone"]
+            assert entry["cleared"] == history[entry_id]["cleared"]
+    held = fresh.transactions
     assert {i for i, t in held.items() if t["undone"]} == writers.undone
-    assert {i for i, t in held.items() if t["cleared"] == "CLEARED"} == writers.cleared
+    cleared = {i for i, t in held.items() if t["cleared"] != "UNCLEARED" and t["kind"] == "MOVE"}
+    assert cleared == writers.cleared
+    assert any(t["cleared"] == "RECONCILED" for t in held.values())
     assert set(writers.reversals) <= set(held)
-    assert len(held) == 2 * 3 + len(writers.expenses) + len(writers.moves) + len(writers.undone)
-    assert set(replica.schedules) == writers.schedules
-    removed = set(replica.removed)
-    assert {("Schedule", i) for i in writers.deleted_schedules} <= removed
-    assert {("Envelope", i) for i in writers.deleted_envelopes} <= removed
-    live = set().union(*(envelope_ids(a) for a in replica.accounts.values()))
+    posted = [t for t in held.values() if t["payee"] is None and t["amount"]["amount"] == "-0.10"]
+    assert len(posted) == 11  # the daily schedule's overdue occurrences, each once
+    recorded = (
+        writers.expenses + writers.moves + writers.transfers + writers.reversals
+        + writers.adjustments
+    )  # fmt: skip
+    assert len(held) == 2 * 3 + len(recorded) + len(posted)
+    assert writers.daily is not None
+    assert fresh.schedules[writers.daily]["postedCount"] == 11
+    assert set(fresh.schedules) == writers.schedules
+    # Tombstones name only what was removed (a copy made after a removal needs none).
+    for replica in (fast, slow):
+        removed = set(replica.removed)
+        assert {i for kind, i in removed if kind == "Schedule"} <= writers.deleted_schedules
+        assert {i for kind, i in removed if kind == "Envelope"} <= writers.deleted_envelopes
+        assert {kind for kind, _ in removed} <= {"Schedule", "Envelope"}
+    live = set().union(*(envelope_ids(a) for a in fresh.accounts.values()))
     assert not live & writers.deleted_envelopes
 
 
