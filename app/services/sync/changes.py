@@ -9,13 +9,14 @@ an account is stamped with the account's `version` in that change, in its transa
   tombstones stamped since;
 - its entries stamped since, in (rev, id) order, as many as the page has room for.
 
-A page holds about `first` items: an account's own part is never split (it may overrun the
-page by that much), entries fill the rest. The new cursor advances only as far as what the
-page returned, so a client walking the pages misses nothing and gets no (entry, rev) twice;
-when `has_more` is False it holds each account as of the snapshot. Accounts in the cursor
-that the caller no longer sees (or never saw: the same answer) come back as tombstones and
-leave the cursor. Without a cursor, the first pages are a full copy (no tombstones: the
-client has nothing to remove).
+A page holds at most `first` objects (accounts, entries, schedules, payment sources,
+tombstones), but for an account's own part, which is never split: one larger than `first`
+comes on a page of its own. Entries fill the rest of a page. The new cursor advances only
+as far as what the page returned, so a client walking the pages misses nothing and gets no
+(entry, rev) twice; when `has_more` is False it holds each account as of the snapshot.
+Accounts in the cursor that the caller no longer sees (or never saw: the same answer) come
+back as tombstones (outside the count) and leave the cursor. Without a cursor, the first
+pages are a full copy (no tombstones: the client has nothing to remove).
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ class SyncService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def changes(self, viewer: Viewer, since: str | None, first: int) -> ChangeSet:
+    async def changes(self, viewer: Viewer, since: str | None, first: int | None) -> ChangeSet:
+        first = DEFAULT_FIRST if first is None else first
         if not 1 <= first <= MAX_FIRST:
             raise ValidationError(f"first is 1 to {MAX_FIRST}.", field=["first"])
         known = codec.decode(since)
@@ -125,6 +127,10 @@ class _Page:
         part = AccountChanges(account, changed)
         if changed:
             await self._own_part(part, position)
+            if self.parts and part.size() > self.room:  # on the next page, whole
+                self.has_more = True
+                self._keep(account.id, position)
+                return
         self.room -= part.size()
         after = (_BEFORE_ALL, None) if position is None else (position.rev, position.entry_id)
         rev, entry_id = after

@@ -103,8 +103,8 @@ async def page(member: Member, since: str | None, first: int | None = None) -> R
     return found
 
 
-# The most the request-cost limit lets the example operation ask for (about 100 per object).
-FULL_PAGE = 40
+# A page the request-cost limit lets the example operation ask for (about 40 per object).
+FULL_PAGE = 100
 
 
 async def sync(member: Member, replica: Replica | None = None, first: int = FULL_PAGE) -> Replica:
@@ -591,6 +591,33 @@ class TestEveryChangeIsDelivered:
 
 def iso(day: date) -> str:
     return day.isoformat()
+
+
+class TestPages:
+    async def test_a_page_holds_at_most_first_objects_but_an_accounts_own_part_comes_whole(
+        self, ana: Member
+    ) -> None:
+        busy, ids = await budget(ana)
+        later = {"frequency": "MONTHLY", "startDate": "2030-01-01"}
+        for i in range(5):
+            await ana.do("CreateSchedule", accountId=busy, name=f"Bill {i}", kind="EXPENSE",
+                         amount="1.00", envelopeId=ids["Available"], recurrence=later)  # fmt: skip
+        await budget(ana, name="Quiet")
+        replica, sizes = Replica(), []
+        while True:
+            found = await page(ana, replica.cursor, 3)
+            replica.apply(found)
+            parts = ("accounts", "transactions", "schedules", "paymentSources", "tombstones")
+            sizes.append(sum(len(found[part]) for part in parts))
+            if sizes[-1] > 3:  # one account and its schedules, alone on their page
+                assert (len(found["accounts"]), len(found["schedules"])) == (1, 5)
+                assert sizes[-1] == 6
+            if not found["hasMore"]:
+                break
+        assert sizes.count(6) == 1
+        assert all(size <= 3 for size in sizes if size != 6)
+        assert replica.content() == (await sync(ana)).content()
+        assert replica.repeats() == []
 
 
 # --- membership, other users, bad input ----------------------------------------------------
