@@ -21,6 +21,7 @@ from app.graphql.schema import build_schema
 from app.persistence.mongo import Database
 from app.services.container import Services
 from app.services.rate_limit import RequestRateLimiter
+from app.uploads import uploads_router
 from app.web import WebRoute, index_built
 
 log = logging.getLogger("envelopes")
@@ -57,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.playground_enabled:
         app.include_router(assets_router(settings))
     app.include_router(exports_router())
+    app.include_router(uploads_router())
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

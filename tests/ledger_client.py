@@ -31,6 +31,20 @@ class Member:
         payload = await gql.register(email, display_name=name)
         return cls(gql, payload["accessToken"], payload["user"])
 
+    async def upload(
+        self, content: bytes, name: str = "statement.csv", kind: str = "import"
+    ) -> str:
+        """Send a file to `POST /uploads`; its file id (the upload must be accepted)."""
+        reply = await self.gql.http.post(
+            "/uploads",
+            params={"kind": kind, "name": name},
+            content=content,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        assert reply.status_code == 201, reply.text
+        file_id: str = reply.json()["fileId"]
+        return file_id
+
     async def send(self, name: str, variables: dict[str, Any] | None = None) -> Response:
         return await self.gql.execute(operation(name), variables or {}, token=self.token)
 

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     # Bounds the database work of one request (PyMongo's client-side operation timeout).
     request_timeout_seconds: float = Field(default=10, gt=0)
 
+    # Files sent to POST /uploads (app/uploads.py): a bank file for an import, or a household
+    # backup to restore. Larger ones are refused (413) and nothing of them is kept.
+    upload_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    backup_max_bytes: int = Field(default=2 * 1024 * 1024 * 1024, ge=1024)
+
     # Requests to /graphql per sliding minute, shared by every API process (in MongoDB).
     rate_limit_enabled: bool = True
     rate_limit_per_user_per_minute: int = Field(default=600, ge=1)

@@ -17,6 +17,7 @@ from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
 from app.persistence.repositories.reconciliations import ReconciliationRepository
 from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
+from app.persistence.repositories.uploads import UploadRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
 from app.services.ledger.accounts import AccountService
@@ -38,6 +39,7 @@ from app.services.scheduling.worker import (
 )
 from app.services.sync.changes import SyncService
 from app.services.tokens import ExportTokens
+from app.services.uploads import UploadKind, Uploads
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Services:
     schedules: ScheduleService
     scheduler: Scheduler
     sync: SyncService
+    uploads: Uploads
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -104,6 +107,13 @@ class Services:
             schedules=schedules,
             scheduler=scheduler,
             sync=SyncService(db),
+            uploads=Uploads(
+                UploadRepository(db.db),
+                {
+                    UploadKind.IMPORT: settings.upload_max_bytes,
+                    UploadKind.BACKUP: settings.backup_max_bytes,
+                },
+            ),
         )
 
     def start_background_work(self) -> None:

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from bson import ObjectId
-
+from app.core.ids import ObjectId
 from app.domain.conditions import Transaction
 from app.domain.rules import Applied, Categorisation, Rule, categorise
 from app.domain.splits import Portion
