@@ -52,6 +52,7 @@ from app.graphql.ledger.rules.types import Rule
 from app.graphql.ledger.schedules.mutations import ScheduleMutation
 from app.graphql.ledger.schedules.queries import ScheduleQuery
 from app.graphql.ledger.schedules.types import Schedule
+from app.graphql.ledger.sync.queries import SyncQuery
 from app.graphql.nodes import NodeQuery
 from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
@@ -68,6 +69,7 @@ class Query(
     RuleQuery,
     ReviewQueueQuery,
     CategorisationQuery,
+    SyncQuery,
 ):
     pass
 

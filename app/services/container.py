@@ -43,6 +43,7 @@ from app.services.scheduling.worker import (
     Scheduler,
     SchedulerSettings,
 )
+from app.services.sync.changes import SyncService
 from app.services.tokens import ExportTokens
 from app.services.uploads import UploadKind, Uploads
 
@@ -64,6 +65,7 @@ class Services:
     reconciliation: ReconciliationService
     schedules: ScheduleService
     scheduler: Scheduler
+    sync: SyncService
     uploads: Uploads
     rules: RuleService
     corrections: CorrectionService
@@ -118,6 +120,7 @@ class Services:
             reconciliation=ReconciliationService(uow, ReconciliationRepository()),
             schedules=schedules,
             scheduler=scheduler,
+            sync=SyncService(db),
             uploads=Uploads(
                 UploadRepository(db.db),
                 {

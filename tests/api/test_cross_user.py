@@ -347,6 +347,8 @@ EXEMPT = {
     "Query.me": "the caller's own user; takes no id",
     "Query.accounts": "lists the caller's own accounts; takes no id",
     "Query.householdBudget": "the caller's own accounts' budgets; takes no id",
+    "Query.changes": "the caller's own accounts' changes; its cursor's account ids only ever "
+    "yield tombstones (tests/api/ledger/test_delta_sync.py: another user's cursor)",
     "Mutation.register": "creates a new user; takes no id",
     "Mutation.login": "by email and password; takes no id",
     "Mutation.refreshToken": "by the caller's own opaque token; takes no id",

@@ -5,6 +5,7 @@ from typing import Any
 
 from app.graphql.export import schema_sdl
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
+from tests.api.ledger.test_delta_sync import SYNC_OPERATIONS
 from tests.api.ledger.test_exports import EXPORT_OPERATIONS
 from tests.api.ledger.test_learned_categorisation import LEARNED_OPERATIONS
 from tests.api.ledger.test_operations import LEDGER_OPERATIONS
@@ -44,6 +45,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | RECATEGORISE_OPERATIONS
         | REVIEW_OPERATIONS
         | LEARNED_OPERATIONS
+        | SYNC_OPERATIONS
     )
 
 

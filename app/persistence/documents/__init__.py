@@ -35,6 +35,7 @@ from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
 from app.persistence.documents.rules import RuleBookDocument, RuleDocument
 from app.persistence.documents.schedules import LeaseDocument, ScheduleDocument
+from app.persistence.documents.tombstones import TombstoneDocument
 
 # Bound to the database (and their indexes created) by `Database.connect`.
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -54,4 +55,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     RuleDocument,
     RuleBookDocument,
     CategorisationSettingsDocument,
+    TombstoneDocument,
 ]

@@ -153,6 +153,9 @@ class TransactionDocument(TransactionRecord, Document):
                 name="corrects",
                 partialFilterExpression={"corrects": {"$type": "objectId"}},
             ),
-            # Delta sync: what changed in an account after a cursor.
-            IndexModel([("account_id", ASCENDING), ("rev", ASCENDING)], name="rev"),
+            # Delta sync: what changed in an account after a cursor, in the order it is read.
+            IndexModel(
+                [("account_id", ASCENDING), ("rev", ASCENDING), ("_id", ASCENDING)],
+                name="rev_id",
+            ),
         ]

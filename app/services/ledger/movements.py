@@ -277,7 +277,7 @@ async def _reverse(
         reverses=original.id,
         counterpart_account_id=original.counterpart_account_id,
     )
-    if not await tx.entries.mark_reversed(original.id, reversal.id):
+    if not await tx.entries.mark_reversed(original.id, reversal.id, rev=account.rev):
         raise ConflictError("This entry was already undone.", field=["id"])
     await corrections.after_undo(tx, account, original)
     return reversal

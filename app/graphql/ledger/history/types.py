@@ -145,6 +145,10 @@ class Transaction(Node):
             recorder=shared.recorder(entry.recorded_by),
         )
 
+    @strawberry.field(description="The account whose ledger it is in.")
+    def account_id(self) -> strawberry.ID:
+        return to_global_id("Account", self.entry.account_id)
+
     @strawberry.field(description="The member who recorded it.", metadata={PREFETCHED: "recorder"})
     async def recorded_by(self, info: Info) -> Profile:
         if self.recorder is not None:
