@@ -1,4 +1,5 @@
-"""File downloads outside GraphQL: `GET /exports/history/<link>.csv`, a history export.
+"""File downloads outside GraphQL: `GET /exports/history/<link>.csv`, a history export, and
+`GET /backups/<link>.envelopes.gz`, a household backup (app/services/backups/backups.py).
 
 The link comes from the `exportHistory` mutation (app/services/ledger/exports.py says what
 it grants and what the file holds). The browser follows it like any download, so the file
@@ -64,6 +65,31 @@ def exports_router() -> APIRouter:
             export.chunks(),
             media_type="text/csv; charset=utf-8",
             headers={**HEADERS, "Content-Disposition": _disposition(export.file_name)},
+        )
+
+    return router
+
+
+def backups_router() -> APIRouter:
+    router = APIRouter(prefix="/backups")
+
+    @router.get("/{token}.envelopes.gz", include_in_schema=False)
+    async def household_backup(token: str, request: Request) -> Response:
+        services: Services = request.app.state.services
+        try:
+            with time_budget(services.settings.request_timeout_seconds):
+                backup = await services.backups.open(token)
+        except ExpiredLinkError:
+            return _refusal("This download link has expired. Back up again.", 410)
+        except AppError as error:
+            if error.code in ("UNAVAILABLE", "TIMEOUT"):
+                return _refusal("The database is not available. Try again.", 503)
+            return _refusal("No such backup.", 404)
+        log.info("household backup", extra={"user": str(backup.claims.user_id)})
+        return StreamingResponse(
+            backup.chunks(),
+            media_type="application/gzip",
+            headers={**HEADERS, "Content-Disposition": _disposition(backup.file_name)},
         )
 
     return router

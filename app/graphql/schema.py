@@ -29,6 +29,9 @@ from app.graphql.engine.limits import RequestLimits, alias_limit_rule, depth_lim
 from app.graphql.ledger.accounts.mutations import AccountMutation, OpenAccountMutation
 from app.graphql.ledger.accounts.queries import AccountQuery
 from app.graphql.ledger.accounts.types import Account
+from app.graphql.ledger.backups.mutations import BackupMutation
+from app.graphql.ledger.backups.queries import BackupQuery
+from app.graphql.ledger.backups.types import RestoreJob
 from app.graphql.ledger.budgets.mutations import BudgetMutation
 from app.graphql.ledger.budgets.queries import BudgetQuery
 from app.graphql.ledger.envelopes.mutations import EnvelopeMutation
@@ -58,6 +61,7 @@ class Query(
     BudgetQuery,
     NodeQuery,
     ScheduleQuery,
+    BackupQuery,
 ):
     pass
 
@@ -75,6 +79,7 @@ class Mutation(
     ReconciliationMutation,
     ScheduleMutation,
     HistoryMutation,
+    BackupMutation,
 ):
     pass
 
@@ -104,7 +109,16 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map={Decimal: DECIMAL_SCALAR, date: DATE_SCALAR}),
         query=Query,
         mutation=Mutation,
-        types=[User, LoginSession, Account, Envelope, Transaction, PaymentSource, Schedule],
+        types=[
+            User,
+            LoginSession,
+            Account,
+            Envelope,
+            Transaction,
+            PaymentSource,
+            Schedule,
+            RestoreJob,
+        ],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,
     )

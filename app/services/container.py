@@ -12,14 +12,19 @@ from app.core.settings import Settings
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.entries import EntryRepository
+from app.persistence.repositories.households import HouseholdStore
 from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
 from app.persistence.repositories.reconciliations import ReconciliationRepository
+from app.persistence.repositories.restore_jobs import RestoreJobRepository
 from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
 from app.persistence.repositories.uploads import UploadRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
+from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
+from app.services.backups.backups import HouseholdBackups
+from app.services.backups.restore import HouseholdRestores
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
 from app.services.ledger.envelopes import EnvelopeService
@@ -37,7 +42,7 @@ from app.services.scheduling.worker import (
     Scheduler,
     SchedulerSettings,
 )
-from app.services.tokens import ExportTokens
+from app.services.tokens import BackupTokens, ExportTokens
 from app.services.uploads import UploadKind, Uploads
 
 
@@ -59,6 +64,8 @@ class Services:
     schedules: ScheduleService
     scheduler: Scheduler
     uploads: Uploads
+    backups: HouseholdBackups
+    restores: HouseholdRestores
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -86,6 +93,15 @@ class Services:
         history = HistoryService(
             db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
         )
+        uploads = Uploads(
+            UploadRepository(db.db),
+            {
+                UploadKind.IMPORT: settings.upload_max_bytes,
+                UploadKind.BACKUP: settings.backup_max_bytes,
+            },
+        )
+        household = HouseholdStore(db)
+        background: set[asyncio.Task[Any]] = set()
         return cls(
             settings=settings,
             db=db,
@@ -104,13 +120,17 @@ class Services:
             reconciliation=ReconciliationService(uow, ReconciliationRepository()),
             schedules=schedules,
             scheduler=scheduler,
-            uploads=Uploads(
-                UploadRepository(db.db),
-                {
-                    UploadKind.IMPORT: settings.upload_max_bytes,
-                    UploadKind.BACKUP: settings.backup_max_bytes,
-                },
+            uploads=uploads,
+            backups=HouseholdBackups(
+                db, auth, household, BackupTokens(settings.secret, BACKUP_LINK_SECONDS)
             ),
+            restores=HouseholdRestores(
+                household,
+                RestoreJobRepository(),
+                uploads,
+                lambda work, name: _start(background, work, name),
+            ),
+            background=background,
         )
 
     def start_background_work(self) -> None:
@@ -123,9 +143,7 @@ class Services:
             self._start(self.scheduler.run(), "scheduler")
 
     def _start(self, work: Coroutine[Any, Any, Any], name: str) -> None:
-        task = asyncio.create_task(work, name=name)
-        self.background.add(task)
-        task.add_done_callback(self.background.discard)
+        _start(self.background, work, name)
 
     async def stop_background_work(self) -> None:
         for task in list(self.background):
@@ -134,3 +152,11 @@ class Services:
         if self.settings.scheduler_enabled:
             with contextlib.suppress(Exception):  # best effort: the lease expires anyway
                 await self.scheduler.release()
+
+
+def _start(tasks: set[asyncio.Task[Any]], work: Coroutine[Any, Any, Any], name: str) -> None:
+    """Run `work` in the background of this process, kept in `tasks` until it ends (and
+    cancelled with them when the app stops)."""
+    task = asyncio.create_task(work, name=name)
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)

@@ -32,6 +32,7 @@ from app.persistence.documents.idempotency import IdempotencyDocument
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
+from app.persistence.documents.restore_jobs import RestoreJobDocument
 from app.persistence.documents.schedules import LeaseDocument, ScheduleDocument
 
 # Bound to the database (and their indexes created) by `Database.connect`.
@@ -49,4 +50,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ReconciliationDocument,
     ScheduleDocument,
     LeaseDocument,
+    RestoreJobDocument,
 ]

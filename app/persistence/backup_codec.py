@@ -1,0 +1,124 @@
+"""Stored documents as JSON and back, for household backups.
+
+A `Codec` is derived once from a stored shape (a pydantic model): it knows which fields hold
+ids (ObjectIds, written as 24 hex digits) and which hold moments (datetimes, written in ISO
+8601 with their UTC offset), down through embedded records and lists of them; everything else
+(integers in minor units, strings, enums, booleans) is JSON already. `encode` turns a stored
+row into such a JSON object (`_id` written as `id`); `decode` turns one back, passing every id
+through the caller's remapping (`ids` for the household's own objects, `users` for the fields
+the record type names as user ids), so a restore writes new ids of its own.
+
+A field the model does not know is copied as it is; if it holds an id or a moment, encoding
+fails loudly (JSON cannot tell them from text) rather than writing a backup that cannot be
+restored the same: give the model the field.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from inspect import isclass
+from typing import Annotated, Any, TypeAlias, Union, get_args, get_origin
+
+from bson import ObjectId
+from pydantic import BaseModel
+
+Remap = Callable[[str], ObjectId]
+
+ID, IDS, TIME, TIMES = "id", "ids", "time", "times"
+Kind: TypeAlias = "str | Codec | tuple[str, Codec] | None"
+
+
+def _kind(annotation: Any) -> Kind:
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _kind(args[0])
+    if origin in (Union, types.UnionType):
+        present = [a for a in args if a is not type(None)]
+        return _kind(present[0]) if len(present) == 1 else None
+    if origin is list:
+        inner = _kind(args[0])
+        if inner == ID:
+            return IDS
+        if inner == TIME:
+            return TIMES
+        return ("list", inner) if isinstance(inner, Codec) else None
+    if annotation is ObjectId:
+        return ID
+    if annotation is datetime:
+        return TIME
+    if isclass(annotation) and issubclass(annotation, BaseModel):
+        return Codec(annotation)
+    return None
+
+
+class Codec:
+    """JSON of one stored shape (see the module docstring). `users`: the dotted paths of
+    the fields that hold user ids ("recorded_by", "members.user_id")."""
+
+    def __init__(self, model: type[BaseModel], users: Iterable[str] = ()) -> None:
+        self.model: type[BaseModel] = model
+        paths = list(users)
+        self.users = {p for p in paths if "." not in p}
+        self.fields: dict[str, Kind] = {}
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            kind = _kind(info.annotation)
+            nested = [p.split(".", 1)[1] for p in paths if p.startswith(f"{key}.")]
+            if nested and isinstance(kind, Codec):
+                kind = Codec(kind.model, nested)
+            elif nested and isinstance(kind, tuple):
+                kind = ("list", Codec(kind[1].model, nested))
+            self.fields[key] = kind
+        self.aliased = "_id" in self.fields  # a document's id, stored as `_id`, written `id`
+
+    def encode(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            out["id" if key == "_id" else key] = _encode(self.fields.get(key), value)
+        return out
+
+    def decode(self, record: Mapping[str, Any], ids: Remap, users: Remap) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for name, value in record.items():
+            key = "_id" if name == "id" and self.aliased else name
+            remap = users if key in self.users else ids
+            row[key] = _decode(self.fields.get(key), value, remap, ids, users)
+        return row
+
+
+def _encode(kind: Kind, value: Any) -> Any:
+    if value is None or kind is None:
+        return value
+    if kind == ID:
+        return str(value)
+    if kind == IDS:
+        return [str(v) for v in value]
+    if kind == TIME:
+        return value.isoformat()
+    if kind == TIMES:
+        return [v.isoformat() for v in value]
+    if isinstance(kind, Codec):
+        return kind.encode(value)
+    if isinstance(kind, tuple):
+        return [kind[1].encode(v) for v in value]
+    return value
+
+
+def _decode(kind: Kind, value: Any, remap: Remap, ids: Remap, users: Remap) -> Any:
+    if value is None or kind is None:
+        return value
+    if kind == ID:
+        return remap(value)
+    if kind == IDS:
+        return [remap(v) for v in value]
+    if kind == TIME:
+        return datetime.fromisoformat(value)
+    if kind == TIMES:
+        return [datetime.fromisoformat(v) for v in value]
+    if isinstance(kind, Codec):
+        return kind.decode(value, ids, users)
+    if isinstance(kind, tuple):
+        return [kind[1].decode(v, ids, users) for v in value]
+    return value

@@ -1,0 +1,379 @@
+"""Restore a household backup: a job that checks the whole file, then writes it account by
+account, hidden, checks every invariant, and only then makes all the accounts visible at once.
+
+`restoreBackup` takes the id of a file the caller uploaded (`POST /uploads?kind=backup`),
+checks its first line (the format and its version: BACKUP_INVALID, BACKUP_VERSION at once),
+and starts a job; `restoreJob(id)` reads how far it got. The job:
+
+1. verifies the file as a whole (`file_format.verify`: gzip, SHA-256, manifest): a damaged,
+   truncated or foreign file fails with BACKUP_INVALID before anything is written;
+2. writes each account hidden (`HouseholdStore.insert_hidden`), with new ids: every id of the
+   household is remapped (the first 4 bytes of an ObjectId, its time, are kept; the other 8
+   are a keyed hash of the old id with a key of this restore), so restoring into the instance
+   the backup came from, even twice, clashes with nothing, and references between records
+   (transfers between the household's accounts, undo links, reconciliations) stay intact;
+3. writes its entries in batches, checking as they come the sequence (1, 2, 3… gapless) and
+   the running balance, and after them: the account's balance = the sum of its envelopes =
+   the sum of its entries (counted again in the database), each envelope's balance = the sum
+   of its lines, the cleared balance, the per-month figures (rebuilt from the entries) and
+   the manifest's figures; a record that is not what its type says, or any broken invariant,
+   fails the job with BACKUP_INVALID;
+4. publishes every account in one transaction (`HouseholdStore.publish`).
+
+A failed job removes all it wrote (`discard`): nothing of a failed restore is ever visible.
+
+Who is who: the caller becomes each account's owner. Every other member is re-linked by email
+to the user with that address on this instance, with their role (the backup's owner, if it
+is somebody else who is here, becomes an admin); members with no user here are listed in
+`membersNotRestored`. Entries, reconciliations and schedules keep naming who made them, by
+email; a person with no user here reads as a former member.
+
+Schedules come back paused at the occurrence the backup had reached (see `households`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+from app.core.clock import utcnow
+from app.core.errors import AppError, NotFoundError
+from app.core.ids import ObjectId, parse_object_id
+from app.core.viewer import Viewer
+from app.domain.entries import ClearedStatus
+from app.domain.identity import email_key
+from app.domain.members import Role
+from app.persistence.documents.restore_jobs import RestoreJobDocument, RestoreStatus
+from app.persistence.repositories.households import (
+    ACCOUNT,
+    ENTRY,
+    RECORD_TYPES,
+    HouseholdStore,
+    RestoreScope,
+)
+from app.persistence.repositories.restore_jobs import RestoreJobRepository
+from app.services.backups.file_format import (
+    BackupInvalidError,
+    Contents,
+    check_header,
+    lines,
+    parse,
+    verify,
+)
+from app.services.uploads import StoredFile, Uploads
+
+log = logging.getLogger("envelopes.restore")
+
+BATCH = 2000
+PROGRESS_EVERY = 20_000  # entries between two progress updates of the job
+STALE = timedelta(seconds=120)  # a running job not heard of for so long has died with its process
+_COUNTED = (ClearedStatus.CLEARED.value, ClearedStatus.RECONCILED.value)
+
+
+@dataclass(frozen=True)
+class RestoreBackup:
+    file_id: ObjectId
+
+
+class HouseholdRestores:
+    """Restore jobs: started by a mutation, run in the background of this process."""
+
+    def __init__(
+        self,
+        store: HouseholdStore,
+        jobs: RestoreJobRepository,
+        uploads: Uploads,
+        start: Callable[[Coroutine[Any, Any, Any], str], None],
+    ) -> None:
+        self.store, self.jobs, self.uploads, self._start = store, jobs, uploads, start
+
+    async def start(self, viewer: Viewer, command: RestoreBackup) -> RestoreJobDocument:
+        """Check the file's first line, and start the job (see the module docstring)."""
+        file = await self.uploads.find(viewer, command.file_id)
+        async for line in lines(self.uploads.chunks(file)):
+            check_header(parse(line))
+            break
+        else:
+            raise BackupInvalidError("This file is empty.", field=["fileId"])
+        now = utcnow()
+        job = RestoreJobDocument(
+            user_id=viewer.user_id,
+            file_id=file.id,
+            file_name=file.name,
+            status=RestoreStatus.VERIFYING,
+            created_at=now,
+            heartbeat_at=now,
+        )
+        await self.jobs.insert(job)
+        self._start(self.run(viewer, job, file), f"restore-{job.id}")
+        return job
+
+    async def job(self, viewer: Viewer, job_id: ObjectId, field: str = "id") -> RestoreJobDocument:
+        """The caller's restore job; one whose process died reads as failed."""
+        job = await self.jobs.of_user(job_id, viewer.user_id)
+        if job is None:
+            raise NotFoundError("No such restore.", field=[field])
+        running = job.status in (RestoreStatus.VERIFYING, RestoreStatus.RESTORING)
+        if running and utcnow() - job.heartbeat_at > STALE:
+            await self.store.discard(job.id)
+            failed = await self._fail(job.id, "RESTORE_FAILED", "The restore was interrupted.")
+            return failed or job
+        return job
+
+    async def run(self, viewer: Viewer, job: RestoreJobDocument, file: StoredFile) -> None:
+        try:
+            contents = await verify(self.uploads.chunks(file), set(RECORD_TYPES))
+            await self.jobs.update(
+                job.id,
+                {"status": RestoreStatus.RESTORING.value, "heartbeat_at": utcnow(),
+                 "entries_total": contents.entries_total,
+                 "accounts_total": contents.counts.get("account", 0)},
+            )  # fmt: skip
+            restore = Restore(self.store, self.jobs, job.id, viewer.user_id, contents)
+            await restore.run(lines(self.uploads.chunks(file)))
+        except AppError as error:
+            await self._failed(job.id, error.code, error.message)
+        except asyncio.CancelledError:
+            await asyncio.shield(self._failed(job.id, "RESTORE_FAILED", "The API stopped."))
+            raise
+        except Exception:
+            log.exception("restore %s failed", job.id)
+            await self._failed(job.id, "RESTORE_FAILED", "The restore failed; nothing was kept.")
+
+    async def _failed(self, job_id: ObjectId, code: str, message: str) -> None:
+        try:
+            await self.store.discard(job_id)
+            await self._fail(job_id, code, message)
+        except Exception:  # the job then reads as interrupted once it is stale
+            log.exception("could not record the failure of restore %s", job_id)
+
+    async def _fail(self, job_id: ObjectId, code: str, message: str) -> RestoreJobDocument | None:
+        return await self.jobs.update(
+            job_id,
+            {"status": RestoreStatus.FAILED.value, "error_code": code,
+             "error_message": message, "finished_at": utcnow()},
+        )  # fmt: skip
+
+
+def _invalid(message: str) -> BackupInvalidError:
+    return BackupInvalidError(message, field=["fileId"])
+
+
+class _Account:
+    """The account being restored: its row and what its entries add up to so far."""
+
+    def __init__(self, old_id: str, row: dict[str, Any], manifest: dict[str, Any]) -> None:
+        self.old_id, self.row, self.manifest = old_id, row, manifest
+        self.id: ObjectId = row["_id"]
+        self.seq = 0
+        self.balance = 0
+        self.cleared = 0
+        self.envelopes: dict[ObjectId, int] = {}
+        self.pending: dict[str, list[dict[str, Any]]] = {}
+
+    def add_entry(self, entry: dict[str, Any]) -> None:
+        if entry["seq"] != self.seq + 1:
+            raise _invalid(f"{self.name}: entry {entry['seq']} is out of sequence.")
+        self.seq = entry["seq"]
+        self.balance += entry["amount"]
+        if entry["balance_after"] != self.balance:
+            raise _invalid(f"{self.name}: entry {self.seq} has a wrong running balance.")
+        if entry.get("cleared") in _COUNTED:
+            self.cleared += entry["amount"]
+        lines_total = 0
+        for line in entry["lines"]:
+            envelope_id = line["envelope_id"]
+            self.envelopes[envelope_id] = self.envelopes.get(envelope_id, 0) + line["amount"]
+            lines_total += line["amount"]
+        if lines_total != entry["amount"]:
+            raise _invalid(f"{self.name}: entry {self.seq}'s envelopes do not add up.")
+
+    @property
+    def name(self) -> str:
+        return f"Account {self.row.get('name', '?')!r}"
+
+    def check(self) -> None:
+        """The invariants that the entries as read must keep with the account."""
+        row = self.row
+        envelopes = {e["id"]: e["balance"] for e in row["envelopes"]}
+        problems = [
+            (self.seq != row["seq"], "its last sequence number is not its entries' last"),
+            (self.balance != row["balance"], "its balance is not the sum of its entries"),
+            (sum(envelopes.values()) != row["balance"], "its envelopes do not add up"),
+            (self.envelopes.keys() - envelopes.keys(), "an entry names an unknown envelope"),
+            (any(self.envelopes.get(i, 0) != b for i, b in envelopes.items()),
+             "an envelope's balance is not the sum of its entries"),
+            (self.cleared != row["cleared_balance"], "its cleared balance is wrong"),
+            (self.manifest.get("balance") != row["balance"], "the manifest's balance differs"),
+        ]  # fmt: skip
+        for broken, problem in problems:
+            if broken:
+                raise _invalid(f"{self.name}: {problem}.")
+
+
+class Restore:
+    """One run of a restore job over the lines of a verified file (see the module doc)."""
+
+    def __init__(
+        self,
+        store: HouseholdStore,
+        jobs: RestoreJobRepository,
+        job_id: ObjectId,
+        user_id: ObjectId,
+        contents: Contents,
+    ) -> None:
+        self.store, self.jobs, self.job_id, self.me = store, jobs, job_id, user_id
+        self.manifests = list(contents.manifest["accounts"])
+        self.key = secrets.token_bytes(16)
+        self.new_id = lru_cache(maxsize=65536)(self._new_id)
+        self.emails: dict[str, str | None] = {}  # old user id → email
+        self.users: dict[str, ObjectId] = {}  # old user id → a user of this instance
+        self.not_restored: list[str] = []
+        self.account: _Account | None = None
+        self.done: list[_Account] = []
+        self.entries_done = 0
+        self.scope: RestoreScope | None = None
+
+    def _new_id(self, old: str) -> ObjectId:
+        if not isinstance(old, str) or parse_object_id(old) is None:
+            raise ValueError(f"not an id: {old!r}")
+        tail = hashlib.blake2b(old.encode(), key=self.key, digest_size=8).hexdigest()
+        new = parse_object_id(old[:8] + tail)
+        if new is None:
+            raise ValueError(old)
+        return new
+
+    def _user(self, old: str) -> ObjectId:
+        return self.users.get(old) or self.new_id(old)
+
+    async def run(self, file_lines: AsyncIterator[bytes]) -> None:
+        number = 0
+        async for line in file_lines:
+            number += 1
+            record = parse(line)
+            kind = record["type"]
+            if number == 1 or kind in ("manifest", "sha256"):
+                continue  # checked by `verify`
+            try:
+                await self._record(kind, record["data"])
+            except (ValueError, TypeError, KeyError, AttributeError):
+                log.info("invalid record", exc_info=True)
+                raise _invalid(f"Line {number} of this backup is not a valid {kind}.") from None
+        await self._finish_account()
+        if len(self.done) != len(self.manifests):
+            raise _invalid("This backup's accounts disagree with its manifest.")
+        await self.store.publish(self.job_id, {a.id: _visible(a.row) for a in self.done})
+        await self.jobs.update(
+            self.job_id,
+            {"status": RestoreStatus.DONE.value, "entries_done": self.entries_done,
+             "account_ids": [a.id for a in self.done], "finished_at": utcnow(),
+             "members_not_restored": self.not_restored, "heartbeat_at": utcnow()},
+        )  # fmt: skip
+
+    async def _record(self, kind: str, data: dict[str, Any]) -> None:
+        if kind == "user":
+            if self.scope is not None:
+                raise ValueError("a user after the accounts")
+            self.emails[data["id"]] = data["email"]
+            return
+        if self.scope is None:
+            await self._link_users()
+        if kind == ACCOUNT.name:
+            await self._finish_account()
+            await self._start_account(data)
+            return
+        account = self.account
+        if account is None or data.get("account_id") != account.old_id:
+            raise ValueError("a record outside its account")
+        row = RECORD_TYPES[kind].decode(data, self._scope())
+        if kind == ENTRY.name:
+            account.add_entry(row)
+        pending = account.pending.setdefault(kind, [])
+        pending.append(row)
+        if len(pending) >= BATCH:
+            await self._flush(account, kind)
+
+    async def _link_users(self) -> None:
+        keys = {old: email_key(email) for old, email in self.emails.items() if email}
+        found = await self.store.emails(keys.values())
+        self.users = {old: found[key] for old, key in keys.items() if key in found}
+        accounts = frozenset(self.new_id(str(m.get("id"))) for m in self.manifests)
+        self.scope = RestoreScope(self.new_id, self._user, accounts)
+
+    def _scope(self) -> RestoreScope:
+        if self.scope is None:
+            raise ValueError("no users")
+        return self.scope
+
+    async def _start_account(self, data: dict[str, Any]) -> None:
+        position = len(self.done)
+        if position >= len(self.manifests) or self.manifests[position].get("id") != data["id"]:
+            raise ValueError("an account the manifest does not list here")
+        row = ACCOUNT.decode(data, self._scope())
+        row["owner_id"] = self.me
+        row["members"] = self._members(data, row)
+        self.account = _Account(data["id"], row, self.manifests[position])
+        await self.store.insert_hidden(row, self.job_id)
+
+    def _members(self, data: dict[str, Any], row: dict[str, Any]) -> list[dict[str, Any]]:
+        """The caller in the owner's place; the others re-linked by email (module doc)."""
+        members: list[dict[str, Any]] = []
+        for stored, member in zip(data["members"], row["members"], strict=True):
+            old, user, role = stored["user_id"], self.users.get(stored["user_id"]), member["role"]
+            if old == data["owner_id"]:  # the caller takes the owner's place
+                members.append({**member, "user_id": self.me, "role": Role.OWNER.value})
+            if user == self.me:
+                continue
+            if user is None:
+                self.not_restored.append(self.emails.get(old) or "(a former user)")
+                continue
+            if role == Role.OWNER.value:
+                role = Role.ADMIN.value
+            members.append({**member, "user_id": user, "role": role})
+        if not any(m["user_id"] == self.me for m in members):
+            raise ValueError("an account without its owner among its members")
+        return members
+
+    async def _flush(self, account: _Account, kind: str) -> None:
+        rows = account.pending.pop(kind, [])
+        await self.store.insert(RECORD_TYPES[kind], rows)
+        if kind == ENTRY.name:
+            before = self.entries_done
+            self.entries_done += len(rows)
+            if self.entries_done // PROGRESS_EVERY != before // PROGRESS_EVERY:
+                await self.jobs.update(
+                    self.job_id, {"entries_done": self.entries_done, "heartbeat_at": utcnow()}
+                )
+
+    async def _finish_account(self) -> None:
+        account = self.account
+        if account is None:
+            return
+        for kind in list(account.pending):
+            await self._flush(account, kind)
+        account.check()
+        figures = await self.store.entry_figures(account.id)
+        row, name = account.row, account.name
+        expected = (row["seq"], row["balance"], 1 if row["seq"] else 0, row["seq"])
+        found = (figures.count, figures.total, figures.first_seq, figures.last_seq)
+        if found != expected or figures.count != account.manifest.get("entries"):
+            raise _invalid(f"{name}: its stored entries are not the backup's.")
+        if await self.store.rebuild_totals(account.id) != row["balance"]:
+            raise _invalid(f"{name}: its month totals do not add up to its balance.")
+        self.done.append(account)
+        self.account = None
+
+
+def _visible(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "member_ids": [m["user_id"] for m in row["members"]],
+        "next_sweep": row.get("next_sweep"),
+        "sweep_from": row.get("sweep_from"),
+    }
