@@ -72,6 +72,7 @@ from app.services.uploads import StoredFile, Uploads
 log = logging.getLogger("envelopes.restore")
 
 BATCH = 2000
+IN_FLIGHT = 2  # batches being written while the next is read
 PROGRESS_EVERY = 20_000  # entries between two progress updates of the job
 STALE = timedelta(seconds=120)  # a running job not heard of for so long has died with its process
 _COUNTED = (ClearedStatus.CLEARED.value, ClearedStatus.RECONCILED.value)
@@ -240,6 +241,7 @@ class Restore:
         self.done: list[_Account] = []
         self.entries_done = 0
         self.scope: RestoreScope | None = None
+        self.in_flight: list[asyncio.Future[None]] = []
 
     def _new_id(self, old: str) -> ObjectId:
         if not isinstance(old, str) or parse_object_id(old) is None:
@@ -254,6 +256,12 @@ class Restore:
         return self.users.get(old) or self.new_id(old)
 
     async def run(self, file_lines: AsyncIterator[bytes]) -> None:
+        try:
+            await self._run(file_lines)
+        finally:  # a failure leaves no write running behind the clean-up
+            await asyncio.gather(*self.in_flight, return_exceptions=True)
+
+    async def _run(self, file_lines: AsyncIterator[bytes]) -> None:
         number = 0
         async for line in file_lines:
             number += 1
@@ -342,8 +350,12 @@ class Restore:
         return members
 
     async def _flush(self, account: _Account, kind: str) -> None:
+        """Write a batch; up to `IN_FLIGHT` at once, so reading the next one overlaps
+        MongoDB's work on the last (`_settle` waits for them all)."""
         rows = account.pending.pop(kind, [])
-        await self.store.insert(RECORD_TYPES[kind], rows)
+        self.in_flight.append(asyncio.ensure_future(self.store.insert(RECORD_TYPES[kind], rows)))
+        if len(self.in_flight) >= IN_FLIGHT:
+            await self.in_flight.pop(0)
         if kind == ENTRY.name:
             before = self.entries_done
             self.entries_done += len(rows)
@@ -352,12 +364,20 @@ class Restore:
                     self.job_id, {"entries_done": self.entries_done, "heartbeat_at": utcnow()}
                 )
 
+    async def _settle(self) -> None:
+        in_flight, self.in_flight = self.in_flight, []
+        results = await asyncio.gather(*in_flight, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
     async def _finish_account(self) -> None:
         account = self.account
         if account is None:
             return
         for kind in list(account.pending):
             await self._flush(account, kind)
+        await self._settle()
         account.check()
         figures = await self.store.entry_figures(account.id)
         row, name = account.row, account.name
