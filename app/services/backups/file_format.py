@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import AppError
+from app.persistence.backup_codec import json_default
 
 FORMAT = "envelopes-household-backup"
 VERSION = 1
@@ -50,7 +51,16 @@ class BackupVersionError(AppError):
 
 
 def record_line(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+    text = json.dumps(record, separators=(",", ":"), ensure_ascii=False, default=json_default)
+    return text.encode() + b"\n"
+
+
+class _Fraction(ValueError):
+    """No field of a backup holds a number with a fraction: money is in minor units."""
+
+
+def _no_float(text: str) -> float:
+    raise _Fraction(text[:20])
 
 
 class Writer:
@@ -115,7 +125,11 @@ async def lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
 
 def parse(line: bytes) -> dict[str, Any]:
     try:
-        record = json.loads(line)
+        record = json.loads(line, parse_float=_no_float)
+    except _Fraction:
+        raise _invalid(
+            "This backup holds a fraction where amounts are whole minor units."
+        ) from None
     except (ValueError, UnicodeDecodeError):
         raise _invalid("This backup holds a line that is not JSON.") from None
     if not isinstance(record, dict) or not isinstance(record.get("type"), str):

@@ -555,6 +555,13 @@ class TestInvariants:
         del rows[last_entry]
         assert "manifest" in await self.assert_refused(ana, rows, mongo)
 
+    async def test_money_written_as_a_fraction(
+        self, ana: Member, rows: list[dict[str, Any]], mongo: Any
+    ) -> None:
+        entry = next(r["data"] for r in rows if r["type"] == "entry")
+        entry["amount"] = float(entry["amount"])  # the same value, but not in minor units
+        assert "fraction" in await self.assert_refused(ana, rows, mongo)
+
     async def test_a_record_that_is_not_what_its_type_says(
         self, ana: Member, rows: list[dict[str, Any]], mongo: Any
     ) -> None:

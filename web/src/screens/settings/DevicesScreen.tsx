@@ -6,6 +6,7 @@ import { formatDateTime } from "../../lib/ids";
 import { useSubmit } from "../../lib/useSubmit";
 import { unplacedErrors, type UserErrorLike } from "../../lib/userErrors";
 import { Button, Empty, FormMessage, Loading, Problem, Section, TextField } from "../../ui/kit";
+import { BackupSection } from "./BackupSection";
 import { deviceName, timeAgo } from "./deviceName";
 import "./devices.css";
 
@@ -22,6 +23,7 @@ export function DevicesScreen() {
       </header>
       <DeviceList />
       <ChangePasswordForm />
+      <BackupSection />
     </div>
   );
 }
