@@ -3,10 +3,11 @@ account and its savings account) backed up through `createBackup` →
 `GET /backups/<token>.envelopes.gz` into a file, then uploaded (`POST /uploads?kind=backup`)
 and restored through `restoreBackup`, polling `restoreJob` until it is done.
 
-Reported per repeat: seconds of each (the backup: from the GET to the last byte; the restore:
-from `restoreBackup` to DONE, the upload apart), the file's megabytes, and the API process's
-resident set before and at its highest (sampled every 50 ms). Judged: each within 2 minutes.
-Checked: the restore is DONE with every entry of the file. The restored accounts are then
+Reported per repeat: seconds of each (the backup: from `createBackup` to the last byte; the
+restore: from `restoreBackup` to DONE, the upload apart), the API process's CPU seconds in
+each (steadier than wall time on a shared machine), the file's megabytes, and the API
+process's resident set before and at its highest (sampled every 50 ms). Judged: each within
+2 minutes. Checked: the restore is DONE with every entry of the file. The restored accounts are then
 deleted from the database (straight, by their ids), so the cached history stays as seeded.
 """
 
@@ -22,7 +23,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bench.gql import Api, raw_id
-from bench.infra import ApiProcess, RssSampler, read_status_kib
+from bench.infra import ApiProcess, RssSampler, cpu_seconds, read_status_kib
 from bench.phases import Plan
 from bench.report import Target, target
 from bench.seed import History
@@ -43,11 +44,13 @@ class _Sampled:
         self.before = (read_status_kib(self.pid, "VmRSS") or 0) / 1024
         self.sampler = RssSampler(self.pid, every=0.05)
         self.sampler.start()
+        self.cpu_before = cpu_seconds(self.pid)
         self.began = time.perf_counter()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.began
+        self.cpu = cpu_seconds(self.pid) - self.cpu_before
         self.sampler.stop()
         self.peak = max(self.sampler.samples_kib, default=0) / 1024
 
@@ -121,6 +124,8 @@ async def backup(
             "entries": job["entriesTotal"],
             "backup_seconds": round(made.seconds, 2),
             "restore_seconds": round(back.seconds, 2),
+            "backup_api_cpu_seconds": round(made.cpu, 1),
+            "restore_api_cpu_seconds": round(back.cpu, 1),
             "mb": round(size / 1e6, 1),
             "backup_rss_before_mb": round(made.before, 1),
             "backup_rss_peak_mb": round(made.peak, 1),
@@ -131,9 +136,10 @@ async def backup(
         }
         runs.append(run)
         print(
-            f"  backup: {run['entries']:,} entries in {made.seconds:.1f} s ({run['mb']} MB, API "
-            f"RSS {made.before:.0f} → {made.peak:.0f} MB); restore: {back.seconds:.1f} s "
-            f"({job['status']}, API RSS {back.before:.0f} → {back.peak:.0f} MB)",
+            f"  backup: {run['entries']:,} entries in {made.seconds:.1f} s (API CPU "
+            f"{made.cpu:.1f} s; {run['mb']} MB, API RSS {made.before:.0f} → {made.peak:.0f} MB); "
+            f"restore: {back.seconds:.1f} s (API CPU {back.cpu:.1f} s; {job['status']} "
+            f"{job['error'] or ''}, API RSS {back.before:.0f} → {back.peak:.0f} MB)",
             flush=True,
         )
     found = {"runs": runs}

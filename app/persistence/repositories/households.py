@@ -35,12 +35,13 @@ from app.persistence.documents.entries import TransactionRecord
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
+from app.persistence.documents.restore_jobs import RestoreJobDocument, RestoreStatus
 from app.persistence.documents.schedules import ScheduleRecord
 from app.persistence.mongo import Database
 from app.persistence.repositories.month_totals import rebuild_month_totals
 from app.persistence.transactions import Session, transactional
 
-ACCOUNTS, USERS = "accounts", "users"
+ACCOUNTS, USERS, JOBS = "accounts", "users", RestoreJobDocument.Settings.name
 HIDDEN = "restore_job_id"
 # Stored beside the shape, not part of it: derived (`member_ids`), or a hidden account's marker.
 NOT_BACKED_UP = ("member_ids", HIDDEN, "revision_id")
@@ -219,17 +220,27 @@ class HouseholdStore:
         return int(rows[0]["total"]) if rows else 0
 
     @transactional
-    async def publish(self, job_id: ObjectId, visible: dict[ObjectId, dict[str, Any]]) -> None:
-        """Make the restore's hidden accounts visible, all in one transaction: `visible`
-        holds the fields each gets back (`member_ids`, `next_sweep`, `sweep_from`)."""
+    async def publish(
+        self, job_id: ObjectId, visible: dict[ObjectId, dict[str, Any]], done: dict[str, Any]
+    ) -> None:
+        """Make the restore's hidden accounts visible and its job done (`done`: the job's
+        fields), all in one transaction, if the job is still running: `visible` holds the
+        fields each account gets back (`member_ids`, `next_sweep`, `sweep_from`)."""
         async with self.database.transaction() as tx:
+            job = await self.db[JOBS].update_one(
+                {"_id": job_id, "status": RestoreStatus.RESTORING.value},
+                {"$set": done},
+                session=tx.session,
+            )
+            if job.modified_count != 1:
+                raise LookupError(f"restore {job_id} is no longer running")
             for account_id, fields in visible.items():
-                done = await self.db[ACCOUNTS].update_one(
+                shown = await self.db[ACCOUNTS].update_one(
                     {"_id": account_id, HIDDEN: job_id},
                     {"$set": fields, "$unset": {HIDDEN: ""}},
                     session=tx.session,
                 )
-                if done.modified_count != 1:
+                if shown.modified_count != 1:
                     raise LookupError(f"hidden account {account_id} is gone")
             await tx.commit()
 

@@ -8,7 +8,7 @@ from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
-from app.persistence.documents.restore_jobs import RestoreJobDocument
+from app.persistence.documents.restore_jobs import RestoreJobDocument, RestoreStatus
 
 
 class RestoreJobRepository:
@@ -24,8 +24,16 @@ class RestoreJobRepository:
         row = await self.collection.find_one({"_id": job_id, "user_id": user_id})
         return None if row is None else RestoreJobDocument.model_validate(row)
 
-    async def update(self, job_id: ObjectId, fields: dict[str, Any]) -> RestoreJobDocument | None:
+    async def update(
+        self, job_id: ObjectId, fields: dict[str, Any], running_only: bool = False
+    ) -> RestoreJobDocument | None:
+        """The job after the change; `running_only`: unless it has ended (then None)."""
+        query: dict[str, Any] = {"_id": job_id}
+        if running_only:
+            query["status"] = {
+                "$in": [RestoreStatus.VERIFYING.value, RestoreStatus.RESTORING.value]
+            }
         row = await self.collection.find_one_and_update(
-            {"_id": job_id}, {"$set": fields}, return_document=ReturnDocument.AFTER
+            query, {"$set": fields}, return_document=ReturnDocument.AFTER
         )
         return None if row is None else RestoreJobDocument.model_validate(row)

@@ -34,6 +34,7 @@ Schedules come back paused at the occurrence the backup had reached (see `househ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -74,6 +75,7 @@ log = logging.getLogger("envelopes.restore")
 BATCH = 2000
 IN_FLIGHT = 2  # batches being written while the next is read
 PROGRESS_EVERY = 20_000  # entries between two progress updates of the job
+HEARTBEAT = timedelta(seconds=10)
 STALE = timedelta(seconds=120)  # a running job not heard of for so long has died with its process
 _COUNTED = (ClearedStatus.CLEARED.value, ClearedStatus.RECONCILED.value)
 
@@ -125,10 +127,24 @@ class HouseholdRestores:
         if running and utcnow() - job.heartbeat_at > STALE:
             await self.store.discard(job.id)
             failed = await self._fail(job.id, "RESTORE_FAILED", "The restore was interrupted.")
-            return failed or job
+            return failed or await self.job(viewer, job_id, field)
         return job
 
     async def run(self, viewer: Viewer, job: RestoreJobDocument, file: StoredFile) -> None:
+        beat = asyncio.create_task(self._beat(job.id), name=f"restore-{job.id}-heartbeat")
+        try:
+            await self._run(viewer, job, file)
+        finally:
+            beat.cancel()
+
+    async def _beat(self, job_id: ObjectId) -> None:
+        """Tell readers the job is alive (see `job`), whatever phase it is in."""
+        while True:
+            await asyncio.sleep(HEARTBEAT.total_seconds())
+            with contextlib.suppress(Exception):  # a missed beat is made up by the next
+                await self.jobs.update(job_id, {"heartbeat_at": utcnow()})
+
+    async def _run(self, viewer: Viewer, job: RestoreJobDocument, file: StoredFile) -> None:
         try:
             contents = await verify(self.uploads.chunks(file), set(RECORD_TYPES))
             await self.jobs.update(
@@ -156,10 +172,12 @@ class HouseholdRestores:
             log.exception("could not record the failure of restore %s", job_id)
 
     async def _fail(self, job_id: ObjectId, code: str, message: str) -> RestoreJobDocument | None:
+        """Mark the job failed, unless it has ended (None then)."""
         return await self.jobs.update(
             job_id,
             {"status": RestoreStatus.FAILED.value, "error_code": code,
              "error_message": message, "finished_at": utcnow()},
+            running_only=True,
         )  # fmt: skip
 
 
@@ -277,9 +295,9 @@ class Restore:
         await self._finish_account()
         if len(self.done) != len(self.manifests):
             raise _invalid("This backup's accounts disagree with its manifest.")
-        await self.store.publish(self.job_id, {a.id: _visible(a.row) for a in self.done})
-        await self.jobs.update(
+        await self.store.publish(
             self.job_id,
+            {a.id: _visible(a.row) for a in self.done},
             {"status": RestoreStatus.DONE.value, "entries_done": self.entries_done,
              "account_ids": [a.id for a in self.done], "finished_at": utcnow(),
              "members_not_restored": self.not_restored, "heartbeat_at": utcnow()},

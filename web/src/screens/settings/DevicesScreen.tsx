@@ -19,7 +19,7 @@ export function DevicesScreen() {
   return (
     <div className="page stack devices-screen">
       <header className="page-header">
-        <h1>Your devices and password</h1>
+        <h1>Your devices, password and backups</h1>
       </header>
       <DeviceList />
       <ChangePasswordForm />
