@@ -195,12 +195,14 @@ async def verify(chunks: AsyncIterator[bytes], known_types: set[str]) -> Content
         manifest_line, previous = previous, line
     if previous is None or manifest_line is None:
         raise _invalid("This backup is empty.")
+    last = parse(previous)
+    if last.get("type") != "sha256":
+        raise _invalid("This backup is truncated: it does not end with its checksum.")
+    if last.get("sha256") != digest.hexdigest():
+        raise _invalid("This backup is damaged: its checksum does not match its contents.")
     # The manifest was counted as a record: it must be the one, and next to last.
     if record_type(manifest_line) != "manifest" or found.counts.pop("manifest") != 1:
         raise _invalid("This backup has no manifest where it belongs.")
-    last = parse(previous)
-    if last.get("type") != "sha256" or last.get("sha256") != digest.hexdigest():
-        raise _invalid("This backup is damaged: its checksum does not match its contents.")
     found.manifest = parse(manifest_line)
     _check_manifest(found)
     return found

@@ -26,6 +26,8 @@ import httpx
 import pytest
 
 from app.core.clock import utcnow
+from app.core.ids import ObjectId
+from app.graphql.relay import to_global_id
 from app.services.backups.file_format import record_line
 from app.services.tokens import BackupClaims, BackupTokens
 from tests.api.ledger.test_history import raw
@@ -575,3 +577,23 @@ class TestInvariants:
         second = [r["data"] for r in rows if r["type"] == "account"][1]
         second["cleared_balance"] += 1
         assert "cleared" in await self.assert_refused(ana, rows, mongo)
+
+
+class TestInterruptedRestore:
+    async def test_a_job_whose_process_died_reads_as_failed_and_leaves_nothing(
+        self, ana: Member, mongo: Any
+    ) -> None:
+        job_id, account_id, long_ago = ObjectId(), ObjectId(), utcnow() - timedelta(hours=1)
+        mongo["restore_jobs"].insert_one(
+            {"_id": job_id, "user_id": raw(ana.user["id"]), "file_id": ObjectId(),
+             "file_name": "household.envelopes.gz", "status": "restoring", "entries_total": 10,
+             "entries_done": 4, "accounts_total": 1, "account_ids": [],
+             "members_not_restored": [], "created_at": long_ago, "heartbeat_at": long_ago}
+        )  # fmt: skip
+        mongo["accounts"].insert_one({"_id": account_id, "restore_job_id": job_id})
+        mongo["transactions"].insert_one({"account_id": account_id, "seq": 1})
+        job = (await ana.query("RestoreJob", id=to_global_id("RestoreJob", job_id)))["restoreJob"]
+        assert (job["status"], job["error"]["code"]) == ("FAILED", "RESTORE_FAILED")
+        assert job["error"]["message"] == "The restore was interrupted."
+        assert mongo["accounts"].count_documents({"_id": account_id}) == 0
+        assert mongo["transactions"].count_documents({"account_id": account_id}) == 0
