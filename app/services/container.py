@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,7 +157,8 @@ class Services:
 
 def _start(tasks: set[asyncio.Task[Any]], work: Coroutine[Any, Any, Any], name: str) -> None:
     """Run `work` in the background of this process, kept in `tasks` until it ends (and
-    cancelled with them when the app stops)."""
-    task = asyncio.create_task(work, name=name)
+    cancelled with them when the app stops). In a fresh context: work started by a request
+    (a restore job) must not inherit the request's database deadline (`time_budget`)."""
+    task = asyncio.create_task(work, name=name, context=contextvars.Context())
     tasks.add(task)
     task.add_done_callback(tasks.discard)

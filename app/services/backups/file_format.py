@@ -24,6 +24,7 @@ invariant of what it writes.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import zlib
@@ -112,6 +113,7 @@ async def lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
                 *whole, pending = pending.split(b"\n")
                 for line in whole:
                     yield line + b"\n"
+                await asyncio.sleep(0)  # a few hundred lines at a time: other requests go on
                 if len(pending) > MAX_LINE_BYTES:
                     raise _invalid("This file is not a backup (a line is too long).")
         pending += unzip.flush()

@@ -74,6 +74,7 @@ log = logging.getLogger("envelopes.restore")
 
 BATCH = 2000
 IN_FLIGHT = 2  # batches being written while the next is read
+YIELD_EVERY = 200  # lines
 PROGRESS_EVERY = 20_000  # entries between two progress updates of the job
 HEARTBEAT = timedelta(seconds=10)
 STALE = timedelta(seconds=120)  # a running job not heard of for so long has died with its process
@@ -283,6 +284,8 @@ class Restore:
         number = 0
         async for line in file_lines:
             number += 1
+            if number % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # let the process's requests in
             record = parse(line)
             kind = record["type"]
             if number == 1 or kind in ("manifest", "sha256"):

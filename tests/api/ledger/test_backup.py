@@ -32,7 +32,7 @@ from app.services.backups.file_format import record_line
 from app.services.tokens import BackupClaims, BackupTokens
 from tests.api.ledger.test_history import raw
 from tests.api_process import process_environment, start_api, stop
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, ApiFactory
 from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
 
@@ -597,3 +597,48 @@ class TestInterruptedRestore:
         assert job["error"]["message"] == "The restore was interrupted."
         assert mongo["accounts"].count_documents({"_id": account_id}) == 0
         assert mongo["transactions"].count_documents({"account_id": account_id}) == 0
+
+
+def grown(rows: list[dict[str, Any]], incomes: int) -> list[dict[str, Any]]:
+    """The backup of one account with `incomes` more entries of 1.00 into Available, every
+    figure kept right (a long history, made without the API)."""
+    header, users, account, entries = rows[0], [], None, []
+    for row in rows:
+        if row["type"] == "user":
+            users.append(row)
+        elif row["type"] == "account":
+            account = row["data"]
+        elif row["type"] == "entry":
+            entries.append(row)
+    assert account is not None
+    available = next(e for e in account["envelopes"] if e["builtin"])
+    last = entries[-1]["data"]
+    for seq in range(last["seq"] + 1, last["seq"] + 1 + incomes):
+        account["balance"] += 100
+        available["balance"] += 100
+        entries.append({"type": "entry", "data": {
+            **last, "id": str(ObjectId()), "seq": seq, "kind": "income", "flow": "income",
+            "amount": 100, "size": 100, "lines": [{"envelope_id": available["id"], "amount": 100}],
+            "envelope_ids": [available["id"]], "balance_after": account["balance"],
+            "cleared": "uncleared", "reversed_by": None, "reverses": None,
+        }})  # fmt: skip
+    account["seq"] = last["seq"] + incomes
+    manifest = {"type": "manifest", "counts": {"account": 1, "entry": len(entries)},
+                "accounts": [{"id": account["id"], "name": account["name"],
+                              "currency": account["currency"], "balance": account["balance"],
+                              "entries": len(entries)}]}  # fmt: skip
+    return [header, *users, {"type": "account", "data": account}, *entries, manifest, {}]
+
+
+class TestLongRestores:
+    async def test_a_restore_outlives_the_request_that_started_it(
+        self, make_api: ApiFactory
+    ) -> None:
+        async with make_api(request_timeout_seconds=1) as (_app, gql):
+            eve = await Member.register(gql, "eve@example.com", "Eve")
+            await eve.open_account(name="Long", openingBalance="1.00")
+            data = rewrite(grown(records(await backup(eve)), 6000))
+            job = await restored(eve, data)
+            assert job["entriesRestored"] == 6001
+            [account] = job["accounts"]
+            assert account["balance"]["amount"] == "6001.00"
