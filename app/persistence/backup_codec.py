@@ -74,6 +74,7 @@ class Codec:
                 kind = ("list", Codec(kind[1].model, nested))
             self.fields[key] = kind
         self.aliased = "_id" in self.fields  # a document's id, stored as `_id`, written `id`
+        self.typed = [(key, kind) for key, kind in self.fields.items() if kind is not None]
 
     def encode(self, row: dict[str, Any]) -> dict[str, Any]:
         for key in row.keys() - self.fields.keys():
@@ -84,11 +85,16 @@ class Codec:
         return row
 
     def decode(self, record: Mapping[str, Any], ids: Remap, users: Remap) -> dict[str, Any]:
-        row: dict[str, Any] = {}
-        for name, value in record.items():
-            key = "_id" if name == "id" and self.aliased else name
-            remap = users if key in self.users else ids
-            row[key] = _decode(self.fields.get(key), value, remap, ids, users)
+        """Only the typed fields are visited (a dozen of an entry's thirty): a restore decodes
+        a million entries."""
+        row = dict(record)
+        if self.aliased and "id" in row:
+            row = {"_id": row.pop("id"), **row}
+        for key, kind in self.typed:
+            value = row.get(key)
+            if value is not None:
+                remap = users if key in self.users else ids
+                row[key] = _decode(kind, value, remap, ids, users)
         return row
 
 
