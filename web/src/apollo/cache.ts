@@ -10,6 +10,7 @@ export const NODE_TYPES = [
   "Envelope",
   "LoginSession",
   "PaymentSource",
+  "RestoreJob",
   "Schedule",
   "Transaction",
   "User",
