@@ -9,7 +9,7 @@ account's records is one more `RecordType` in `PER_ACCOUNT`; one keyed by the ow
 rules of the household) is one in `PER_OWNER`, with `key="owner_id"` (or its user field).
 
 Derived data is not in the file: `member_ids` (mirrors `members`), the per-month figures
-(`month_totals`, rebuilt from the restored entries), idempotency keys (a user's, 30 days).
+(`month_totals`, summed again from the restored entries), idempotency keys (a user's, 30 days).
 
 A restore writes an account hidden (no `member_ids`, so no query of any member finds it; no
 `next_sweep`, so the sweeper passes it by; `restore_job_id` set) with all its records, and
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -38,7 +39,7 @@ from app.persistence.documents.reconciliations import ReconciliationDocument
 from app.persistence.documents.restore_jobs import RestoreJobDocument, RestoreStatus
 from app.persistence.documents.schedules import ScheduleRecord
 from app.persistence.mongo import Database
-from app.persistence.repositories.month_totals import rebuild_month_totals
+from app.persistence.repositories.month_totals import month_of
 from app.persistence.transactions import Session, transactional
 
 ACCOUNTS, USERS, JOBS = "accounts", "users", RestoreJobDocument.Settings.name
@@ -58,6 +59,19 @@ class RestoreScope:
 
 
 Fix = Callable[[dict[str, Any], RestoreScope], None]
+# (envelope or None for the whole account, month, kind, flow) → (sum, count) of one account
+MonthBuckets = dict[tuple[ObjectId | None, datetime, str, str], tuple[int, int]]
+
+
+def add_to_buckets(buckets: MonthBuckets, entry: dict[str, Any]) -> None:
+    """Count an entry (a stored row) in its account's per-month figures."""
+    month, kind, flow = month_of(entry["booking_date"]), entry["kind"], entry["flow"]
+    for envelope_id, amount in [(None, entry["amount"])] + [
+        (line["envelope_id"], line["amount"]) for line in entry["lines"]
+    ]:
+        key = (envelope_id, month, kind, flow)
+        total, count = buckets.get(key, (0, 0))
+        buckets[key] = (total + amount, count + 1)
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,7 @@ class HouseholdStore:
 
     async def insert_hidden(self, account: dict[str, Any], job_id: ObjectId) -> None:
         hidden = {**account, "member_ids": [], "next_sweep": None, "sweep_from": None}
+        hidden["month_totals"] = True  # written by `write_totals` before it is published
         hidden[HIDDEN] = job_id
         await self.db[ACCOUNTS].insert_one(hidden)
 
@@ -208,16 +223,19 @@ class HouseholdStore:
         row = rows[0]
         return EntryFigures(row["n"], row["total"], row["first"], row["last"])
 
-    async def rebuild_totals(self, account_id: ObjectId) -> int:
-        """Rebuild the hidden account's per-month figures; their account-wide sum."""
-        await rebuild_month_totals(self.db, account_id)
-        pipeline: list[dict[str, Any]] = [
-            {"$match": {"account_id": account_id, "envelope_id": None}},
-            {"$group": {"_id": None, "total": {"$sum": "$total"}}},
-        ]
-        totals = MonthTotalDocument.Settings.name
-        rows = await (await self.db[totals].aggregate(pipeline)).to_list(None)
-        return int(rows[0]["total"]) if rows else 0
+    async def write_totals(self, account_id: ObjectId, totals: MonthBuckets) -> None:
+        """The hidden account's per-month figures, summed from its entries as they were
+        written (see `app.persistence.repositories.month_totals`): the same documents
+        `rebuild_month_totals` makes, without reading a million entries again."""
+        rows = [
+            {"account_id": account_id, "envelope_id": envelope_id, "month": month, "kind": kind,
+             "flow": flow, "total": total, "entries": count}
+            for (envelope_id, month, kind, flow), (total, count) in totals.items()
+        ]  # fmt: skip
+        collection = self.db[MonthTotalDocument.Settings.name]
+        await collection.delete_many({"account_id": account_id})
+        if rows:
+            await collection.insert_many(rows, ordered=False)
 
     @transactional
     async def publish(

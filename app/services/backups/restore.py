@@ -57,7 +57,9 @@ from app.persistence.repositories.households import (
     ENTRY,
     RECORD_TYPES,
     HouseholdStore,
+    MonthBuckets,
     RestoreScope,
+    add_to_buckets,
 )
 from app.persistence.repositories.restore_jobs import RestoreJobRepository
 from app.services.backups.file_format import (
@@ -196,6 +198,7 @@ class _Account:
         self.balance = 0
         self.cleared = 0
         self.envelopes: dict[ObjectId, int] = {}
+        self.totals: MonthBuckets = {}
         self.pending: dict[str, list[dict[str, Any]]] = {}
 
     def add_entry(self, entry: dict[str, Any]) -> None:
@@ -214,6 +217,7 @@ class _Account:
             lines_total += line["amount"]
         if lines_total != entry["amount"]:
             raise _invalid(f"{self.name}: entry {self.seq}'s envelopes do not add up.")
+        add_to_buckets(self.totals, entry)
 
     @property
     def name(self) -> str:
@@ -406,8 +410,10 @@ class Restore:
         found = (figures.count, figures.total, figures.first_seq, figures.last_seq)
         if found != expected or figures.count != account.manifest.get("entries"):
             raise _invalid(f"{name}: its stored entries are not the backup's.")
-        if await self.store.rebuild_totals(account.id) != row["balance"]:
+        whole = sum(t for (envelope, *_), (t, _n) in account.totals.items() if envelope is None)
+        if whole != row["balance"]:
             raise _invalid(f"{name}: its month totals do not add up to its balance.")
+        await self.store.write_totals(account.id, account.totals)
         self.done.append(account)
         self.account = None
 

@@ -30,7 +30,7 @@ from app.core.ids import ObjectId
 from app.graphql.relay import to_global_id
 from app.services.backups.file_format import record_line
 from app.services.tokens import BackupClaims, BackupTokens
-from tests.api.ledger.test_history import raw
+from tests.api.ledger.test_history import raw, totals
 from tests.api_process import process_environment, start_api, stop
 from tests.conftest import TEST_SECRET, ApiFactory
 from tests.graphql_client import GraphQLClient
@@ -200,6 +200,17 @@ async def history_of(member: Member, account_id: str) -> list[dict[str, Any]]:
         }
         for e in edges
     ]
+
+
+def month_figures(mongo: Any, account_id: str) -> list[tuple[Any, ...]]:
+    """An account's stored per-month figures, envelopes named."""
+    account = mongo["accounts"].find_one({"_id": raw(account_id)})
+    names = {e["id"]: e["name"] for e in account["envelopes"]}
+    rows = mongo["month_totals"].find({"account_id": raw(account_id)})
+    return sorted(
+        (names.get(r["envelope_id"], ""), r["month"], r["kind"], r["flow"], r["total"],
+         r["entries"]) for r in rows
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -380,6 +391,14 @@ class TestRoundTrip:
         ) * 2
         [new_main] = [a["id"] for a in new if a["name"] == "Main"]
         assert await history_of(ana, new_main) == await history_of(ana, house["main"])
+        # The per-month figures were written again: totals over whole months read them.
+        for filter in ({}, {"dateFrom": "2024-03-01", "dateTo": "2024-03-31"},
+                       {"envelopeId": house["Food"]}):  # fmt: skip
+            old = await totals(ana, house["main"], **filter)
+            if "envelopeId" in filter:
+                filter = {"envelopeId": (await ana.envelope_ids(new_main))["Food"]}
+            assert await totals(ana, new_main, **filter) == old
+        assert month_figures(mongo, new_main) == month_figures(mongo, house["main"])
         # The transfer between the two restored accounts still links them.
         [new_savings] = [a["id"] for a in new if a["name"] == "Savings"]
         sent = mongo["transactions"].find_one({"account_id": raw(new_main), "kind": "transfer"})
