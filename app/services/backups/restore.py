@@ -74,7 +74,7 @@ from app.services.uploads import StoredFile, Uploads
 
 log = logging.getLogger("envelopes.restore")
 
-BATCH = 2000
+BATCH = 1000
 IN_FLIGHT = 2  # batches being written while the next is read
 YIELD_EVERY = 200  # lines
 PROGRESS_EVERY = 20_000  # entries between two progress updates of the job
@@ -256,7 +256,8 @@ class Restore:
         self.store, self.jobs, self.job_id, self.me = store, jobs, job_id, user_id
         self.manifests = list(contents.manifest["accounts"])
         self.key = secrets.token_bytes(16)
-        self.new_id = lru_cache(maxsize=65536)(self._new_id)
+        # Accounts' and envelopes' ids come again and again; each entry's own only once.
+        self.new_id = lru_cache(maxsize=4096)(self._new_id)
         self.emails: dict[str, str | None] = {}  # old user id → email
         self.users: dict[str, ObjectId] = {}  # old user id → a user of this instance
         self.not_restored: list[str] = []
