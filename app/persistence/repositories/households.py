@@ -135,8 +135,12 @@ PER_ACCOUNT: list[RecordType] = [
                ("created_at", "_id"), fix=_paused),
 ]  # fmt: skip
 PER_OWNER: list[RecordType] = []
-RECORD_TYPES = {kind.name: kind for kind in [ACCOUNT, *PER_ACCOUNT, *PER_OWNER]}
-ENTRY = RECORD_TYPES["entry"]
+ENTRY = PER_ACCOUNT[0]
+
+
+def record_types() -> dict[str, RecordType]:
+    """Every record type of a file, by name."""
+    return {kind.name: kind for kind in [ACCOUNT, *PER_ACCOUNT, *PER_OWNER]}
 
 
 @dataclass(frozen=True)
@@ -172,10 +176,12 @@ class HouseholdStore:
         found: set[ObjectId] = {owner_id}
         for account in accounts:
             found.update(m["user_id"] for m in account["members"])
-        for kind in PER_ACCOUNT:
+        scopes = [(kind, account_ids) for kind in PER_ACCOUNT]
+        scopes += [(kind, [owner_id]) for kind in PER_OWNER]
+        for kind, keys in scopes:
             for path in kind.users:
                 values = await self.db[kind.collection].distinct(
-                    path, {kind.key: {"$in": account_ids}}, session=session
+                    path, {kind.key: {"$in": keys}}, session=session
                 )
                 found.update(v for v in values if isinstance(v, ObjectId))
         rows = self.db[USERS].find({"_id": {"$in": list(found)}}, UserProfile.PROJECTION)
@@ -239,12 +245,21 @@ class HouseholdStore:
 
     @transactional
     async def publish(
-        self, job_id: ObjectId, visible: dict[ObjectId, dict[str, Any]], done: dict[str, Any]
+        self,
+        job_id: ObjectId,
+        visible: dict[ObjectId, dict[str, Any]],
+        done: dict[str, Any],
+        owned: dict[str, list[dict[str, Any]]],
     ) -> None:
         """Make the restore's hidden accounts visible and its job done (`done`: the job's
         fields), all in one transaction, if the job is still running: `visible` holds the
-        fields each account gets back (`member_ids`, `next_sweep`, `sweep_from`)."""
+        fields each account gets back (`member_ids`, `next_sweep`, `sweep_from`); `owned` the
+        rows of the owner's records (`PER_OWNER`, by type), written in that transaction."""
         async with self.database.transaction() as tx:
+            types = record_types()
+            for name, rows in owned.items():
+                if rows:
+                    await self.db[types[name].collection].insert_many(rows, session=tx.session)
             job = await self.db[JOBS].update_one(
                 {"_id": job_id, "status": RestoreStatus.RESTORING.value},
                 {"$set": done},

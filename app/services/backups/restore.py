@@ -55,11 +55,12 @@ from app.persistence.documents.restore_jobs import RestoreJobDocument, RestoreSt
 from app.persistence.repositories.households import (
     ACCOUNT,
     ENTRY,
-    RECORD_TYPES,
+    PER_OWNER,
     HouseholdStore,
     MonthBuckets,
     RestoreScope,
     add_to_buckets,
+    record_types,
 )
 from app.persistence.repositories.restore_jobs import RestoreJobRepository
 from app.services.backups.file_format import (
@@ -77,6 +78,7 @@ log = logging.getLogger("envelopes.restore")
 BATCH = 1000
 IN_FLIGHT = 2  # batches being written while the next is read
 YIELD_EVERY = 200  # lines
+MAX_OWNED = 10_000  # records of one owner's type (held until published)
 PROGRESS_EVERY = 20_000  # entries between two progress updates of the job
 HEARTBEAT = timedelta(seconds=10)
 STALE = timedelta(seconds=120)  # a running job not heard of for so long has died with its process
@@ -149,7 +151,7 @@ class HouseholdRestores:
 
     async def _run(self, viewer: Viewer, job: RestoreJobDocument, file: StoredFile) -> None:
         try:
-            contents = await verify(self.uploads.chunks(file), set(RECORD_TYPES))
+            contents = await verify(self.uploads.chunks(file), set(record_types()))
             await self.jobs.update(
                 job.id,
                 {"status": RestoreStatus.RESTORING.value, "heartbeat_at": utcnow(),
@@ -266,6 +268,9 @@ class Restore:
         self.entries_done = 0
         self.scope: RestoreScope | None = None
         self.in_flight: list[asyncio.Future[None]] = []
+        self.types = record_types()
+        self.owners = {kind.name: kind for kind in PER_OWNER}
+        self.owned: dict[str, list[dict[str, Any]]] = {}  # written when published
 
     def _new_id(self, old: str) -> ObjectId:
         if not isinstance(old, str) or parse_object_id(old) is None:
@@ -309,6 +314,7 @@ class Restore:
             {"status": RestoreStatus.DONE.value, "entries_done": self.entries_done,
              "account_ids": [a.id for a in self.done], "finished_at": utcnow(),
              "members_not_restored": self.not_restored, "heartbeat_at": utcnow()},
+            self.owned,
         )  # fmt: skip
 
     async def _record(self, kind: str, data: dict[str, Any]) -> None:
@@ -323,10 +329,14 @@ class Restore:
             await self._finish_account()
             await self._start_account(data)
             return
+        if kind in self.owners:
+            await self._finish_account()
+            self._add_owned(kind, data)
+            return
         account = self.account
         if account is None or data.get("account_id") != account.old_id:
             raise ValueError("a record outside its account")
-        row = RECORD_TYPES[kind].decode(data, self._scope())
+        row = self.types[kind].decode(data, self._scope())
         if kind == ENTRY.name:
             account.add_entry(row)
         pending = account.pending.setdefault(kind, [])
@@ -356,6 +366,15 @@ class Restore:
         self.account = _Account(data["id"], row, self.manifests[position])
         await self.store.insert_hidden(row, self.job_id)
 
+    def _add_owned(self, kind: str, data: dict[str, Any]) -> None:
+        """A record of the owner's (a rule, a setting): the caller's, written when published."""
+        rows = self.owned.setdefault(kind, [])
+        if len(rows) >= MAX_OWNED:
+            raise ValueError(f"more than {MAX_OWNED} records of this type")
+        row = self.types[kind].decode(data, self._scope())
+        row[self.owners[kind].key] = self.me
+        rows.append(row)
+
     def _members(self, data: dict[str, Any], row: dict[str, Any]) -> list[dict[str, Any]]:
         """The caller in the owner's place; the others re-linked by email (module doc)."""
         members: list[dict[str, Any]] = []
@@ -379,7 +398,7 @@ class Restore:
         """Write a batch; up to `IN_FLIGHT` at once, so reading the next one overlaps
         MongoDB's work on the last (`_settle` waits for them all)."""
         rows = account.pending.pop(kind, [])
-        self.in_flight.append(asyncio.ensure_future(self.store.insert(RECORD_TYPES[kind], rows)))
+        self.in_flight.append(asyncio.ensure_future(self.store.insert(self.types[kind], rows)))
         if len(self.in_flight) >= IN_FLIGHT:
             await self.in_flight.pop(0)
         if kind == ENTRY.name:

@@ -17,17 +17,20 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.clock import utcnow
 from app.core.ids import ObjectId
 from app.graphql.relay import to_global_id
+from app.persistence.documents.base import StoredId
+from app.persistence.repositories.households import PER_OWNER, RecordType
 from app.services.backups.file_format import record_line
 from app.services.tokens import BackupClaims, BackupTokens
 from tests.api.ledger.test_history import raw, totals
@@ -661,3 +664,44 @@ class TestLongRestores:
             assert job["entriesRestored"] == 6001
             [account] = job["accounts"]
             assert account["balance"]["amount"] == "6001.00"
+
+
+class OwnerNoteRecord(BaseModel):
+    """A stand-in for a record type keyed by its owner (categorisation rules, settings)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: StoredId = Field(alias="_id")
+    owner_id: StoredId
+    text: str
+    created_at: datetime
+
+
+class TestTheRegistry:
+    """A collection keyed by the owner joins backups with one `RecordType` in `PER_OWNER`."""
+
+    @pytest.fixture
+    def notes(self, mongo: Any) -> Iterator[RecordType]:
+        kind = RecordType("ownerNote", "backup_test_notes", OwnerNoteRecord, ("owner_id",),
+                          key="owner_id")  # fmt: skip
+        PER_OWNER.append(kind)
+        yield kind
+        PER_OWNER.remove(kind)
+
+    async def test_an_owners_records_are_backed_up_and_restored_as_the_restorers(
+        self, ana: Member, ben: Member, house: dict[str, str], mongo: Any, notes: RecordType
+    ) -> None:
+        at = utcnow()
+        mongo["backup_test_notes"].insert_one(
+            {"_id": ObjectId(), "owner_id": raw(ana.user["id"]), "text": "Bakery → Food",
+             "created_at": at}
+        )  # fmt: skip
+        rows = records(await backup(ana))
+        [note] = [r["data"] for r in rows if r["type"] == "ownerNote"]
+        assert note["text"] == "Bakery → Food"
+        assert rows[-2]["counts"]["ownerNote"] == 1
+        await restored(ben, rewrite(rows, checksum=False))
+        owners = sorted(
+            str(r["owner_id"]) for r in mongo["backup_test_notes"].find({"text": "Bakery → Food"})
+        )
+        assert owners == sorted([str(raw(ana.user["id"])), str(raw(ben.user["id"]))])
