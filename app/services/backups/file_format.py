@@ -28,7 +28,7 @@ import asyncio
 import hashlib
 import json
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,7 +97,7 @@ def _invalid(message: str) -> BackupInvalidError:
     return BackupInvalidError(message, field=["fileId"])
 
 
-async def lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+async def lines(chunks: AsyncIterator[bytes]) -> AsyncGenerator[bytes, None]:
     """The file's lines (with their newline), decompressed as the chunks arrive, a bounded
     piece at a time (a small file may unpack to a great deal)."""
     unzip = zlib.decompressobj(GZIP)

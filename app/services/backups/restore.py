@@ -105,11 +105,12 @@ class HouseholdRestores:
     async def start(self, viewer: Viewer, command: RestoreBackup) -> RestoreJobDocument:
         """Check the file's first line, and start the job (see the module docstring)."""
         file = await self.uploads.find(viewer, command.file_id)
-        async for line in lines(self.uploads.chunks(file)):
-            check_header(parse(line))
-            break
-        else:
-            raise BackupInvalidError("This file is empty.", field=["fileId"])
+        async with contextlib.aclosing(lines(self.uploads.chunks(file))) as first:
+            async for line in first:
+                check_header(parse(line))
+                break
+            else:
+                raise BackupInvalidError("This file is empty.", field=["fileId"])
         now = utcnow()
         job = RestoreJobDocument(
             user_id=viewer.user_id,
