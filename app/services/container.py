@@ -25,7 +25,7 @@ from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
 from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
 from app.services.backups.backups import HouseholdBackups
-from app.services.backups.restore import HouseholdRestores
+from app.services.backups.jobs import HouseholdRestores
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
 from app.services.ledger.envelopes import EnvelopeService

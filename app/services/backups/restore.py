@@ -15,7 +15,7 @@ and starts a job; `restoreJob(id)` reads how far it got. The job:
 3. writes its entries in batches, checking as they come the sequence (1, 2, 3… gapless) and
    the running balance, and after them: the account's balance = the sum of its envelopes =
    the sum of its entries (counted again in the database), each envelope's balance = the sum
-   of its lines, the cleared balance, the per-month figures (rebuilt from the entries) and
+   of its lines, the cleared balance, the per-month figures (summed as the entries go by) and
    the manifest's figures; a record that is not what its type says, or any broken invariant,
    fails the job with BACKUP_INVALID;
 4. publishes every account in one transaction (`HouseholdStore.publish`).
@@ -34,44 +34,29 @@ Schedules come back paused at the occurrence the backup had reached (see `househ
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from typing import Any
 
 from app.core.clock import utcnow
-from app.core.errors import AppError, NotFoundError
 from app.core.ids import ObjectId, parse_object_id
-from app.core.viewer import Viewer
-from app.domain.entries import ClearedStatus
 from app.domain.identity import email_key
 from app.domain.members import Role
-from app.persistence.documents.restore_jobs import RestoreJobDocument, RestoreStatus
+from app.persistence.documents.restore_jobs import RestoreStatus
 from app.persistence.repositories.households import (
     ACCOUNT,
     ENTRY,
     PER_OWNER,
     HouseholdStore,
-    MonthBuckets,
     RestoreScope,
-    add_to_buckets,
     record_types,
 )
 from app.persistence.repositories.restore_jobs import RestoreJobRepository
-from app.services.backups.file_format import (
-    BackupInvalidError,
-    Contents,
-    check_header,
-    lines,
-    parse,
-    verify,
-)
-from app.services.uploads import StoredFile, Uploads
+from app.services.backups.file_format import Contents, parse
+from app.services.backups.invariants import RestoredAccount, invalid
 
 log = logging.getLogger("envelopes.restore")
 
@@ -80,169 +65,6 @@ IN_FLIGHT = 2  # batches being written while the next is read
 YIELD_EVERY = 200  # lines
 MAX_OWNED = 10_000  # records of one owner's type (held until published)
 PROGRESS_EVERY = 20_000  # entries between two progress updates of the job
-HEARTBEAT = timedelta(seconds=10)
-STALE = timedelta(seconds=120)  # a running job not heard of for so long has died with its process
-_COUNTED = (ClearedStatus.CLEARED.value, ClearedStatus.RECONCILED.value)
-
-
-@dataclass(frozen=True)
-class RestoreBackup:
-    file_id: ObjectId
-
-
-class HouseholdRestores:
-    """Restore jobs: started by a mutation, run in the background of this process."""
-
-    def __init__(
-        self,
-        store: HouseholdStore,
-        jobs: RestoreJobRepository,
-        uploads: Uploads,
-        start: Callable[[Coroutine[Any, Any, Any], str], None],
-    ) -> None:
-        self.store, self.jobs, self.uploads, self._start = store, jobs, uploads, start
-
-    async def start(self, viewer: Viewer, command: RestoreBackup) -> RestoreJobDocument:
-        """Check the file's first line, and start the job (see the module docstring)."""
-        file = await self.uploads.find(viewer, command.file_id)
-        async with contextlib.aclosing(lines(self.uploads.chunks(file))) as first:
-            async for line in first:
-                check_header(parse(line))
-                break
-            else:
-                raise BackupInvalidError("This file is empty.", field=["fileId"])
-        now = utcnow()
-        job = RestoreJobDocument(
-            user_id=viewer.user_id,
-            file_id=file.id,
-            file_name=file.name,
-            status=RestoreStatus.VERIFYING,
-            created_at=now,
-            heartbeat_at=now,
-        )
-        await self.jobs.insert(job)
-        self._start(self.run(viewer, job, file), f"restore-{job.id}")
-        return job
-
-    async def job(self, viewer: Viewer, job_id: ObjectId, field: str = "id") -> RestoreJobDocument:
-        """The caller's restore job; one whose process died reads as failed."""
-        job = await self.jobs.of_user(job_id, viewer.user_id)
-        if job is None:
-            raise NotFoundError("No such restore.", field=[field])
-        running = job.status in (RestoreStatus.VERIFYING, RestoreStatus.RESTORING)
-        if running and utcnow() - job.heartbeat_at > STALE:
-            await self.store.discard(job.id)
-            failed = await self._fail(job.id, "RESTORE_FAILED", "The restore was interrupted.")
-            return failed or await self.job(viewer, job_id, field)
-        return job
-
-    async def run(self, viewer: Viewer, job: RestoreJobDocument, file: StoredFile) -> None:
-        beat = asyncio.create_task(self._beat(job.id), name=f"restore-{job.id}-heartbeat")
-        try:
-            await self._run(viewer, job, file)
-        finally:
-            beat.cancel()
-
-    async def _beat(self, job_id: ObjectId) -> None:
-        """Tell readers the job is alive (see `job`), whatever phase it is in."""
-        while True:
-            await asyncio.sleep(HEARTBEAT.total_seconds())
-            with contextlib.suppress(Exception):  # a missed beat is made up by the next
-                await self.jobs.update(job_id, {"heartbeat_at": utcnow()})
-
-    async def _run(self, viewer: Viewer, job: RestoreJobDocument, file: StoredFile) -> None:
-        try:
-            contents = await verify(self.uploads.chunks(file), set(record_types()))
-            await self.jobs.update(
-                job.id,
-                {"status": RestoreStatus.RESTORING.value, "heartbeat_at": utcnow(),
-                 "entries_total": contents.entries_total,
-                 "accounts_total": contents.counts.get("account", 0)},
-            )  # fmt: skip
-            restore = Restore(self.store, self.jobs, job.id, viewer.user_id, contents)
-            await restore.run(lines(self.uploads.chunks(file)))
-        except AppError as error:
-            await self._failed(job.id, error.code, error.message)
-        except asyncio.CancelledError:
-            await asyncio.shield(self._failed(job.id, "RESTORE_FAILED", "The API stopped."))
-            raise
-        except Exception:
-            log.exception("restore %s failed", job.id)
-            await self._failed(job.id, "RESTORE_FAILED", "The restore failed; nothing was kept.")
-
-    async def _failed(self, job_id: ObjectId, code: str, message: str) -> None:
-        try:
-            await self.store.discard(job_id)
-            await self._fail(job_id, code, message)
-        except Exception:  # the job then reads as interrupted once it is stale
-            log.exception("could not record the failure of restore %s", job_id)
-
-    async def _fail(self, job_id: ObjectId, code: str, message: str) -> RestoreJobDocument | None:
-        """Mark the job failed, unless it has ended (None then)."""
-        return await self.jobs.update(
-            job_id,
-            {"status": RestoreStatus.FAILED.value, "error_code": code,
-             "error_message": message, "finished_at": utcnow()},
-            running_only=True,
-        )  # fmt: skip
-
-
-def _invalid(message: str) -> BackupInvalidError:
-    return BackupInvalidError(message, field=["fileId"])
-
-
-class _Account:
-    """The account being restored: its row and what its entries add up to so far."""
-
-    def __init__(self, old_id: str, row: dict[str, Any], manifest: dict[str, Any]) -> None:
-        self.old_id, self.row, self.manifest = old_id, row, manifest
-        self.id: ObjectId = row["_id"]
-        self.seq = 0
-        self.balance = 0
-        self.cleared = 0
-        self.envelopes: dict[ObjectId, int] = {}
-        self.totals: MonthBuckets = {}
-        self.pending: dict[str, list[dict[str, Any]]] = {}
-
-    def add_entry(self, entry: dict[str, Any]) -> None:
-        if entry["seq"] != self.seq + 1:
-            raise _invalid(f"{self.name}: entry {entry['seq']} is out of sequence.")
-        self.seq = entry["seq"]
-        self.balance += entry["amount"]
-        if entry["balance_after"] != self.balance:
-            raise _invalid(f"{self.name}: entry {self.seq} has a wrong running balance.")
-        if entry.get("cleared") in _COUNTED:
-            self.cleared += entry["amount"]
-        lines_total = 0
-        for line in entry["lines"]:
-            envelope_id = line["envelope_id"]
-            self.envelopes[envelope_id] = self.envelopes.get(envelope_id, 0) + line["amount"]
-            lines_total += line["amount"]
-        if lines_total != entry["amount"]:
-            raise _invalid(f"{self.name}: entry {self.seq}'s envelopes do not add up.")
-        add_to_buckets(self.totals, entry)
-
-    @property
-    def name(self) -> str:
-        return f"Account {self.row.get('name', '?')!r}"
-
-    def check(self) -> None:
-        """The invariants that the entries as read must keep with the account."""
-        row = self.row
-        envelopes = {e["id"]: e["balance"] for e in row["envelopes"]}
-        problems = [
-            (self.seq != row["seq"], "its last sequence number is not its entries' last"),
-            (self.balance != row["balance"], "its balance is not the sum of its entries"),
-            (sum(envelopes.values()) != row["balance"], "its envelopes do not add up"),
-            (self.envelopes.keys() - envelopes.keys(), "an entry names an unknown envelope"),
-            (any(self.envelopes.get(i, 0) != b for i, b in envelopes.items()),
-             "an envelope's balance is not the sum of its entries"),
-            (self.cleared != row["cleared_balance"], "its cleared balance is wrong"),
-            (self.manifest.get("balance") != row["balance"], "the manifest's balance differs"),
-        ]  # fmt: skip
-        for broken, problem in problems:
-            if broken:
-                raise _invalid(f"{self.name}: {problem}.")
 
 
 class Restore:
@@ -264,8 +86,8 @@ class Restore:
         self.emails: dict[str, str | None] = {}  # old user id → email
         self.users: dict[str, ObjectId] = {}  # old user id → a user of this instance
         self.not_restored: list[str] = []
-        self.account: _Account | None = None
-        self.done: list[_Account] = []
+        self.account: RestoredAccount | None = None
+        self.done: list[RestoredAccount] = []
         self.entries_done = 0
         self.scope: RestoreScope | None = None
         self.in_flight: list[asyncio.Future[None]] = []
@@ -305,10 +127,10 @@ class Restore:
                 await self._record(kind, record["data"])
             except (ValueError, TypeError, KeyError, AttributeError):
                 log.info("invalid record", exc_info=True)
-                raise _invalid(f"Line {number} of this backup is not a valid {kind}.") from None
+                raise invalid(f"Line {number} of this backup is not a valid {kind}.") from None
         await self._finish_account()
         if len(self.done) != len(self.manifests):
-            raise _invalid("This backup's accounts disagree with its manifest.")
+            raise invalid("This backup's accounts disagree with its manifest.")
         await self.store.publish(
             self.job_id,
             {a.id: _visible(a.row) for a in self.done},
@@ -364,7 +186,7 @@ class Restore:
         row = ACCOUNT.decode(data, self._scope())
         row["owner_id"] = self.me
         row["members"] = self._members(data, row)
-        self.account = _Account(data["id"], row, self.manifests[position])
+        self.account = RestoredAccount(data["id"], row, self.manifests[position])
         await self.store.insert_hidden(row, self.job_id)
 
     def _add_owned(self, kind: str, data: dict[str, Any]) -> None:
@@ -395,7 +217,7 @@ class Restore:
             raise ValueError("an account without its owner among its members")
         return members
 
-    async def _flush(self, account: _Account, kind: str) -> None:
+    async def _flush(self, account: RestoredAccount, kind: str) -> None:
         """Write a batch; up to `IN_FLIGHT` at once, so reading the next one overlaps
         MongoDB's work on the last (`_settle` waits for them all)."""
         rows = account.pending.pop(kind, [])
@@ -430,10 +252,10 @@ class Restore:
         expected = (row["seq"], row["balance"], 1 if row["seq"] else 0, row["seq"])
         found = (figures.count, figures.total, figures.first_seq, figures.last_seq)
         if found != expected or figures.count != account.manifest.get("entries"):
-            raise _invalid(f"{name}: its stored entries are not the backup's.")
+            raise invalid(f"{name}: its stored entries are not the backup's.")
         whole = sum(t for (envelope, *_), (t, _n) in account.totals.items() if envelope is None)
         if whole != row["balance"]:
-            raise _invalid(f"{name}: its month totals do not add up to its balance.")
+            raise invalid(f"{name}: its month totals do not add up to its balance.")
         await self.store.write_totals(account.id, account.totals)
         self.done.append(account)
         self.account = None

@@ -14,7 +14,7 @@ from app.graphql.mutations import Caller, Payload, UserError, mutation_field
 from app.graphql.relay import decode_id
 from app.persistence.documents.restore_jobs import RestoreJobDocument
 from app.services.backups.backups import BackupLink, CreateBackup
-from app.services.backups.restore import RestoreBackup
+from app.services.backups.jobs import RestoreBackup
 
 BACKUP_PATH = "/backups/{token}.envelopes.gz"
 
