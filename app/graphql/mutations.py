@@ -45,6 +45,9 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
     RECONCILED = "RECONCILED"
     BALANCE_MISMATCH = "BALANCE_MISMATCH"
+    BACKUP_INVALID = "BACKUP_INVALID"
+    BACKUP_VERSION = "BACKUP_VERSION"
+    RESTORE_FAILED = "RESTORE_FAILED"
 
 
 @strawberry.type(description="An expected failure of a mutation; nothing was changed.")

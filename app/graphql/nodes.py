@@ -13,6 +13,7 @@ from app.core.ids import ObjectId
 from app.graphql.auth.queries import load_user
 from app.graphql.context import Info
 from app.graphql.ledger.accounts.queries import load_account
+from app.graphql.ledger.backups.queries import load_restore_job
 from app.graphql.ledger.envelopes.queries import load_envelope
 from app.graphql.ledger.history.queries import load_transaction
 from app.graphql.ledger.payment_sources.queries import load_payment_source
@@ -30,6 +31,7 @@ LOADERS: dict[str, Loader] = {
     "PaymentSource": load_payment_source,
     "Schedule": load_schedule,
     "Rule": load_rule,
+    "RestoreJob": load_restore_job,
 }
 
 

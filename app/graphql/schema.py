@@ -31,6 +31,9 @@ from app.graphql.engine.limits import RequestLimits, alias_limit_rule, depth_lim
 from app.graphql.ledger.accounts.mutations import AccountMutation, OpenAccountMutation
 from app.graphql.ledger.accounts.queries import AccountQuery
 from app.graphql.ledger.accounts.types import Account
+from app.graphql.ledger.backups.mutations import BackupMutation
+from app.graphql.ledger.backups.queries import BackupQuery
+from app.graphql.ledger.backups.types import RestoreJob
 from app.graphql.ledger.budgets.mutations import BudgetMutation
 from app.graphql.ledger.budgets.queries import BudgetQuery
 from app.graphql.ledger.envelopes.mutations import EnvelopeMutation
@@ -70,6 +73,7 @@ class Query(
     ReviewQueueQuery,
     CategorisationQuery,
     SyncQuery,
+    BackupQuery,
 ):
     pass
 
@@ -90,6 +94,7 @@ class Mutation(
     RuleMutation,
     ReviewMutation,
     CategorisationMutation,
+    BackupMutation,
 ):
     pass
 
@@ -119,7 +124,17 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map={Decimal: DECIMAL_SCALAR, date: DATE_SCALAR}),
         query=Query,
         mutation=Mutation,
-        types=[User, LoginSession, Account, Envelope, Transaction, PaymentSource, Schedule, Rule],
+        types=[
+            User,
+            LoginSession,
+            Account,
+            Envelope,
+            Transaction,
+            PaymentSource,
+            Schedule,
+            Rule,
+            RestoreJob,
+        ],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,
     )

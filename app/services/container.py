@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,15 +13,20 @@ from app.core.settings import Settings
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.entries import EntryRepository
+from app.persistence.repositories.households import HouseholdStore
 from app.persistence.repositories.learning import LearningRepository
 from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
 from app.persistence.repositories.reconciliations import ReconciliationRepository
+from app.persistence.repositories.restore_jobs import RestoreJobRepository
 from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
 from app.persistence.repositories.uploads import UploadRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
+from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
+from app.services.backups.backups import HouseholdBackups
+from app.services.backups.jobs import HouseholdRestores
 from app.services.categorisation.learned import LearnedCategories
 from app.services.categorisation.rules import RuleService
 from app.services.categorisation.settings import CategorisationSettingsService
@@ -44,7 +50,7 @@ from app.services.scheduling.worker import (
     SchedulerSettings,
 )
 from app.services.sync.changes import SyncService
-from app.services.tokens import ExportTokens
+from app.services.tokens import BackupTokens, ExportTokens
 from app.services.uploads import UploadKind, Uploads
 
 
@@ -72,6 +78,8 @@ class Services:
     rule_runs: RuleRuns
     learned: LearnedCategories
     categorisation: CategorisationSettingsService
+    backups: HouseholdBackups
+    restores: HouseholdRestores
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -102,6 +110,15 @@ class Services:
         history = HistoryService(
             db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
         )
+        uploads = Uploads(
+            UploadRepository(db.db),
+            {
+                UploadKind.IMPORT: settings.upload_max_bytes,
+                UploadKind.BACKUP: settings.backup_max_bytes,
+            },
+        )
+        household = HouseholdStore(db)
+        background: set[asyncio.Task[Any]] = set()
         return cls(
             settings=settings,
             db=db,
@@ -121,18 +138,22 @@ class Services:
             schedules=schedules,
             scheduler=scheduler,
             sync=SyncService(db),
-            uploads=Uploads(
-                UploadRepository(db.db),
-                {
-                    UploadKind.IMPORT: settings.upload_max_bytes,
-                    UploadKind.BACKUP: settings.backup_max_bytes,
-                },
-            ),
             rules=RuleService(db, accounts),
             corrections=CorrectionService(uow, EntryRepository()),
             rule_runs=RuleRuns(uow, accounts, suggester),
             learned=learned,
             categorisation=CategorisationSettingsService(learning, learned),
+            uploads=uploads,
+            backups=HouseholdBackups(
+                db, auth, household, BackupTokens(settings.secret, BACKUP_LINK_SECONDS)
+            ),
+            restores=HouseholdRestores(
+                household,
+                RestoreJobRepository(),
+                uploads,
+                lambda work, name: _start(background, work, name),
+            ),
+            background=background,
         )
 
     def start_background_work(self) -> None:
@@ -147,9 +168,7 @@ class Services:
         self._start(self.learned.run(), "learned-categories")
 
     def _start(self, work: Coroutine[Any, Any, Any], name: str) -> None:
-        task = asyncio.create_task(work, name=name)
-        self.background.add(task)
-        task.add_done_callback(self.background.discard)
+        _start(self.background, work, name)
 
     async def stop_background_work(self) -> None:
         for task in list(self.background):
@@ -159,3 +178,12 @@ class Services:
         if self.settings.scheduler_enabled:
             with contextlib.suppress(Exception):  # best effort: the lease expires anyway
                 await self.scheduler.release()
+
+
+def _start(tasks: set[asyncio.Task[Any]], work: Coroutine[Any, Any, Any], name: str) -> None:
+    """Run `work` in the background of this process, kept in `tasks` until it ends (and
+    cancelled with them when the app stops). In a fresh context: work started by a request
+    (a restore job) must not inherit the request's database deadline (`time_budget`)."""
+    task = asyncio.create_task(work, name=name, context=contextvars.Context())
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)

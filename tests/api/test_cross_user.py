@@ -15,6 +15,7 @@ an id or is listed below as exempt with the reason, so a new operation cannot sl
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -216,6 +217,10 @@ def _mutations() -> list[Probe]:
         m("ReopenReconciliation", accountId=main),
         m("SignOutSession", id=A("LoginSession", "session")),
         *_schedule_mutations(m, main, ben_account, food),
+        # Backups: Ana's account (Ben's own next to it), Ana's uploaded backup file.
+        m("CreateBackup", accountIds=[main]),
+        m("CreateBackup", accountIds=[ben_account, main]),
+        m("RestoreBackup", fileId=A("File", "backup")),
         *_rule_mutations(m, main, food),
     ]  # fmt: skip
 
@@ -290,6 +295,9 @@ def _schedule_mutations(m: Any, main: Theirs, ben_account: Own, food: Theirs) ->
 
 
 RULE = {"frequency": "MONTHLY", "startDate": "2030-01-01"}
+BACKUP_HEADER = gzip.compress(
+    b'{"type":"header","format":"envelopes-household-backup","version":1}\n'
+)
 ACCOUNTS = ("main", "savings", "empty", "closed")  # Ana's
 ANA_OBJECTS = [
     A("Account", "main"),
@@ -308,6 +316,7 @@ ANA_OBJECTS = [
     A("PaymentSource", "salary"),
     A("Schedule", "rent"),
     A("Rule", "groceries"),
+    A("RestoreJob", "restore"),
     A("User", "ana"),
     A("LoginSession", "session"),
 ]
@@ -328,6 +337,7 @@ def _queries() -> list[Probe]:
         Probe("Query.schedule", "Schedule", {"id": A("Schedule", "rent")}),
         Probe("Query.rules", "Rules", {"accountId": A("Account", "main")}),
         Probe("Query.reviewQueue", "ReviewQueue", {"accountId": A("Account", "main")}),
+        Probe("Query.restoreJob", "RestoreJob", {"id": A("RestoreJob", "restore")}),
         *(Probe("Query.node", "Node", {"id": a}) for a in ANA_OBJECTS),
         Probe("Query.nodes", NODES, {"ids": [Own("account"), *ANA_OBJECTS]}),
     ]
@@ -472,6 +482,8 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         actions=[{"type": "SET_ENVELOPE", "envelopeId": envelopes["Food"]}],
     )  # fmt: skip
     me = await ana.query("Me")
+    backup_file = await ana.upload(BACKUP_HEADER, name="backup.envelopes.gz", kind="backup")
+    restore = await ana.do("RestoreBackup", fileId=backup_file)  # fails in its job: no manifest
     ids = {
         A("Account", "main"): main["id"],
         A("Account", "savings"): savings["id"],
@@ -492,6 +504,8 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("PaymentSource", "salary"): salary["paymentSource"]["id"],
         A("Schedule", "rent"): rent["schedule"]["id"],
         A("Rule", "groceries"): groceries["rule"]["id"],
+        A("File", "backup"): backup_file,
+        A("RestoreJob", "restore"): restore["job"]["id"],
         A("User", "ana"): ana.user["id"],
         A("User", "cleo"): cleo.user["id"],
         A("LoginSession", "session"): me["me"]["sessions"]["edges"][0]["node"]["id"],

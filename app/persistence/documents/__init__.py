@@ -33,6 +33,7 @@ from app.persistence.documents.idempotency import IdempotencyDocument
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
+from app.persistence.documents.restore_jobs import RestoreJobDocument
 from app.persistence.documents.rules import RuleBookDocument, RuleDocument
 from app.persistence.documents.schedules import LeaseDocument, ScheduleDocument
 from app.persistence.documents.tombstones import TombstoneDocument
@@ -56,4 +57,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     RuleBookDocument,
     CategorisationSettingsDocument,
     TombstoneDocument,
+    RestoreJobDocument,
 ]

@@ -11,6 +11,7 @@ export const NODE_TYPES = [
   "LoginSession",
   "PaymentSource",
   "Rule",
+  "RestoreJob",
   "Schedule",
   "Transaction",
   "User",
