@@ -45,6 +45,8 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
     RECONCILED = "RECONCILED"
     BALANCE_MISMATCH = "BALANCE_MISMATCH"
+    FILE_REFUSED = "FILE_REFUSED"
+    TOO_LARGE = "TOO_LARGE"
 
 
 @strawberry.type(description="An expected failure of a mutation; nothing was changed.")

@@ -28,6 +28,7 @@ MISSING = {
     "Schedule": "No such schedule.",
     "User": "No such member of this account.",
     "LoginSession": "No such session.",
+    "ImportJob": "No such import job.",
 }
 
 

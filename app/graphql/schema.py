@@ -36,6 +36,9 @@ from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.history.mutations import HistoryMutation
 from app.graphql.ledger.history.queries import HistoryQuery
 from app.graphql.ledger.history.types import Transaction
+from app.graphql.ledger.imports.mutations import ImportMutation
+from app.graphql.ledger.imports.queries import ImportQuery
+from app.graphql.ledger.imports.types import ImportJob
 from app.graphql.ledger.members.mutations import MemberMutation
 from app.graphql.ledger.movements.mutations import MovementMutation
 from app.graphql.ledger.payment_sources.mutations import PaymentSourceMutation
@@ -58,6 +61,7 @@ class Query(
     BudgetQuery,
     NodeQuery,
     ScheduleQuery,
+    ImportQuery,
 ):
     pass
 
@@ -75,6 +79,7 @@ class Mutation(
     ReconciliationMutation,
     ScheduleMutation,
     HistoryMutation,
+    ImportMutation,
 ):
     pass
 
@@ -104,7 +109,16 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map={Decimal: DECIMAL_SCALAR, date: DATE_SCALAR}),
         query=Query,
         mutation=Mutation,
-        types=[User, LoginSession, Account, Envelope, Transaction, PaymentSource, Schedule],
+        types=[
+            User,
+            LoginSession,
+            Account,
+            Envelope,
+            Transaction,
+            PaymentSource,
+            Schedule,
+            ImportJob,
+        ],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,
     )

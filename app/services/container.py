@@ -20,6 +20,9 @@ from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepo
 from app.persistence.repositories.uploads import UploadRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
+from app.services.categorisation.proposals import Categoriser, NoRules, NoSuggestions
+from app.services.imports.jobs import ImportService
+from app.services.imports.runner import ImportRunner, ImportSettings, OrphanedImports
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
 from app.services.ledger.envelopes import EnvelopeService
@@ -59,7 +62,18 @@ class Services:
     schedules: ScheduleService
     scheduler: Scheduler
     uploads: Uploads
+    imports: ImportService
+    import_runner: ImportRunner
     background: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    @property
+    def categoriser(self) -> Categoriser:
+        """What imported rows are proposed to become (rules, then the learned model)."""
+        return self.import_runner.categoriser
+
+    @categoriser.setter
+    def categoriser(self, categoriser: Categoriser) -> None:
+        self.import_runner.categoriser = categoriser
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:
@@ -70,8 +84,27 @@ class Services:
         schedule_rows = ScheduleRepository()
         schedules = ScheduleService(uow, accounts, schedule_rows, movements)
         sweeps = Sweeps(uow, accounts)
+        background: set[asyncio.Task[Any]] = set()
+        uploads = Uploads(
+            UploadRepository(db.db),
+            {
+                UploadKind.IMPORT: settings.upload_max_bytes,
+                UploadKind.BACKUP: settings.backup_max_bytes,
+            },
+        )
+        import_runner = ImportRunner(
+            uow,
+            uploads,
+            Categoriser(NoRules(), NoSuggestions()),
+            ImportSettings(settings.import_batch_size, settings.import_lease_seconds),
+            lambda task: _keep(background, task),
+        )
         # The kinds of work the scheduler does when they fall due; add more here.
-        due_work: list[DueWork] = [ScheduledPostings(schedules, schedule_rows), sweeps]
+        due_work: list[DueWork] = [
+            ScheduledPostings(schedules, schedule_rows),
+            sweeps,
+            OrphanedImports(import_runner),
+        ]
         scheduler = Scheduler(
             due_work,
             LeaseRepository(),
@@ -104,13 +137,10 @@ class Services:
             reconciliation=ReconciliationService(uow, ReconciliationRepository()),
             schedules=schedules,
             scheduler=scheduler,
-            uploads=Uploads(
-                UploadRepository(db.db),
-                {
-                    UploadKind.IMPORT: settings.upload_max_bytes,
-                    UploadKind.BACKUP: settings.backup_max_bytes,
-                },
-            ),
+            uploads=uploads,
+            imports=ImportService(uploads, import_runner),
+            import_runner=import_runner,
+            background=background,
         )
 
     def start_background_work(self) -> None:
@@ -123,9 +153,7 @@ class Services:
             self._start(self.scheduler.run(), "scheduler")
 
     def _start(self, work: Coroutine[Any, Any, Any], name: str) -> None:
-        task = asyncio.create_task(work, name=name)
-        self.background.add(task)
-        task.add_done_callback(self.background.discard)
+        _keep(self.background, asyncio.create_task(work, name=name))
 
     async def stop_background_work(self) -> None:
         for task in list(self.background):
@@ -134,3 +162,9 @@ class Services:
         if self.settings.scheduler_enabled:
             with contextlib.suppress(Exception):  # best effort: the lease expires anyway
                 await self.scheduler.release()
+
+
+def _keep(background: set[asyncio.Task[Any]], task: asyncio.Task[Any]) -> None:
+    """Hold a background task until it ends (and cancel it on shutdown)."""
+    background.add(task)
+    task.add_done_callback(background.discard)

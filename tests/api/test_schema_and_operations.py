@@ -6,6 +6,7 @@ from typing import Any
 from app.graphql.export import schema_sdl
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
 from tests.api.ledger.test_exports import EXPORT_OPERATIONS
+from tests.api.ledger.test_imports import IMPORT_OPERATIONS
 from tests.api.ledger.test_operations import LEDGER_OPERATIONS
 from tests.api.ledger.test_reconciliation import RECONCILIATION_OPERATIONS
 from tests.api.ledger.test_schedules import SCHEDULE_OPERATIONS
@@ -36,6 +37,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | RECONCILIATION_OPERATIONS
         | SCHEDULE_OPERATIONS
         | EXPORT_OPERATIONS
+        | IMPORT_OPERATIONS
     )
 
 

@@ -108,6 +108,17 @@ class Transaction(Node):
     entry: strawberry.Private[TransactionRecord]
     recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
 
+    @strawberry.field(description="The id of the bank row it was imported from (or matched).")
+    def import_id(self) -> str | None:
+        return self.entry.import_id
+
+    @strawberry.field(
+        description="Waits for review: imported with no envelope (from Available), or a "
+        "hand-typed entry an imported row matched."
+    )
+    def needs_review(self) -> bool:
+        return self.entry.needs_review
+
     @classmethod
     def from_record(
         cls, entry: TransactionRecord, account: AccountRecord, shared: SharedParts | None = None
