@@ -26,6 +26,7 @@ from bson import ObjectId
 
 from app.graphql.relay import to_global_id
 from app.graphql.schema import build_schema
+from tests.api.ledger.test_imports import settled
 from tests.conftest import make_settings
 from tests.graphql_client import GraphQLClient, Response
 from tests.ledger_client import Member, operation
@@ -215,6 +216,11 @@ def _mutations() -> list[Probe]:
           statementBalance="1.00"),
         m("ReopenReconciliation", accountId=main),
         m("SignOutSession", id=A("LoginSession", "session")),
+        m("StartImport", accountId=main, fileId=Own("file")),
+        m("StartImport", accountId=ben_account, fileId=A("File", "statement")),
+        m("CommitImport", jobId=A("ImportJob", "job")),
+        m("ResumeImport", jobId=A("ImportJob", "job")),
+        m("CancelImport", jobId=A("ImportJob", "job")),
         *_schedule_mutations(m, main, ben_account, food),
     ]  # fmt: skip
 
@@ -272,6 +278,7 @@ ANA_OBJECTS = [
     A("Schedule", "rent"),
     A("User", "ana"),
     A("LoginSession", "session"),
+    A("ImportJob", "job"),
 ]
 
 
@@ -285,6 +292,8 @@ def _queries() -> list[Probe]:
     probes += [
         Probe("Query.paymentSource", "PaymentSource", {"id": A("PaymentSource", "salary")}),
         Probe("Query.schedule", "Schedule", {"id": A("Schedule", "rent")}),
+        Probe("Query.importJob", "ImportJob", {"id": A("ImportJob", "job")}),
+        Probe("Query.importJobs", "ImportJobs", {"accountId": A("Account", "main")}),
         *(Probe("Query.node", "Node", {"id": a}) for a in ANA_OBJECTS),
         Probe("Query.nodes", NODES, {"ids": [Own("account"), *ANA_OBJECTS]}),
     ]
@@ -419,6 +428,9 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         "CreateSchedule", accountId=main["id"], name="Rent", kind="EXPENSE", amount="400.00",
         envelopeId=envelopes["Rent"], recurrence=RULE,
     )  # fmt: skip
+    statement = await ana.upload(b"Date,Amount,Payee\n2030-01-02,-1.00,Shop\n", "s.csv")
+    job = await ana.do("StartImport", accountId=main["id"], fileId=statement)
+    await settled(ana, job["job"]["id"])
     me = await ana.query("Me")
     ids = {
         A("Account", "main"): main["id"],
@@ -442,6 +454,8 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("User", "ana"): ana.user["id"],
         A("User", "cleo"): cleo.user["id"],
         A("LoginSession", "session"): me["me"]["sessions"]["edges"][0]["node"]["id"],
+        A("File", "statement"): statement,
+        A("ImportJob", "job"): job["job"]["id"],
     }
     ids[A("Transaction", "opening")] = await _opening_entry(ana, main["id"])
     return ana, ids
@@ -477,7 +491,9 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
         envelopeId=envelopes["Bills"], recurrence=RULE,
     )  # fmt: skip
     entry = await ben.query("Transactions", id=account["id"], first=1)
+    file_id = await ben.upload(b"Date,Amount,Payee\n2030-01-02,-1.00,Shop\n", "s.csv")
     return ben, {
+        "file": file_id,
         "entry": entry["account"]["transactions"]["edges"][0]["node"]["id"],
         "schedule": schedule["schedule"]["id"],
         "account": account["id"],
@@ -503,6 +519,8 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
         }
     found["salary"] = await ana.query("PaymentSource", id=theirs[A("PaymentSource", "salary")])
     found["schedules"] = await ana.query("AccountSchedules", id=theirs[A("Account", "main")])
+    found["imports"] = await ana.query("ImportJobs", accountId=theirs[A("Account", "main")])
+    found["import"] = await ana.query("ImportJob", id=theirs[A("ImportJob", "job")])
     return found
 
 

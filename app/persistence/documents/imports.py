@@ -59,6 +59,7 @@ class ImportJobDocument(Stored, Document):
     holder: str | None = None
     lease_until: datetime | None = None
     failure: str | None = None
+    batch_session: dict[str, Any] | None = None  # the session of the latest commit batch
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None = None

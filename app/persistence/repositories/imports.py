@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import PyMongoError
 
 from app.domain.entries import ClearedStatus, EntryKind
 from app.persistence.documents.entries import TransactionDocument, TransactionRecord
@@ -78,6 +80,23 @@ class ImportJobRepository:
             },
             {"holder": holder, "lease_until": now + timedelta(seconds=seconds)},
         )
+
+    async def note_session(self, job_id: ObjectId, holder: str, session: Session) -> None:
+        """Remember the session of the batch `holder` is about to write (see `end_session`)."""
+        await self.collection.update_one(
+            {"_id": job_id, "holder": holder},
+            {"$set": {"batch_session": {"holder": holder, "lsid": session.session_id}}},
+        )
+
+    async def end_session(self, job: ImportJobDocument, holder: str) -> None:
+        """End the transaction of a batch another holder (a process that died mid-batch) left
+        open on the server: until MongoDB's transaction lifetime (60 s) ends it, it holds
+        the account and the job, and every batch of the job taken over would conflict."""
+        noted = job.batch_session
+        if noted is None or noted.get("holder") == holder:
+            return
+        with contextlib.suppress(PyMongoError):  # best effort: the lifetime limit remains
+            await self.collection.database.client.admin.command("killSessions", [noted["lsid"]])
 
     async def orphaned(self, now: datetime, limit: int) -> list[ObjectId]:
         """Active jobs nobody holds (their process died or never started them)."""

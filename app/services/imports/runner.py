@@ -112,6 +112,7 @@ class ImportRunner:
         job = await self.jobs.claim(job_id, self.holder, now, seconds)
         if job is None:
             return False
+        await self.jobs.end_session(job, self.holder)
         self.start(job)
         return True
 
@@ -261,6 +262,7 @@ class ImportRunner:
         self, job: ImportJobDocument, items: list[Item], categoriser: Categoriser
     ) -> None:
         async with self.uow.begin(Viewer(job.user_id, job.login_id)) as tx:
+            await self.jobs.note_session(job.id, self.holder, tx.session)
             account = await tx.lock(job.account_id, Permission.RECORD)
             entries = ImportEntries(tx.session)
             result = await judge(items, account.document, entries, categoriser)
