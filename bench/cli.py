@@ -1,7 +1,8 @@
 """`python -m bench [options]`: start MongoDB and the API, seed, measure, report, stop.
 
 --repeat N        repeats of every measurement (default 3); medians and all values
---only PARTS      comma-separated: mutations,pages,totals,budget,export,catchup,footprint,web
+--only PARTS      comma-separated: mutations,pages,totals,budget,export,imports,catchup,
+                  footprint,web
                   (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
@@ -27,7 +28,7 @@ import pymongo
 from pymongo import AsyncMongoClient
 
 from app.devtools.localmongo import ReplicaSet, start_replica_set
-from bench import export, phases, report, store, web
+from bench import export, imports, phases, report, store, web
 from bench.gql import Api, Household
 from bench.infra import (
     ROOT,
@@ -42,7 +43,9 @@ from bench.phases import Plan
 from bench.seed import History, seed
 from bench.stats import median
 
-PARTS = ("mutations", "pages", "totals", "budget", "export", "catchup", "footprint", "web")
+PARTS = (
+    "mutations", "pages", "totals", "budget", "export", "imports", "catchup", "footprint", "web",
+)  # fmt: skip
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
 
@@ -166,6 +169,11 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
             print("==> exporting the history as CSV", flush=True)
             await _part(results, "export", export.export(plan, api, api_process, seeded))
             _mark_memory(results, "after export", api_process)
+        if "imports" in plan.parts:
+            print("==> importing a bank file (CSV) through the API", flush=True)
+            work = imports.imports(plan, api, api_process, run_id, created)
+            await _part(results, "imports", work)
+            _mark_memory(results, "after imports", api_process)
         if "web" in plan.parts:
             print("==> web app: first screen's JavaScript, envelope board in Chromium", flush=True)
             await _part(results, "web", web.web(plan, api, api_process.url, run_id))

@@ -134,9 +134,16 @@ class TransactionDocument(TransactionRecord, Document):
                 name="import_id",
                 partialFilterExpression={"import_id": {"$type": "string"}},
             ),
-            # The review queue of an account.
+            # The review queue of an account. (`needs_review` is in the key so that the key
+            # differs from `history`'s: MongoDB 6 keeps one index per key pattern, so with
+            # the same key one of the two would be missing.)
             IndexModel(
-                [("account_id", ASCENDING), ("booking_date", DESCENDING), ("seq", DESCENDING)],
+                [
+                    ("account_id", ASCENDING),
+                    ("needs_review", ASCENDING),
+                    ("booking_date", DESCENDING),
+                    ("seq", DESCENDING),
+                ],
                 name="needs_review",
                 partialFilterExpression={"needs_review": True},
             ),

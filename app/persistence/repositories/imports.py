@@ -209,13 +209,18 @@ class ImportEntries:
         return {row["import_id"] for row in await cursor.to_list(None)}
 
     async def hand_typed(
-        self, account_id: ObjectId, amounts: Iterable[int], low: datetime, high: datetime
+        self,
+        account_id: ObjectId,
+        amounts: Iterable[int],
+        periods: Sequence[tuple[datetime, datetime]],
     ) -> list[TransactionRecord]:
-        """Entries typed by hand (no import id, not undone) an imported row may match."""
+        """Entries typed by hand (no import id, not undone) of these amounts booked in these
+        (disjoint) periods: what the rows of a batch may match. Read along the history index,
+        over the periods only, however long the account's history."""
         cursor = self.collection.find(
             {
                 "account_id": account_id,
-                "booking_date": {"$gte": low, "$lte": high},
+                "$or": [{"booking_date": {"$gte": low, "$lte": high}} for low, high in periods],
                 "amount": {"$in": list(set(amounts))},
                 "kind": {"$in": [EntryKind.INCOME.value, EntryKind.EXPENSE.value]},
                 "import_id": None,
@@ -223,7 +228,8 @@ class ImportEntries:
             },
             session=self.session,
         ).sort([("booking_date", ASCENDING), ("seq", ASCENDING)])
-        return [TransactionRecord.model_validate(row) for row in await cursor.to_list(None)]
+        rows = await cursor.hint("history").to_list(None)
+        return [TransactionRecord.model_validate(row) for row in rows]
 
     async def mark_matched(self, entry_id: ObjectId, import_id: str, rev: int, clear: bool) -> bool:
         """The hand-typed entry now stands for the imported row: it takes the row's import id

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from app.core.ids import ObjectId
@@ -111,13 +111,9 @@ async def _match(
 ) -> None:
     if not fresh:
         return
-    days = [v.row.booking_date for v in fresh]
-    window = timedelta(days=DEFAULT_WINDOW)
+    days = {v.row.booking_date for v in fresh}
     found = await entries.hand_typed(
-        account.id,
-        [v.row.amount_minor for v in fresh],
-        stored_day(min(days) - window),
-        stored_day(max(days) + window),
+        account.id, [v.row.amount_minor for v in fresh], match_periods(days, DEFAULT_WINDOW)
     )
     manual = {e.id: e for e in found if e.id not in taken}
     matches = match_rows(
@@ -129,6 +125,18 @@ async def _match(
         verdict, entry = fresh[cast(int, match.row)], manual[cast(ObjectId, match.entry)]
         verdict.status, verdict.match, verdict.entry = MATCHED, match, entry
         taken.add(entry.id)
+
+
+def match_periods(days: set[date], window: int) -> list[tuple[datetime, datetime]]:
+    """The days within `window` of any of `days`, as few disjoint periods (first to last)."""
+    periods: list[list[date]] = []
+    for day in sorted(days):
+        low, high = day - timedelta(days=window), day + timedelta(days=window)
+        if periods and low <= periods[-1][1]:
+            periods[-1][1] = high
+        else:
+            periods.append([low, high])
+    return [(stored_day(low), stored_day(high)) for low, high in periods]
 
 
 async def book(result: BatchResult, account: LockedAccount, entries: ImportEntries) -> None:

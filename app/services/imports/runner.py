@@ -17,6 +17,7 @@ on request (`resumeImport`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
 import os
@@ -41,7 +42,7 @@ from app.persistence.documents.imports import (
     ImportRowDocument,
     PortionRecord,
 )
-from app.persistence.failures import DatabaseError
+from app.persistence.failures import DatabaseError, timed_out, unavailable
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.imports import (
     ImportEntries,
@@ -65,7 +66,7 @@ class LeaseLost(Exception):
 
 @dataclass(frozen=True)
 class ImportSettings:
-    batch_size: int = 500
+    batch_size: int = 1000
     lease_seconds: float = 30.0
 
 
@@ -137,6 +138,17 @@ class ImportRunner:
                 done.set_result(None)
 
     async def run(self, job: ImportJobDocument) -> None:
+        """Work on the job until it waits for the user, ends, or is taken from us. A failure
+        of the job's own (a refused file, an account gone) or a bug fails it; an outage of
+        the database leaves it to be resumed."""
+        try:
+            await self._phases(job)
+        except Exception:
+            log.exception("import failed", extra={"job": str(job.id)})
+            with contextlib.suppress(DatabaseError):  # else its lease runs out: resumed
+                await self._fail(job.id, "Unexpected error; resume the import to try again.")
+
+    async def _phases(self, job: ImportJobDocument) -> None:
         current: ImportJobDocument | None = job
         try:
             while current is not None:
@@ -152,11 +164,11 @@ class ImportRunner:
             return
         except AppError as error:
             await self._fail(job.id, error.message)
-        except DatabaseError:  # an outage: the lease runs out and the job resumes later
+        except DatabaseError as error:
+            if not (unavailable(error) or timed_out(error)):
+                raise
+            # An outage: the lease runs out and the job resumes later (here or elsewhere).
             log.warning("import interrupted by the database", extra={"job": str(job.id)})
-        except Exception:
-            log.exception("import failed", extra={"job": str(job.id)})
-            await self._fail(job.id, "Unexpected error; resume the import to try again.")
 
     async def _to(
         self, job: ImportJobDocument, status: str, fields: dict[str, Any]
