@@ -27,7 +27,12 @@ from app.domain.matching import DEFAULT_WINDOW, ImportedRow, ManualEntry, Match,
 from app.persistence.documents.accounts import AccountRecord
 from app.persistence.documents.base import stored_day
 from app.persistence.documents.entries import TransactionRecord
-from app.persistence.documents.imports import RowErrorRecord
+from app.persistence.documents.imports import (
+    MAX_PREVIEW_ROWS,
+    ImportRowDocument,
+    PortionRecord,
+    RowErrorRecord,
+)
 from app.persistence.locked_account import LockedAccount
 from app.persistence.repositories.imports import ImportEntries
 from app.services.categorisation.proposals import Categoriser, Proposal
@@ -183,3 +188,34 @@ def _record(verdict: Verdict, account: LockedAccount, version: int) -> None:
     entry.cleared = ClearedStatus.CLEARED
     entry.rev = version
     account.document.cleared_balance += entry.amount
+
+
+def preview_rows(job_id: ObjectId, result: BatchResult) -> list[ImportRowDocument]:
+    """The batch's rows as a dry run keeps them to show (the file's first ones only)."""
+    rows = []
+    for verdict in result.verdicts:
+        if verdict.item.index >= MAX_PREVIEW_ROWS:
+            break
+        row, proposal, match = verdict.row, verdict.proposal, verdict.match
+        rows.append(
+            ImportRowDocument(
+                job_id=job_id,
+                index=verdict.item.index,
+                line=row.line,
+                booking_date=stored_day(row.booking_date),
+                amount=row.amount_minor,
+                payee=(proposal.payee if proposal else None) or row.payee,
+                memo=row.memo,
+                import_id=verdict.item.import_id or "",
+                status=verdict.status,
+                allocation=[
+                    PortionRecord(envelope_id=p.envelope_id, amount=p.amount)
+                    for p in (proposal.allocation if proposal else ())
+                ],
+                reason=proposal.reason.value if proposal else None,
+                explanation=proposal.explanation if proposal else None,
+                matched_entry_id=verdict.entry.id if verdict.entry else None,
+                match_reasons=list(match.reasons) if match else [],
+            )
+        )
+    return rows

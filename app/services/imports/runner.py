@@ -23,24 +23,20 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.core import clock
-from app.core.errors import AppError
+from app.core.errors import AppError, NotFoundError
 from app.core.ids import ObjectId
 from app.core.viewer import Viewer
 from app.domain import members
 from app.domain.members import Permission
-from app.persistence.documents.base import stored_day
 from app.persistence.documents.imports import (
-    MAX_PREVIEW_ROWS,
     ImportCounts,
     ImportJobDocument,
-    ImportRowDocument,
-    PortionRecord,
 )
 from app.persistence.failures import DatabaseError, timed_out, unavailable
 from app.persistence.repositories.accounts import AccountRepository
@@ -52,10 +48,10 @@ from app.persistence.repositories.imports import (
 from app.persistence.transactions import transactional
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.categorisation.proposals import Categoriser
-from app.services.imports.booking import BatchResult, book, judge
+from app.services.imports.booking import BatchResult, book, judge, preview_rows
 from app.services.imports.formats import CsvMapping
 from app.services.imports.reading import Item, batches, mapping_from_stored
-from app.services.uploads import Uploads
+from app.services.uploads import StoredFile, Uploads
 
 log = logging.getLogger("envelopes.imports")
 
@@ -191,7 +187,7 @@ class ImportRunner:
              "holder": None, "lease_until": None},
         )  # fmt: skip
 
-    def _read(self, job: ImportJobDocument, file: Any) -> Any:
+    def _read(self, job: ImportJobDocument, file: StoredFile) -> AsyncIterator[list[Item]]:
         return batches(
             self.uploads,
             file,
@@ -211,14 +207,13 @@ class ImportRunner:
         )
         file = await self.uploads.find(Viewer(job.user_id, job.login_id), job.file_id)
         taken: set[ObjectId] = set()
-        categoriser = self.categoriser
         async for items in self._read(job, file):
             account = await self.accounts.for_member(job.account_id, job.user_id)
             if account is None:
-                raise AppError("The account is no longer yours to import into.")
+                raise NotFoundError("The account is no longer yours to import into.")
             members.require(account.role_of(job.user_id), Permission.RECORD)
-            result = await judge(items, account, ImportEntries(), categoriser, taken)
-            await self.rows.insert(_preview_rows(job.id, result))
+            result = await judge(items, account, ImportEntries(), self.categoriser, taken)
+            await self.rows.insert(preview_rows(job.id, result))
             await self._advance(self.jobs, job, "analysing", items, result)
             job.cursor += len(items)
         return await self._analysed(job)
@@ -281,36 +276,6 @@ class ImportRunner:
             await book(result, account, entries)
             await self._advance(ImportJobRepository(tx.session), job, "running", items, result)
             await tx.commit()
-
-
-def _preview_rows(job_id: ObjectId, result: BatchResult) -> list[ImportRowDocument]:
-    rows = []
-    for verdict in result.verdicts:
-        if verdict.item.index >= MAX_PREVIEW_ROWS:
-            break
-        row, proposal, match = verdict.row, verdict.proposal, verdict.match
-        rows.append(
-            ImportRowDocument(
-                job_id=job_id,
-                index=verdict.item.index,
-                line=row.line,
-                booking_date=stored_day(row.booking_date),
-                amount=row.amount_minor,
-                payee=(proposal.payee if proposal else None) or row.payee,
-                memo=row.memo,
-                import_id=verdict.item.import_id or "",
-                status=verdict.status,
-                allocation=[
-                    PortionRecord(envelope_id=p.envelope_id, amount=p.amount)
-                    for p in (proposal.allocation if proposal else ())
-                ],
-                reason=proposal.reason.value if proposal else None,
-                explanation=proposal.explanation if proposal else None,
-                matched_entry_id=verdict.entry.id if verdict.entry else None,
-                match_reasons=list(match.reasons) if match else [],
-            )
-        )
-    return rows
 
 
 class OrphanedImports:

@@ -6,7 +6,8 @@ import strawberry
 
 from app.core.errors import NotFoundError
 from app.core.ids import ObjectId, parse_object_id
-from app.graphql.ledger.imports.types import CsvMappingInput, ImportFormat, ImportJob
+from app.graphql.ledger.imports.mapping import CsvMappingInput
+from app.graphql.ledger.imports.types import ImportFormat, ImportJob
 from app.graphql.mutations import (
     Caller,
     Payload,
