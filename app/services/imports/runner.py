@@ -106,10 +106,14 @@ class ImportRunner:
         if job_id in self.working:
             return True
         now, seconds = clock.utcnow(), self.settings.lease_seconds
+        found = await self.jobs.get(job_id)
+        if found is not None and (found.lease_until is None or found.lease_until < now):
+            # Its holder died, maybe mid-batch: end that batch's transaction first, or
+            # every write of the job waits for MongoDB to end it (60 s).
+            await self.jobs.end_session(found, self.holder)
         job = await self.jobs.claim(job_id, self.holder, now, seconds)
         if job is None:
             return False
-        await self.jobs.end_session(job, self.holder)
         self.start(job)
         return True
 

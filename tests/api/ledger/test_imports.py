@@ -400,6 +400,23 @@ class TestRefusedFiles:
         jobs = await ana.query("ImportJobs", accountId=account)
         assert jobs["importJobs"]["edges"] == []
 
+    async def test_a_csv_broken_past_its_start_fails_the_job_and_books_nothing(
+        self, ana: Member
+    ) -> None:
+        account = await checking(ana)
+        good = csv_file(*[(day(1), "-1.00", f"Shop {i}") for i in range(50)])
+        broken = good + f'{day(1)},"-1.00,'.encode() + b"x" * 200_000 + b"\n"
+        file_id = await ana.upload(broken, "s.csv")
+        job = (await ana.do("StartImport", accountId=account, fileId=file_id, dryRun=False))["job"]
+        failed = await settled(ana, job["id"])
+        assert failed["status"] == "FAILED"
+        assert "the CSV cannot be read" in failed["failure"]
+        # Resuming a failed job reads the file again: it is still broken.
+        again = await ana.do("ResumeImport", jobId=job["id"])
+        assert again["job"]["status"] in ("ANALYSING", "FAILED")
+        assert (await settled(ana, job["id"]))["failure"] == failed["failure"]
+        assert len(await entries(ana, account)) == 1
+
     async def test_a_chosen_format_the_content_contradicts_is_refused(self, ana: Member) -> None:
         account = await checking(ana)
         file_id = await ana.upload(QIF, "money.qif")
