@@ -134,9 +134,9 @@ class TransactionDocument(TransactionRecord, Document):
                 name="import_id",
                 partialFilterExpression={"import_id": {"$type": "string"}},
             ),
-            # The review queue of an account. (`needs_review` is in the key so that the key
-            # differs from `history`'s: MongoDB 6 keeps one index per key pattern, so with
-            # the same key one of the two would be missing.)
+            # The review queue of an account. (Its keys differ from `history`'s: an index with
+            # the same keys, partial or not, takes the place of `history` at start-up, and
+            # history pages, budgets and sweeps then lose the index they are hinted to.)
             IndexModel(
                 [
                     ("account_id", ASCENDING),
