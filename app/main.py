@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from app.core.logs import configure_logging
 from app.core.middleware import PathGuardMiddleware, RequestIdMiddleware
 from app.core.settings import Settings
-from app.exports import exports_router
+from app.exports import backups_router, exports_router
 from app.graphql.context import get_context
 from app.graphql.engine.playground import assets_installed, assets_router
 from app.graphql.engine.rate_limit import rate_limit_guard
@@ -58,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.playground_enabled:
         app.include_router(assets_router(settings))
     app.include_router(exports_router())
+    app.include_router(backups_router())
     app.include_router(uploads_router())
 
     @app.get("/healthz", include_in_schema=False)

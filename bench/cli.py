@@ -1,8 +1,8 @@
 """`python -m bench [options]`: start MongoDB and the API, seed, measure, report, stop.
 
 --repeat N        repeats of every measurement (default 3); medians and all values
---only PARTS      comma-separated: mutations,pages,totals,budget,export,imports,catchup,
-                  footprint,web
+--only PARTS      comma-separated: mutations,pages,totals,budget,export,imports,backup,
+                  catchup,footprint,web,categorise
                   (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
@@ -28,7 +28,7 @@ import pymongo
 from pymongo import AsyncMongoClient
 
 from app.devtools.localmongo import ReplicaSet, start_replica_set
-from bench import export, imports, phases, report, store, web
+from bench import backup, categorise, export, imports, phases, report, store, web
 from bench.gql import Api, Household
 from bench.infra import (
     ROOT,
@@ -44,7 +44,8 @@ from bench.seed import History, seed
 from bench.stats import median
 
 PARTS = (
-    "mutations", "pages", "totals", "budget", "export", "imports", "catchup", "footprint", "web",
+    "mutations", "pages", "totals", "budget", "export", "imports", "backup", "catchup",
+    "footprint", "web", "categorise",
 )  # fmt: skip
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
@@ -137,7 +138,7 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
     created: list[Household] = []
     try:
         seeded = None
-        if plan.parts & {"pages", "totals", "budget", "export"}:
+        if plan.parts & {"pages", "totals", "budget", "export", "backup"}:
             seeded = await prepare_history(plan, api, db, run_id)
             results["setup"]["history"] = {
                 "entries": seeded.entries, "savings_entries": seeded.savings_entries,
@@ -174,9 +175,16 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
             work = imports.imports(plan, api, api_process, run_id, created)
             await _part(results, "imports", work)
             _mark_memory(results, "after imports", api_process)
+        if "backup" in plan.parts and seeded is not None:
+            print("==> backing up and restoring the household", flush=True)
+            await _part(results, "backup", backup.backup(plan, api, api_process, seeded, db))
+            _mark_memory(results, "after backup", api_process)
         if "web" in plan.parts:
             print("==> web app: first screen's JavaScript, envelope board in Chromium", flush=True)
             await _part(results, "web", web.web(plan, api, api_process.url, run_id))
+        if "categorise" in plan.parts:
+            print("==> learned categorisation against the last-payee baseline", flush=True)
+            await _part(results, "categorise", categorise.categorise(plan))
         if "catchup" in plan.parts:
             print("==> catching up due scheduled occurrences", flush=True)
             env = api_environment(rs.uri, store.DATABASE)

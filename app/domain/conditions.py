@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
@@ -43,6 +44,7 @@ class Transaction:
     payee: str | None = None
     memo: str | None = None
     tags: tuple[str, ...] = ()
+    day: date | None = None  # the booking day, when known (the learned model looks at it)
 
     @property
     def kind(self) -> EntryKind | None:

@@ -27,6 +27,9 @@ class EntryKind(StrEnum):
     REVERSAL = "reversal"
     ADJUSTMENT = "adjustment"  # a reconciliation's correction of Available to the statement
     SWEEP = "sweep"  # leftovers of *sweep* envelopes back to Available at a period's end
+    # A correction of an income's or expense's envelopes after the fact: amount 0, lines
+    # moving the entry's money from its envelopes to others; its flow is the entry's.
+    RECATEGORISE = "recategorise"
 
 
 class ClearedStatus(StrEnum):

@@ -47,6 +47,9 @@ class ErrorCode(Enum):
     BALANCE_MISMATCH = "BALANCE_MISMATCH"
     FILE_REFUSED = "FILE_REFUSED"
     TOO_LARGE = "TOO_LARGE"
+    BACKUP_INVALID = "BACKUP_INVALID"
+    BACKUP_VERSION = "BACKUP_VERSION"
+    RESTORE_FAILED = "RESTORE_FAILED"
 
 
 @strawberry.type(description="An expected failure of a mutation; nothing was changed.")

@@ -26,9 +26,11 @@ MISSING = {
     "Transaction": "No such transaction.",
     "PaymentSource": "No such payment source.",
     "Schedule": "No such schedule.",
+    "Rule": "No such rule.",
     "User": "No such member of this account.",
     "LoginSession": "No such session.",
     "ImportJob": "No such import job.",
+    "RestoreJob": "No such restore.",
 }
 
 

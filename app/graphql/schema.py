@@ -23,12 +23,17 @@ from app.core.settings import Settings
 from app.graphql.auth.mutations import AuthMutation
 from app.graphql.auth.queries import AuthQuery
 from app.graphql.auth.types import LoginSession, User
+from app.graphql.categorisation.mutations import CategorisationMutation
+from app.graphql.categorisation.queries import CategorisationQuery
 from app.graphql.engine.cost import QueryCosts
 from app.graphql.engine.fast_execution import PlainFieldExecutor
 from app.graphql.engine.limits import RequestLimits, alias_limit_rule, depth_limit_rule
 from app.graphql.ledger.accounts.mutations import AccountMutation, OpenAccountMutation
 from app.graphql.ledger.accounts.queries import AccountQuery
 from app.graphql.ledger.accounts.types import Account
+from app.graphql.ledger.backups.mutations import BackupMutation
+from app.graphql.ledger.backups.queries import BackupQuery
+from app.graphql.ledger.backups.types import RestoreJob
 from app.graphql.ledger.budgets.mutations import BudgetMutation
 from app.graphql.ledger.budgets.queries import BudgetQuery
 from app.graphql.ledger.envelopes.mutations import EnvelopeMutation
@@ -45,9 +50,15 @@ from app.graphql.ledger.payment_sources.mutations import PaymentSourceMutation
 from app.graphql.ledger.payment_sources.queries import PaymentSourceQuery
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.ledger.reconciliation.mutations import ReconciliationMutation
+from app.graphql.ledger.review.mutations import ReviewMutation
+from app.graphql.ledger.review.queries import ReviewQueueQuery
+from app.graphql.ledger.rules.mutations import RuleMutation
+from app.graphql.ledger.rules.queries import RuleQuery
+from app.graphql.ledger.rules.types import Rule
 from app.graphql.ledger.schedules.mutations import ScheduleMutation
 from app.graphql.ledger.schedules.queries import ScheduleQuery
 from app.graphql.ledger.schedules.types import Schedule
+from app.graphql.ledger.sync.queries import SyncQuery
 from app.graphql.nodes import NodeQuery
 from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
@@ -62,6 +73,11 @@ class Query(
     NodeQuery,
     ScheduleQuery,
     ImportQuery,
+    RuleQuery,
+    ReviewQueueQuery,
+    CategorisationQuery,
+    SyncQuery,
+    BackupQuery,
 ):
     pass
 
@@ -80,6 +96,10 @@ class Mutation(
     ScheduleMutation,
     HistoryMutation,
     ImportMutation,
+    RuleMutation,
+    ReviewMutation,
+    CategorisationMutation,
+    BackupMutation,
 ):
     pass
 
@@ -118,6 +138,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             PaymentSource,
             Schedule,
             ImportJob,
+            Rule,
+            RestoreJob,
         ],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,

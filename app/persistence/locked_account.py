@@ -1,5 +1,24 @@
 """An account inside a change: its document, the envelope rules' state, the caller's role,
-and the entries recorded so far, numbered from the account's sequence."""
+and the entries recorded so far, numbered from the account's sequence.
+
+Delta sync: the lock bumps the account's `version` in the change's transaction, so each
+committed change of an account has a `version` of its own, in commit order. `rev` is that
+number, and every document the change writes about the account carries it as its own `rev`:
+
+- new entries: stamped here (`record`) and again by `LedgerTransaction.commit`;
+- changed entries, schedules, payment sources: pass `rev=account.rev` to the repository
+  method (`EntryRepository.mark_reversed`, `set_cleared`, `ScheduleRepository.replace`,
+  `PaymentSourceRepository.delete`…), which sets it in the same update; a new write path
+  must do the same (e.g. `{"$set": {"needs_review": False, "rev": account.rev}}`);
+- deleted schedules and payment sources: their repositories' `delete` leaves a tombstone
+  stamped with it;
+- envelopes: `settle` stamps every envelope record the change replaced.
+
+`changes(since:)` (`app.services.sync`) then finds everything newer than a client's cursor
+by `rev`, within one account, without reading the oplog. Work that changes such a document
+without a member's change (the scheduler's bookkeeping) bumps the account with
+`AccountRepository.bump` in its transaction and stamps what it returns.
+"""
 
 from __future__ import annotations
 
@@ -67,6 +86,11 @@ class LockedAccount:
     def currency(self) -> str:
         return self.document.currency
 
+    @property
+    def rev(self) -> int:
+        """The stamp of everything this change writes about the account (module docstring)."""
+        return self.document.version
+
     def require(self, permission: Permission) -> None:
         members.require(self.role, permission)
 
@@ -114,6 +138,7 @@ class LockedAccount:
             reverses=reverses,
             counterpart_account_id=counterpart_account_id,
             payment_source_id=payment_source_id,
+            rev=account.version,
         )
         self.entries.append(entry)
         self.journal.append(entry)
@@ -121,9 +146,13 @@ class LockedAccount:
 
     def settle(self) -> None:
         """Bring the document up to date with the change: the ledger's envelopes (checking
-        the central invariant), the member index, the time of the change."""
+        the central invariant, stamping the ones it replaced with `rev`), the member index."""
         self.document.keep(self.ledger)
         self.document.member_ids = [m.user_id for m in self.document.members]
+        for record in self.document.envelopes:
+            found = self._as_read.get(id(record))
+            if (found is None or found[0] is not record) and record.rev != self.rev:
+                record.rev = self.rev
 
     def _stored_envelope(self, record: EnvelopeRecord) -> Any:
         found = self._as_read.get(id(record))

@@ -222,6 +222,7 @@ class LedgerTransaction:
                 await self.accounts.update(account.id, changes)
             for entry in account.entries:
                 entry.idempotency_key = self._request.key if self._request else None
+                entry.rev = account.rev  # delta sync (see `app.persistence.locked_account`)
             await self.entries.insert(account.entries)
         outcome = Outcome(accounts=self._in_recording_order(accounts), entries=list(self._journal))
         await self._figures.add(outcome.entries)

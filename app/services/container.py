@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,19 +13,29 @@ from app.core.settings import Settings
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.entries import EntryRepository
+from app.persistence.repositories.households import HouseholdStore
+from app.persistence.repositories.learning import LearningRepository
 from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
 from app.persistence.repositories.reconciliations import ReconciliationRepository
+from app.persistence.repositories.restore_jobs import RestoreJobRepository
 from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
 from app.persistence.repositories.uploads import UploadRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.auth import AuthService
-from app.services.categorisation.proposals import Categoriser, NoRules, NoSuggestions
+from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
+from app.services.backups.backups import HouseholdBackups
+from app.services.backups.jobs import HouseholdRestores
+from app.services.categorisation.learned import LearnedCategories
+from app.services.categorisation.rule_book import categoriser
+from app.services.categorisation.rules import RuleService
+from app.services.categorisation.settings import CategorisationSettingsService
 from app.services.imports.jobs import ImportService
 from app.services.imports.runner import ImportRunner, ImportSettings, OrphanedImports
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
+from app.services.ledger.corrections import CorrectionService
 from app.services.ledger.envelopes import EnvelopeService
 from app.services.ledger.exports import LINK_SECONDS, HistoryExports
 from app.services.ledger.history import HistoryService
@@ -32,6 +43,7 @@ from app.services.ledger.members import MemberService
 from app.services.ledger.movements import MovementService
 from app.services.ledger.payment_sources import PaymentSourceService
 from app.services.ledger.reconciliation import ReconciliationService
+from app.services.ledger.rule_runs import RuleRuns
 from app.services.ledger.sweeps import Sweeps
 from app.services.scheduling.schedules import ScheduleService
 from app.services.scheduling.worker import (
@@ -40,7 +52,8 @@ from app.services.scheduling.worker import (
     Scheduler,
     SchedulerSettings,
 )
-from app.services.tokens import ExportTokens
+from app.services.sync.changes import SyncService
+from app.services.tokens import BackupTokens, ExportTokens
 from app.services.uploads import UploadKind, Uploads
 
 
@@ -61,26 +74,28 @@ class Services:
     reconciliation: ReconciliationService
     schedules: ScheduleService
     scheduler: Scheduler
+    sync: SyncService
     uploads: Uploads
+    rules: RuleService
+    corrections: CorrectionService
+    rule_runs: RuleRuns
+    learned: LearnedCategories
+    categorisation: CategorisationSettingsService
+    backups: HouseholdBackups
+    restores: HouseholdRestores
     imports: ImportService
     import_runner: ImportRunner
     background: set[asyncio.Task[Any]] = field(default_factory=set)
-
-    @property
-    def categoriser(self) -> Categoriser:
-        """What imported rows are proposed to become (rules, then the learned model)."""
-        return self.import_runner.categoriser
-
-    @categoriser.setter
-    def categoriser(self, categoriser: Categoriser) -> None:
-        self.import_runner.categoriser = categoriser
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:
         """Every service over `db`, which is connected (its document models bound)."""
         uow = UnitOfWork(db)
         accounts = AccountRepository()
-        movements = MovementService(uow)
+        learning = LearningRepository()
+        learned = LearnedCategories(learning)
+        suggester = learned  # the household's model, after the rules (see proposals.py)
+        movements = MovementService(uow, suggester)
         schedule_rows = ScheduleRepository()
         schedules = ScheduleService(uow, accounts, schedule_rows, movements)
         sweeps = Sweeps(uow, accounts)
@@ -95,9 +110,9 @@ class Services:
         import_runner = ImportRunner(
             uow,
             uploads,
-            Categoriser(NoRules(), NoSuggestions()),
+            lambda session: categoriser(suggester, session),
             ImportSettings(settings.import_batch_size, settings.import_lease_seconds),
-            lambda task: _keep(background, task),
+            lambda work, name: _start(background, work, name),
         )
         # The kinds of work the scheduler does when they fall due; add more here.
         due_work: list[DueWork] = [
@@ -119,6 +134,7 @@ class Services:
         history = HistoryService(
             db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
         )
+        household = HouseholdStore(db)
         return cls(
             settings=settings,
             db=db,
@@ -137,7 +153,22 @@ class Services:
             reconciliation=ReconciliationService(uow, ReconciliationRepository()),
             schedules=schedules,
             scheduler=scheduler,
+            sync=SyncService(db),
+            rules=RuleService(db, accounts),
+            corrections=CorrectionService(uow, EntryRepository()),
+            rule_runs=RuleRuns(uow, accounts, suggester),
+            learned=learned,
+            categorisation=CategorisationSettingsService(learning, learned),
             uploads=uploads,
+            backups=HouseholdBackups(
+                db, auth, household, BackupTokens(settings.secret, BACKUP_LINK_SECONDS)
+            ),
+            restores=HouseholdRestores(
+                household,
+                RestoreJobRepository(),
+                uploads,
+                lambda work, name: _start(background, work, name),
+            ),
             imports=ImportService(uploads, import_runner),
             import_runner=import_runner,
             background=background,
@@ -146,25 +177,31 @@ class Services:
     def start_background_work(self) -> None:
         """Start-up chores that must not delay readiness: fill in the per-month figures of
         accounts written before they existed (their totals read the entries until then);
-        and the scheduler's loop (when enabled)."""
+        the scheduler's loop (when enabled); and the retraining of the learned categorisation
+        models this process holds."""
         backfill = MonthTotalsBackfill(self.db)
         self._start(backfill.run(), "month-totals-backfill")
         if self.settings.scheduler_enabled:
             self._start(self.scheduler.run(), "scheduler")
+        self._start(self.learned.run(), "learned-categories")
 
     def _start(self, work: Coroutine[Any, Any, Any], name: str) -> None:
-        _keep(self.background, asyncio.create_task(work, name=name))
+        _start(self.background, work, name)
 
     async def stop_background_work(self) -> None:
         for task in list(self.background):
             task.cancel()
         await asyncio.gather(*self.background, return_exceptions=True)
+        await self.learned.stop()
         if self.settings.scheduler_enabled:
             with contextlib.suppress(Exception):  # best effort: the lease expires anyway
                 await self.scheduler.release()
 
 
-def _keep(background: set[asyncio.Task[Any]], task: asyncio.Task[Any]) -> None:
-    """Hold a background task until it ends (and cancel it on shutdown)."""
-    background.add(task)
-    task.add_done_callback(background.discard)
+def _start(tasks: set[asyncio.Task[Any]], work: Coroutine[Any, Any, Any], name: str) -> None:
+    """Run `work` in the background of this process, kept in `tasks` until it ends (and
+    cancelled with them when the app stops). In a fresh context: work started by a request
+    (a restore job) must not inherit the request's database deadline (`time_budget`)."""
+    task = asyncio.create_task(work, name=name, context=contextvars.Context())
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)

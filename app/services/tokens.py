@@ -7,6 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import jwt
 
@@ -88,6 +89,19 @@ class ExpiredLinkError(UnauthenticatedError):
     """A well-signed download link whose time is up."""
 
 
+def _link_claims(token: str, secret: str, audience: str, required: list[str]) -> dict[str, Any]:
+    """The claims of a download link, signature, audience and expiry verified."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], audience=audience, options={"require": required}
+        )
+    except jwt.ExpiredSignatureError:
+        raise ExpiredLinkError("This download link has expired.") from None
+    except jwt.InvalidTokenError:
+        raise UnauthenticatedError("Invalid download link.") from None
+    return claims
+
+
 class ExportTokens:
     """Download links of history exports: HS256 JWTs with their own audience, so an access
     token is no export link and an export link no access token (its audience is refused
@@ -113,18 +127,7 @@ class ExportTokens:
     def decode(self, token: str) -> ExportClaims:
         """Verify signature, audience and expiry: ExpiredLinkError when only the time is up,
         UnauthenticatedError for any other defect."""
-        try:
-            claims = jwt.decode(
-                token,
-                self._secret,
-                algorithms=[ALGORITHM],
-                audience=EXPORT_AUDIENCE,
-                options={"require": _EXPORT_CLAIMS},
-            )
-        except jwt.ExpiredSignatureError:
-            raise ExpiredLinkError("This download link has expired.") from None
-        except jwt.InvalidTokenError:
-            raise UnauthenticatedError("Invalid download link.") from None
+        claims = _link_claims(token, self._secret, EXPORT_AUDIENCE, _EXPORT_CLAIMS)
         ids = [_object_id(claims[name]) for name in ("sub", "sid", "acc")]
         user_id, login_id, account_id = ids
         if user_id is None or login_id is None or account_id is None:
@@ -132,3 +135,58 @@ class ExportTokens:
         if not isinstance(claims["flt"], dict):
             raise UnauthenticatedError("Invalid download link.")
         return ExportClaims(user_id, login_id, account_id, claims["flt"])
+
+
+BACKUP_AUDIENCE = "envelopes:household-backup"
+_BACKUP_CLAIMS = ["sub", "sid", "acc", "iat", "exp", "aud"]
+ALL_ACCOUNTS = "*"  # every account the user owns
+
+
+@dataclass(frozen=True)
+class BackupClaims:
+    """What a download link of a household backup grants: this user (while this login is
+    open) downloads the accounts they own (`account_ids` None: all of them)."""
+
+    user_id: ObjectId
+    login_id: ObjectId
+    account_ids: tuple[ObjectId, ...] | None
+
+
+class BackupTokens:
+    """Download links of household backups: like `ExportTokens`, with their own audience."""
+
+    def __init__(self, secret: str, ttl_seconds: int) -> None:
+        self._secret = secret
+        self.ttl = timedelta(seconds=ttl_seconds)
+
+    def issue(self, claims: BackupClaims, now: datetime) -> tuple[str, datetime]:
+        expires_at = now + self.ttl
+        accounts: object = ALL_ACCOUNTS
+        if claims.account_ids is not None:
+            accounts = [str(i) for i in claims.account_ids]
+        payload = {
+            "sub": str(claims.user_id),
+            "sid": str(claims.login_id),
+            "acc": accounts,
+            "aud": BACKUP_AUDIENCE,
+            "iat": int(now.timestamp()),
+            "exp": int(expires_at.timestamp()),
+        }
+        return jwt.encode(payload, self._secret, algorithm=ALGORITHM), expires_at
+
+    def decode(self, token: str) -> BackupClaims:
+        """ExpiredLinkError when only the time is up, UnauthenticatedError for any other
+        defect."""
+        claims = _link_claims(token, self._secret, BACKUP_AUDIENCE, _BACKUP_CLAIMS)
+        user_id, login_id = _object_id(claims["sub"]), _object_id(claims["sid"])
+        accounts, account_ids = claims["acc"], None
+        if isinstance(accounts, list):
+            found = [_object_id(a) for a in accounts]
+            account_ids = tuple(i for i in found if i is not None)
+            if len(account_ids) != len(found):
+                user_id = None
+        elif accounts != ALL_ACCOUNTS:
+            user_id = None
+        if user_id is None or login_id is None:
+            raise UnauthenticatedError("Invalid download link.")
+        return BackupClaims(user_id, login_id, account_ids)

@@ -15,6 +15,7 @@ an id or is listed below as exempt with the reason, so a new operation cannot sl
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -222,6 +223,47 @@ def _mutations() -> list[Probe]:
         m("ResumeImport", jobId=A("ImportJob", "job")),
         m("CancelImport", jobId=A("ImportJob", "job")),
         *_schedule_mutations(m, main, ben_account, food),
+        # Backups: Ana's account (Ben's own next to it), Ana's uploaded backup file.
+        m("CreateBackup", accountIds=[main]),
+        m("CreateBackup", accountIds=[ben_account, main]),
+        m("RestoreBackup", fileId=A("File", "backup")),
+        *_rule_mutations(m, main, food),
+    ]  # fmt: skip
+
+
+def _rule_mutations(m: Any, main: Theirs, food: Theirs) -> list[Probe]:
+    bills, groceries = Own("bills"), A("Rule", "groceries")
+
+    def to(envelope: Any) -> list[dict[str, Any]]:
+        return [{"type": "SET_ENVELOPE", "envelopeId": envelope}]
+
+    split = [
+        {
+            "type": "SPLIT",
+            "parts": [
+                {"envelopeId": bills, "percent": "50"},
+                {"envelopeId": food, "percent": "50"},
+            ],
+        }
+    ]
+    return [
+        m("CreateRule", name="Mine", actions=to(food)),
+        m("CreateRule", name="Mine", actions=split),
+        m("CreateRule", name="Mine", actions=to(bills), accountIds=[main]),
+        m("UpdateRule", id=groceries, name="Mine", actions=to(bills)),
+        m("UpdateRule", id=Own("rule"), name="Mine", actions=to(food)),
+        m("UpdateRule", id=Own("rule"), name="Mine", actions=split),
+        m("UpdateRule", id=Own("rule"), name="Mine", actions=to(bills), accountIds=[main]),
+        m("DeleteRule", id=groceries),
+        m("ReorderRules", ids=[Own("rule"), groceries]),
+        m("RecategoriseTransaction", id=A("Transaction", "income"), envelopeId=bills),
+        m("RecategoriseTransaction", id=Own("spent"), envelopeId=food),
+        m("RecategoriseTransaction", id=Own("spent"),
+          splits=[{"envelopeId": food, "amount": "1.00"}]),
+        m("MarkReviewed", ids=[A("Transaction", "income")]),
+        m("MarkReviewed", ids=[Own("spent"), A("Transaction", "payday")]),
+        m("ApplyRules", accountId=main),
+        m("ApplyRules", accountId=main, dryRun=False),
     ]  # fmt: skip
 
 
@@ -259,6 +301,9 @@ def _schedule_mutations(m: Any, main: Theirs, ben_account: Own, food: Theirs) ->
 
 
 RULE = {"frequency": "MONTHLY", "startDate": "2030-01-01"}
+BACKUP_HEADER = gzip.compress(
+    b'{"type":"header","format":"envelopes-household-backup","version":1}\n'
+)
 ACCOUNTS = ("main", "savings", "empty", "closed")  # Ana's
 ANA_OBJECTS = [
     A("Account", "main"),
@@ -276,6 +321,8 @@ ANA_OBJECTS = [
     A("Transaction", "transferIn"),
     A("PaymentSource", "salary"),
     A("Schedule", "rent"),
+    A("Rule", "groceries"),
+    A("RestoreJob", "restore"),
     A("User", "ana"),
     A("LoginSession", "session"),
     A("ImportJob", "job"),
@@ -289,11 +336,17 @@ def _queries() -> list[Probe]:
         for a in ANA_OBJECTS
         if a.kind == "Transaction"
     ]
+    probes.append(
+        Probe("Query.transaction", "TransactionSuggestion", {"id": A("Transaction", "income")})
+    )
     probes += [
         Probe("Query.paymentSource", "PaymentSource", {"id": A("PaymentSource", "salary")}),
         Probe("Query.schedule", "Schedule", {"id": A("Schedule", "rent")}),
         Probe("Query.importJob", "ImportJob", {"id": A("ImportJob", "job")}),
         Probe("Query.importJobs", "ImportJobs", {"accountId": A("Account", "main")}),
+        Probe("Query.rules", "Rules", {"accountId": A("Account", "main")}),
+        Probe("Query.reviewQueue", "ReviewQueue", {"accountId": A("Account", "main")}),
+        Probe("Query.restoreJob", "RestoreJob", {"id": A("RestoreJob", "restore")}),
         *(Probe("Query.node", "Node", {"id": a}) for a in ANA_OBJECTS),
         Probe("Query.nodes", NODES, {"ids": [Own("account"), *ANA_OBJECTS]}),
     ]
@@ -313,12 +366,16 @@ EXEMPT = {
     "Query.me": "the caller's own user; takes no id",
     "Query.accounts": "lists the caller's own accounts; takes no id",
     "Query.householdBudget": "the caller's own accounts' budgets; takes no id",
+    "Query.changes": "the caller's own accounts' changes; its cursor's account ids only ever "
+    "yield tombstones (tests/api/ledger/test_delta_sync.py: another user's cursor)",
     "Mutation.register": "creates a new user; takes no id",
     "Mutation.login": "by email and password; takes no id",
     "Mutation.refreshToken": "by the caller's own opaque token; takes no id",
     "Mutation.logout": "by the caller's own opaque token; takes no id",
     "Mutation.changePassword": "the caller's own password; takes no id",
     "Mutation.openAccount": "creates a new account; takes no id",
+    "Query.categorisationSettings": "the caller's own household's settings; takes no id",
+    "Mutation.setAutoCategorise": "the caller's own household's threshold; takes no id",
 }
 
 # --- the schema's id slots -------------------------------------------------------------------
@@ -431,7 +488,14 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
     statement = await ana.upload(b"Date,Amount,Payee\n2030-01-02,-1.00,Shop\n", "s.csv")
     job = await ana.do("StartImport", accountId=main["id"], fileId=statement)
     await settled(ana, job["job"]["id"])
+    groceries = await ana.do(
+        "CreateRule", name="Groceries", accountIds=[main["id"]],
+        conditions=[{"type": "PAYEE", "operator": "CONTAINS", "value": "market"}],
+        actions=[{"type": "SET_ENVELOPE", "envelopeId": envelopes["Food"]}],
+    )  # fmt: skip
     me = await ana.query("Me")
+    backup_file = await ana.upload(BACKUP_HEADER, name="backup.envelopes.gz", kind="backup")
+    restore = await ana.do("RestoreBackup", fileId=backup_file)  # fails in its job: no manifest
     ids = {
         A("Account", "main"): main["id"],
         A("Account", "savings"): savings["id"],
@@ -451,6 +515,9 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("Transaction", "transferIn"): transfer["incoming"]["id"],
         A("PaymentSource", "salary"): salary["paymentSource"]["id"],
         A("Schedule", "rent"): rent["schedule"]["id"],
+        A("Rule", "groceries"): groceries["rule"]["id"],
+        A("File", "backup"): backup_file,
+        A("RestoreJob", "restore"): restore["job"]["id"],
         A("User", "ana"): ana.user["id"],
         A("User", "cleo"): cleo.user["id"],
         A("LoginSession", "session"): me["me"]["sessions"]["edges"][0]["node"]["id"],
@@ -492,7 +559,16 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
     )  # fmt: skip
     entry = await ben.query("Transactions", id=account["id"], first=1)
     file_id = await ben.upload(b"Date,Amount,Payee\n2030-01-02,-1.00,Shop\n", "s.csv")
+    spent = await ben.do(
+        "RecordExpense", accountId=account["id"], envelopeId=envelopes["Bills"], amount="1.00"
+    )
+    rule = await ben.do(
+        "CreateRule", name="Bills", actions=[{"type": "SET_ENVELOPE",
+                                              "envelopeId": envelopes["Bills"]}],
+    )  # fmt: skip
     return ben, {
+        "spent": spent["transaction"]["id"],
+        "rule": rule["rule"]["id"],
         "file": file_id,
         "entry": entry["account"]["transactions"]["edges"][0]["node"]["id"],
         "schedule": schedule["schedule"]["id"],
@@ -521,6 +597,7 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
     found["schedules"] = await ana.query("AccountSchedules", id=theirs[A("Account", "main")])
     found["imports"] = await ana.query("ImportJobs", accountId=theirs[A("Account", "main")])
     found["import"] = await ana.query("ImportJob", id=theirs[A("ImportJob", "job")])
+    found["rules"] = await ana.query("Rules")
     return found
 
 

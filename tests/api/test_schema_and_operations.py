@@ -4,11 +4,17 @@ from pathlib import Path
 from typing import Any
 
 from app.graphql.export import schema_sdl
+from tests.api.ledger.test_backup import BACKUP_OPERATIONS
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
+from tests.api.ledger.test_delta_sync import SYNC_OPERATIONS
 from tests.api.ledger.test_exports import EXPORT_OPERATIONS
 from tests.api.ledger.test_imports import IMPORT_OPERATIONS
+from tests.api.ledger.test_learned_categorisation import LEARNED_OPERATIONS
 from tests.api.ledger.test_operations import LEDGER_OPERATIONS
+from tests.api.ledger.test_recategorise import RECATEGORISE_OPERATIONS
 from tests.api.ledger.test_reconciliation import RECONCILIATION_OPERATIONS
+from tests.api.ledger.test_review_queue import REVIEW_OPERATIONS
+from tests.api.ledger.test_rules import RULE_OPERATIONS
 from tests.api.ledger.test_schedules import SCHEDULE_OPERATIONS
 from tests.graphql_client import GraphQLClient
 
@@ -38,6 +44,12 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | SCHEDULE_OPERATIONS
         | EXPORT_OPERATIONS
         | IMPORT_OPERATIONS
+        | RULE_OPERATIONS
+        | RECATEGORISE_OPERATIONS
+        | REVIEW_OPERATIONS
+        | LEARNED_OPERATIONS
+        | SYNC_OPERATIONS
+        | BACKUP_OPERATIONS
     )
 
 

@@ -54,6 +54,7 @@ EXPLORE = os.environ.get("ENVELOPES_FUZZ_EXPLORE") == "1"
 NODE_TYPES = (
     "Account", "Envelope", "Transaction", "PaymentSource", "User", "LoginSession", "Schedule",
     "ImportJob",
+    "Rule",
 )  # fmt: skip
 
 # Codes a client may be answered with while signed in; INTERNAL (a bug), UNAVAILABLE (the
@@ -139,6 +140,7 @@ ID_FIELDS = {
     "userId": "User",
     "jobId": "ImportJob",
     "fileId": "File",
+    "accountIds": "Account",
 }
 # `id`/`ids` name the kind of the root field (None: any kind).
 ROOT_ID_KINDS = {
@@ -158,6 +160,11 @@ ROOT_ID_KINDS = {
     "postOccurrenceNow": "Schedule",
     "signOutSession": "LoginSession",
     "importJob": "ImportJob",
+    "updateRule": "Rule",
+    "deleteRule": "Rule",
+    "reorderRules": "Rule",
+    "recategoriseTransaction": "Transaction",
+    "markReviewed": "Transaction",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
 # idempotency keys, so repeats (replays, and conflicts across operations) happen.
@@ -393,6 +400,15 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
                 ("Side job", "INCOME", "AUTO", {}),
             ]
         ]  # fmt: skip
+        rules = [
+            do(
+                "CreateRule", name=name, conditions=[{"type": "PAYEE", "operator": "MATCHES",
+                                                      "value": pattern}],
+                actions=[{"type": "SET_ENVELOPE", "envelopeId": envelopes[envelope]}],
+            )["rule"]["id"]
+            for name, pattern, envelope in [("Shops", "tesco*|aldi*", "Food"),
+                                            ("Home", "*landlord*", "Rent")]
+        ]  # fmt: skip
         do("ShareAccount", accountId=main["id"], email="partner@example.com", role="EDITOR")
         files = [_upload(http, token, content, name) for content, name in STATEMENTS]
         jobs = [do("StartImport", accountId=main["id"], fileId=f)["job"]["id"] for f in files]
@@ -406,6 +422,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "Transaction": [i for ids in entries for i in ids],
             "PaymentSource": [source["id"]],
             "Schedule": schedules,
+            "Rule": rules,
             "User": [me["user"]["id"], partner["user"]["id"]],
             "LoginSession": [other_device],
             "ImportJob": jobs,

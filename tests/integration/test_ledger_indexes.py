@@ -26,6 +26,8 @@ from app.persistence.repositories.idempotency import IdempotencyRepository
 from app.persistence.repositories.month_totals import MonthTotals
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
+from app.persistence.repositories.schedules import ScheduleRepository
+from app.persistence.repositories.tombstones import TombstoneRepository
 from app.services.ledger.history import HistoryFilter, HistoryService
 from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
@@ -402,6 +404,44 @@ class TestLookupsUseAnIndex:
         repo = recording_repository()
         await repo.profiles.by_ids([ledger["user_id"]])
         assert_served_by_an_index(mongo, repo)
+
+
+class TestDeltaSyncReadsUseAnIndex:
+    @pytest.mark.parametrize(
+        ("rev", "after"),
+        [
+            pytest.param(-1, False, id="from-the-start"),
+            pytest.param(-1, True, id="within-unstamped-entries"),
+            pytest.param(3, True, id="within-a-stamp"),
+            pytest.param(3, False, id="after-a-stamp"),
+        ],
+    )
+    async def test_the_changed_entries_are_read_in_order_from_the_index(
+        self, ledger: dict[str, Any], mongo: Any, rev: int, after: bool
+    ) -> None:
+        repo = recording_repository()
+        entry_id = ledger["entry_id"] if after else None
+        await repo.entries.changed(ledger["account"].id, rev, entry_id, 10, 50)
+        assert_served_by_an_index(mongo, repo)
+        for call in recorded(repo):
+            for plan in winning_plans(explain(mongo, call)):
+                assert "SORT" not in set(stages(plan)), (call, plan)
+
+    async def test_the_accounts_schedules_templates_and_tombstones_are_served_by_an_index(
+        self, ledger: dict[str, Any], mongo: Any
+    ) -> None:
+        repo = recording_repository()
+        tombstones = TombstoneRepository()
+        tombstones.collection = RecordingCollection("tombstones")  # type: ignore[assignment]
+        schedules = ScheduleRepository()
+        schedules.collection = RecordingCollection("schedules")  # type: ignore[assignment]
+        account_id = ledger["account"].id
+        await repo.accounts.visible_to(ledger["user_id"])
+        for after in (-1, 4):
+            await repo.sources.changed(account_id, after, 9)
+            await schedules.changed(account_id, after, 9)
+            await tombstones.since(account_id, after, 9)
+        assert_served_by_an_index(mongo, repo, schedules.collection, tombstones.collection)
 
 
 class TestTheCheckItself:

@@ -84,9 +84,9 @@ async def test_reconciliation_queries_read_only_the_entries_they_need(
     through = datetime.now(UTC)
 
     await entries.cleared_sum(account_id, through)
-    await entries.reconcile(account_id, through, ObjectId())
-    await entries.unreconcile(account_id, ObjectId())
-    await entries.set_cleared([ObjectId()], ClearedStatus.UNCLEARED, ClearedStatus.CLEARED)
+    await entries.reconcile(account_id, through, ObjectId(), rev=1)
+    await entries.unreconcile(account_id, ObjectId(), rev=1)
+    await entries.set_cleared([ObjectId()], ClearedStatus.UNCLEARED, ClearedStatus.CLEARED, rev=1)
     await entries.in_change([ObjectId(), ObjectId()])
 
     expected = ["cleared", "cleared", "reconciled", None, None]

@@ -93,6 +93,29 @@ class TestConnections:
         assert cost(query, {"first": "many"}) == 1 + 1 + 20
 
 
+class TestSharedPages:
+    """`changes(first:)`: its lists share one page, so a page costs one of the costliest."""
+
+    def test_a_page_costs_as_many_of_the_costliest_objects_as_it_holds(self) -> None:
+        query = """query($first: Int) { changes(first: $first) { cursor
+            transactions { id amount { amount } lines { envelope { id } } }
+            accounts { id }  tombstones { id } } }"""
+        per_entry = 1 + 1 + LIST_SIZE * 2  # the costliest: entry, amount, lines, envelopes
+        assert cost(query, {"first": 30}) == 1 + 30 * per_entry
+        assert cost(query) == 1 + 20 * per_entry  # the default page size
+
+    def test_fragments_are_one_selection_and_literal_sizes_count_too(self) -> None:
+        query = """{ changes(first: 6) { ...Parts schedules { id } } }
+            fragment Parts on Changes { accounts { id } paymentSources { id } }"""
+        assert cost(query) == 1 + 6 * 2
+
+    def test_a_selection_of_varying_cost_makes_every_list_count_a_page(self) -> None:
+        query = """query($n: Int) { changes(first: 5) { tombstones { id }
+            accounts { transactions(first: $n) { edges { node { id } } } } } }"""
+        per_account = 1 + 1 + 3 * 2  # the account, its connection, 3 edges and nodes
+        assert cost(query, {"n": 3}) == 1 + 5 * 1 + 5 * per_account
+
+
 class TestFragmentChains:
     """Each fragment spreads the next twice: 2^40 paths, walked once per fragment."""
 

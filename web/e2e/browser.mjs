@@ -96,3 +96,15 @@ export async function choose(select, prefix) {
 export async function openTab(page, name) {
   await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name, exact: true }).click();
 }
+
+/** Records a movement through the record dialog: `kind` is the radio's text, `fill` fills it in. */
+export async function record(page, kind, fill) {
+  await page.getByRole("button", { name: "Record spending" }).click();
+  const dialog = page.getByRole("dialog", { name: "Record" });
+  await dialog.getByRole("radiogroup", { name: "What happened" }).getByText(kind, { exact: true }).click();
+  await fill(dialog);
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
+  await dialog.waitFor({ state: "detached", timeout: 5000 }).catch(async (error) => {
+    throw new Error(`the form stayed open: ${await dialog.innerText()}`, { cause: error });
+  });
+}

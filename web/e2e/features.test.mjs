@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { choose, launch, openTab, PASSWORD, person, shoot } from "./browser.mjs";
+import { choose, launch, openTab, PASSWORD, person, record, shoot } from "./browser.mjs";
 
 const dora = { name: "Dora Nunes", email: `dora-${Date.now().toString(36)}@example.com` };
 
@@ -31,17 +31,6 @@ async function openAccount(page, name, type, envelopes) {
   await dialog.getByRole("button", { name: "Open account" }).click();
   await page.getByRole("heading", { name }).waitFor();
   return new URL(page.url()).pathname;
-}
-
-async function record(page, kind, fill) {
-  await page.getByRole("button", { name: "Record spending" }).click();
-  const dialog = page.getByRole("dialog", { name: "Record" });
-  await dialog.getByRole("radiogroup", { name: "What happened" }).getByText(kind, { exact: true }).click();
-  await fill(dialog);
-  await dialog.getByRole("button", { name: "Save", exact: true }).click();
-  await dialog.waitFor({ state: "detached", timeout: 5000 }).catch(async (error) => {
-    throw new Error(`the form stayed open: ${await dialog.innerText()}`, { cause: error });
-  });
 }
 
 const available = (page) => page.locator(".figure-available");

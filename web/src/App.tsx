@@ -18,6 +18,8 @@ const MembersScreen = lazy(() => import("./screens/members/MembersScreen").then(
 const PaydaysScreen = lazy(() => import("./screens/paydays/PaydaysScreen").then((m) => ({ default: m.PaydaysScreen })));
 const ReconcileScreen = lazy(() => import("./screens/reconcile/ReconcileScreen").then((m) => ({ default: m.ReconcileScreen })));
 const SchedulesScreen = lazy(() => import("./screens/schedules/SchedulesScreen").then((m) => ({ default: m.SchedulesScreen })));
+const RulesScreen = lazy(() => import("./screens/rules/RulesScreen").then((m) => ({ default: m.RulesScreen })));
+const ReviewScreen = lazy(() => import("./screens/review/ReviewScreen").then((m) => ({ default: m.ReviewScreen })));
 const DevicesScreen = lazy(() => import("./screens/settings/DevicesScreen").then((m) => ({ default: m.DevicesScreen })));
 const AccountSettingsScreen = lazy(() =>
   import("./screens/account/AccountSettingsScreen").then((m) => ({ default: m.AccountSettingsScreen })),
@@ -58,6 +60,7 @@ export function App() {
       >
         <Route index element={<AccountsScreen />} />
         <Route path="settings" element={<Screen><DevicesScreen /></Screen>} />
+        <Route path="rules" element={<Screen label="Loading your rules…"><RulesScreen /></Screen>} />
         <Route path="accounts/:accountId" element={<AccountLayout />}>
           <Route index element={<EnvelopeBoard />} />
           <Route path="history" element={<Screen label="Loading the history…"><HistoryScreen /></Screen>} />
@@ -65,6 +68,7 @@ export function App() {
           <Route path="schedules" element={<Screen><SchedulesScreen /></Screen>} />
           <Route path="paydays" element={<Screen><PaydaysScreen /></Screen>} />
           <Route path="reconcile" element={<Screen><ReconcileScreen /></Screen>} />
+          <Route path="review" element={<Screen><ReviewScreen /></Screen>} />
           <Route path="members" element={<Screen><MembersScreen /></Screen>} />
           <Route path="settings" element={<Screen><AccountSettingsScreen /></Screen>} />
         </Route>

@@ -3,7 +3,10 @@
 - A field that returns an object counts 1 for each object of its parent.
 - A connection field (one with `first`/`last` arguments) multiplies the lists right under
   it (`edges`) by its page size: `first`, else `last`, else the default page size — what
-  the resolver will fetch.
+  the resolver will fetch. A paged field whose lists share one page (their lengths add up
+  to at most the page size; metadata `SHARED_PAGE`, e.g. the kinds of objects of a sync
+  page) costs a page of its costliest list's objects, when each costs a fixed amount;
+  otherwise all of its lists count a page each, as above.
 - Any other list of objects counts as the length of its list argument (`nodes(ids:)`), or
   as `list_size` items when it has none.
 - Scalars and enums are free, and so is introspection (`__schema`, `__type`).
@@ -40,8 +43,12 @@ from graphql import (
     is_composite_type,
 )
 from graphql.utilities import get_operation_ast, value_from_ast_untyped
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from app.graphql.relay import DEFAULT_PAGE_SIZE
+
+# Field metadata: the lists right under this paged field share its page (module docstring).
+SHARED_PAGE = "cost_shared_page"
 
 Variables = Mapping[str, Any]
 Factor = Callable[[Variables], int]
@@ -167,7 +174,34 @@ class _Walk:
         self.terms[factors] = self.terms.get(factors, 0) + coefficient
         if node.selection_set is not None:
             named = get_named_type(definition.type)
-            self.selections(node.selection_set, named, (coefficient, factors), child_page, seen)
+            shared = None
+            if child_page is not None and _shares_page(definition):
+                shared = self.costliest_item(node.selection_set, named, seen)
+            if shared is None:
+                self.selections(node.selection_set, named, (coefficient, factors), child_page, seen)
+            elif isinstance(child_page, int):
+                self.terms[factors] = self.terms.get(factors, 0) + coefficient * child_page * shared
+            elif child_page is not None:
+                key = (*factors, child_page)
+                self.terms[key] = self.terms.get(key, 0) + coefficient * shared
+
+    def costliest_item(
+        self, selection_set: SelectionSetNode, parent: Any, seen: frozenset[str]
+    ) -> int | None:
+        """The fixed cost of one object of the costliest selection under a `SHARED_PAGE`
+        field (each walked with a page of one), or None when one's cost is not fixed."""
+        outer, costs = self.terms, [0]
+        try:
+            for selection in selection_set.selections:
+                self.terms = {}
+                one = SelectionSetNode(selections=(selection,))
+                self.selections(one, parent, (1, ()), 1, seen)
+                if any(key for key, count in self.terms.items() if count):
+                    return None
+                costs.append(self.terms.get((), 0))
+        finally:
+            self.terms = outer
+        return max(costs)
 
     def page_size(self, node: FieldNode) -> Size:
         arguments = {a.name.value: a.value for a in node.arguments or ()}
@@ -195,6 +229,12 @@ class _Walk:
             return max(found, default=default)
 
         return length
+
+
+def _shares_page(definition: Any) -> bool:
+    found = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    metadata = getattr(found, "metadata", None) or {}
+    return bool(metadata.get(SHARED_PAGE))
 
 
 def plan_cost(

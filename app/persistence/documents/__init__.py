@@ -27,6 +27,7 @@ from app.persistence.documents.auth import (
     RequestCounterDocument,
     UserDocument,
 )
+from app.persistence.documents.categorisation import CategorisationSettingsDocument
 from app.persistence.documents.entries import TransactionDocument
 from app.persistence.documents.idempotency import IdempotencyDocument
 from app.persistence.documents.imports import (
@@ -37,7 +38,10 @@ from app.persistence.documents.imports import (
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
+from app.persistence.documents.restore_jobs import RestoreJobDocument
+from app.persistence.documents.rules import RuleBookDocument, RuleDocument
 from app.persistence.documents.schedules import LeaseDocument, ScheduleDocument
+from app.persistence.documents.tombstones import TombstoneDocument
 
 # Bound to the database (and their indexes created) by `Database.connect`.
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -57,4 +61,9 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ImportJobDocument,
     ImportRowDocument,
     CsvMappingDocument,
+    RuleDocument,
+    RuleBookDocument,
+    CategorisationSettingsDocument,
+    TombstoneDocument,
+    RestoreJobDocument,
 ]

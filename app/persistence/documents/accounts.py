@@ -98,6 +98,9 @@ class EnvelopeRecord(BaseModel):
     # Budgeting: the plan's versions, oldest first (see `app.domain.budgets`), and the goal.
     plans: list[PlanRecord] = []
     goal: GoalRecord | None = None
+    # Delta sync: the account's `version` when the envelope last changed (stamped by
+    # `LockedAccount.settle`); a deleted envelope's is when it was deleted.
+    rev: int = 0
 
     def plan_history(self) -> list[PlanVersion]:
         return [record.version() for record in self.plans]
@@ -236,6 +239,7 @@ def _record_of(envelope: Envelope, record: EnvelopeRecord | None) -> EnvelopeRec
         deleted=e.deleted,
         plans=[] if record is None else record.plans,
         goal=None if record is None else record.goal,
+        rev=0 if record is None else record.rev,
     )
 
 

@@ -147,6 +147,15 @@ class TransactionDocument(TransactionRecord, Document):
                 name="needs_review",
                 partialFilterExpression={"needs_review": True},
             ),
-            # Delta sync: what changed in an account after a cursor.
-            IndexModel([("account_id", ASCENDING), ("rev", ASCENDING)], name="rev"),
+            # The corrections of an entry (recategorising).
+            IndexModel(
+                [("corrects", ASCENDING), ("seq", ASCENDING)],
+                name="corrects",
+                partialFilterExpression={"corrects": {"$type": "objectId"}},
+            ),
+            # Delta sync: what changed in an account after a cursor, in the order it is read.
+            IndexModel(
+                [("account_id", ASCENDING), ("rev", ASCENDING), ("_id", ASCENDING)],
+                name="rev_id",
+            ),
         ]

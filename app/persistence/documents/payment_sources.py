@@ -27,7 +27,14 @@ class PaymentSourceDocument(Stored, Document):
     allocations: list[AllocationRecord]
     created_at: datetime
     updated_at: datetime
+    # Delta sync: the account's `version` when the template was written or last changed
+    # (see `app.persistence.locked_account`).
+    rev: int = 0
 
     class Settings:
         name = "payment_sources"
-        indexes = [IndexModel([("account_id", ASCENDING), ("created_at", ASCENDING)])]
+        indexes = [
+            IndexModel([("account_id", ASCENDING), ("created_at", ASCENDING)]),
+            # Delta sync: what changed in an account after a cursor.
+            IndexModel([("account_id", ASCENDING), ("rev", ASCENDING)], name="rev"),
+        ]

@@ -108,6 +108,9 @@ class ScheduleRecord(Stored):
     results: list[OccurrenceRecord] = Field(default_factory=list)  # oldest first
     created_at: datetime
     updated_at: datetime
+    # Delta sync: the account's `version` when the schedule was written or last changed
+    # (see `app.persistence.locked_account`).
+    rev: int = 0
 
     def rule(self) -> Recurrence:
         return self.recurrence.rule()
@@ -132,6 +135,8 @@ class ScheduleDocument(ScheduleRecord, Document):
                 [("paused", ASCENDING), ("mode", ASCENDING), ("next_due", ASCENDING)],
                 name="due",
             ),
+            # Delta sync: what changed in an account after a cursor.
+            IndexModel([("account_id", ASCENDING), ("rev", ASCENDING)], name="rev"),
         ]
 
 

@@ -39,6 +39,19 @@ class AccountRepository:
         )
         return None if row is None else (AccountRecord.model_validate(row), row)
 
+    async def bump(self, account_id: ObjectId) -> int | None:
+        """Lock the account for work that is no member's change (the scheduler's bookkeeping
+        of a schedule): its new version, the `rev` to stamp that work with (see
+        `app.persistence.locked_account`); None if there is no such account."""
+        row = await self.collection.find_one_and_update(
+            {"_id": account_id},
+            {"$inc": {"version": 1}},
+            {"_id": 0, "version": 1},
+            session=self.session,
+            return_document=ReturnDocument.AFTER,
+        )
+        return None if row is None else int(row["version"])
+
     async def for_member(self, account_id: ObjectId, user_id: ObjectId) -> AccountRecord | None:
         row = await self.collection.find_one(
             {"_id": account_id, "member_ids": user_id}, session=self.session
@@ -60,6 +73,12 @@ class AccountRepository:
         rows = await self.collection.find(query).sort("created_at", 1).to_list(MAX_ACCOUNTS)
         return [AccountRecord.model_validate(row) for row in rows]
 
+    async def visible_to(self, user_id: ObjectId) -> list[AccountRecord]:
+        """Every account the user is a member of, closed ones too, by id (delta sync)."""
+        cursor = self.collection.find({"member_ids": user_id}, session=self.session)
+        rows = await cursor.sort("_id", 1).to_list(MAX_ACCOUNTS)
+        return [AccountRecord.model_validate(row) for row in rows]
+
     async def with_envelope(self, envelope_id: ObjectId, user_id: ObjectId) -> AccountRecord | None:
         row = await self.collection.find_one({"envelopes.id": envelope_id, "member_ids": user_id})
         return None if row is None else AccountRecord.model_validate(row)
@@ -79,7 +98,7 @@ class AccountRepository:
     async def stop_sweeps(self, account_id: ObjectId) -> None:
         await self.collection.update_one(
             {"_id": account_id},
-            {"$set": {"next_sweep": None, "sweep_from": None}},
+            {"$set": {"next_sweep": None, "sweep_from": None}, "$inc": {"version": 1}},
             session=self.session,
         )
 

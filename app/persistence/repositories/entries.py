@@ -2,6 +2,14 @@
 
 Pages are keyset-paged on (booking date desc, sequence desc), served by the `history*`
 indexes; an `EntryQuery` always leads with the account, which every one of them starts with.
+
+Delta sync (`rev`): every write of an entry sets the entry's `rev` to the `version` of the
+entry's account in the change that writes it: `LockedAccount.rev`, the account having been
+locked (`tx.lock`) in this transaction. New entries get it from `LedgerTransaction.commit`
+(entries recorded with `LockedAccount.record`); every method here that changes stored entries
+takes it as `rev=` and sets it in the same update (`{"$set": {..., "rev": rev}}`). A write
+that forgets it leaves the change invisible to clients that sync by `changes(since:)`. A
+change of entries of two accounts stamps each with its own account's `rev`.
 """
 
 from __future__ import annotations
@@ -111,14 +119,103 @@ class EntryRepository:
         entries = [TransactionRecord.model_validate(row) for row in rows]
         return {entry.id: entry for entry in entries}
 
-    async def mark_reversed(self, entry_id: ObjectId, reversal_id: ObjectId) -> bool:
+    async def mark_reversed(self, entry_id: ObjectId, reversal_id: ObjectId, *, rev: int) -> bool:
         """Link an entry to its reversal, once: False when it was already undone."""
         result = await self.collection.update_one(
             {"_id": entry_id, "reversed_by": None},
-            {"$set": {"reversed_by": reversal_id}},
+            {"$set": {"reversed_by": reversal_id, "rev": rev}},
             session=self.session,
         )
         return result.modified_count == 1
+
+    # --- recategorising and reviewing (each inside the change's transaction) ---------------
+
+    async def live_corrections(self, entry_id: ObjectId) -> list[TransactionRecord]:
+        """The standing (not undone) corrections of an entry, oldest first."""
+        cursor = self.collection.find(
+            {"corrects": entry_id, "reversed_by": None}, session=self.session
+        ).sort("seq", 1)
+        return [TransactionRecord.model_validate(row) for row in await cursor.to_list(None)]
+
+    async def mark_corrected(
+        self, entry_id: ObjectId, correction_id: ObjectId | None, rev: int
+    ) -> None:
+        """Name the entry's latest standing correction (None: none stands); a recategorised
+        entry leaves the review queue."""
+        changes: dict[str, Any] = {"corrected_by": correction_id, "rev": rev}
+        if correction_id is not None:
+            changes["needs_review"] = False
+        await self.collection.update_one({"_id": entry_id}, {"$set": changes}, session=self.session)
+
+    async def mark_reviewed(self, ids: Sequence[ObjectId], rev: int) -> int:
+        """Take these entries out of the review queue; how many were in it."""
+        result = await self.collection.update_many(
+            {"_id": {"$in": list(ids)}, "needs_review": True},
+            {"$set": {"needs_review": False, "rev": rev}},
+            session=self.session,
+        )
+        return result.modified_count
+
+    async def review_page(
+        self, account_id: ObjectId, request: PageRequest, size: int
+    ) -> Page[TransactionRecord]:
+        """The account's entries waiting for review, newest first (the `needs_review` index)."""
+        query = {"account_id": account_id, "needs_review": True}
+        return await fetch_page(
+            self.collection, query, HISTORY_SORT, request, size, TransactionRecord.model_validate
+        )
+
+    async def to_recategorise(
+        self,
+        account_id: ObjectId,
+        booked_from: datetime | None,
+        booked_to: datetime | None,
+        limit: int,
+    ) -> list[TransactionRecord]:
+        """The account's income and expenses not undone, newest first (at most `limit`)."""
+        query: dict[str, Any] = {
+            "account_id": account_id,
+            "kind": {"$in": ["income", "expense"]},
+            "reversed_by": None,
+        }
+        dates = _range(booked_from, booked_to)
+        if dates:
+            query["booking_date"] = dates
+        cursor = self.collection.find(query, session=self.session).sort(HISTORY_SORT)
+        rows = await cursor.limit(limit).to_list(None)
+        return [TransactionRecord.model_validate(row) for row in rows]
+
+    async def corrections_of(self, ids: Sequence[ObjectId]) -> list[TransactionRecord]:
+        """The standing corrections of these entries, oldest first."""
+        cursor = self.collection.find(
+            {"corrects": {"$in": list(ids)}, "reversed_by": None}, session=self.session
+        ).sort("seq", 1)
+        return [TransactionRecord.model_validate(row) for row in await cursor.to_list(None)]
+
+    async def changed(
+        self, account_id: ObjectId, rev: int, after_id: ObjectId | None, through: int, limit: int
+    ) -> list[TransactionRecord]:
+        """Delta sync: the account's entries after (`rev`, `after_id`) in (rev, id) order —
+        with `after_id` None, after every entry stamped `rev` — stamped at most `through`;
+        at most `limit` (two reads, each served in order by the `rev_id` index).
+
+        `rev` -1 is before every stamp: it starts with the entries written before stamps
+        existed (stored without `rev`, indexed as null), which come back with `rev` -1."""
+        found: list[TransactionRecord] = []
+        queries: list[dict[str, Any]] = []
+        after = {} if after_id is None else {"_id": {"$gt": after_id}}
+        if rev < 0:
+            queries.append({"account_id": account_id, "rev": None, **after})
+        elif after_id is not None:
+            queries.append({"account_id": account_id, "rev": rev, **after})
+        queries.append({"account_id": account_id, "rev": {"$gt": max(rev, -1), "$lte": through}})
+        for query in queries:
+            if len(found) >= limit:
+                break
+            cursor = self.collection.find(query, session=self.session)
+            rows = await cursor.sort([("rev", 1), ("_id", 1)]).to_list(limit - len(found))
+            found += [TransactionRecord.model_validate({"rev": -1, **row}) for row in rows]
+        return found
 
     # --- clearing and reconciling (each inside the change's transaction) ------------------
 
@@ -129,12 +226,12 @@ class EntryRepository:
         return {row["_id"]: TransactionRecord.model_validate(row) for row in rows}
 
     async def set_cleared(
-        self, ids: Sequence[ObjectId], before: ClearedStatus, after: ClearedStatus
+        self, ids: Sequence[ObjectId], before: ClearedStatus, after: ClearedStatus, *, rev: int
     ) -> int:
-        """Move these entries from one status to the other; how many moved."""
+        """Move these entries (of one account) from one status to the other; how many moved."""
         result = await self.collection.update_many(
             {"_id": {"$in": list(ids)}, "cleared": before.value},
-            {"$set": {"cleared": after.value}},
+            {"$set": {"cleared": after.value, "rev": rev}},
             session=self.session,
         )
         return result.modified_count
@@ -158,7 +255,7 @@ class EntryRepository:
         return int(rows[0]["sum"]) if rows else 0
 
     async def reconcile(
-        self, account_id: ObjectId, through: datetime, reconciliation_id: ObjectId
+        self, account_id: ObjectId, through: datetime, reconciliation_id: ObjectId, *, rev: int
     ) -> int:
         """Mark the entries `cleared_sum` summed reconciled by `reconciliation_id`; how many."""
         result = await self.collection.update_many(
@@ -167,13 +264,16 @@ class EntryRepository:
                 "$set": {
                     "cleared": ClearedStatus.RECONCILED.value,
                     "reconciliation_id": reconciliation_id,
+                    "rev": rev,
                 }
             },
             session=self.session,
         )
         return result.modified_count
 
-    async def unreconcile(self, account_id: ObjectId, reconciliation_id: ObjectId) -> int:
+    async def unreconcile(
+        self, account_id: ObjectId, reconciliation_id: ObjectId, *, rev: int
+    ) -> int:
         """The entries of a reopened reconciliation go back to cleared; how many."""
         result = await self.collection.update_many(
             {
@@ -181,7 +281,13 @@ class EntryRepository:
                 "reconciliation_id": reconciliation_id,
                 "cleared": ClearedStatus.RECONCILED.value,
             },
-            {"$set": {"cleared": ClearedStatus.CLEARED.value, "reconciliation_id": None}},
+            {
+                "$set": {
+                    "cleared": ClearedStatus.CLEARED.value,
+                    "reconciliation_id": None,
+                    "rev": rev,
+                }
+            },
             session=self.session,
         )
         return result.modified_count

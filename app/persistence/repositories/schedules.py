@@ -1,4 +1,10 @@
-"""Scheduled transactions, and the lease that decides which API process runs the scheduler."""
+"""Scheduled transactions, and the lease that decides which API process runs the scheduler.
+
+Every write of a schedule happens in a change that locked its account, and stamps the
+schedule's `rev` with that account's `version` (`LockedAccount.rev`, or what
+`AccountRepository.bump` returned): delta sync finds what changed by it. A delete leaves a
+tombstone, stamped alike, in the same session.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,9 @@ from app.persistence.documents.schedules import (
     ScheduleDocument,
     ScheduleRecord,
 )
+from app.persistence.documents.tombstones import RemovedKind
+from app.persistence.repositories.tombstones import TombstoneRepository
+from app.persistence.stamps import stamped_rows
 from app.persistence.transactions import Session
 
 MAX_LISTED = 500
@@ -44,17 +53,30 @@ class ScheduleRepository:
         row = await self.collection.find_one({"_id": schedule_id}, session=self.session)
         return None if row is None else ScheduleRecord.model_validate(row)
 
-    async def insert(self, schedule: ScheduleRecord) -> None:
+    async def insert(self, schedule: ScheduleRecord, *, rev: int) -> None:
+        schedule.rev = rev
         await self.collection.insert_one(schedule.model_dump(by_alias=True), session=self.session)
 
-    async def replace(self, schedule: ScheduleRecord) -> None:
+    async def replace(self, schedule: ScheduleRecord, *, rev: int) -> None:
+        schedule.rev = rev
         fields = schedule.model_dump(by_alias=True, exclude={"id", "account_id", "created_at"})
         await self.collection.update_one(
             {"_id": schedule.id}, {"$set": fields}, session=self.session
         )
 
-    async def delete(self, schedule_id: ObjectId) -> None:
-        await self.collection.delete_one({"_id": schedule_id}, session=self.session)
+    async def delete(self, schedule: ScheduleRecord, *, rev: int) -> None:
+        """Remove it, leaving a tombstone (in this session: call it in the change's)."""
+        await self.collection.delete_one({"_id": schedule.id}, session=self.session)
+        tombstones = TombstoneRepository(self.session)
+        await tombstones.add(schedule.account_id, RemovedKind.SCHEDULE, schedule.id, rev)
+
+    async def changed(
+        self, account_id: ObjectId, after_rev: int, through_rev: int
+    ) -> list[ScheduleRecord]:
+        """The account's schedules stamped in (after_rev, through_rev] (after_rev -1: all of
+        them), oldest first."""
+        rows = await stamped_rows(self.collection, self.session, account_id, after_rev, through_rev)
+        return [ScheduleRecord.model_validate(row) for row in rows]
 
     async def due(self, today: date, limit: int) -> list[ScheduleRecord]:
         """Running automatic schedules with an occurrence due by `today`, the oldest first."""
@@ -73,6 +95,8 @@ class ScheduleRepository:
         results: list[OccurrenceRecord],
         now: datetime,
         drop_skipped: list[date],
+        *,
+        rev: int,
     ) -> ScheduleRecord | None:
         """Move the schedule past its pending occurrence `pending` and keep what became of
         it (and of the skipped ones passed over): only if `pending` is still the pending one,
@@ -86,6 +110,7 @@ class ScheduleRepository:
                     "next_on": stored_day(next_on) if next_on else None,
                     "next_due": stored_day(next_due) if next_due else None,
                     "updated_at": now,
+                    "rev": rev,
                 },
                 "$inc": {"posted_count": posted, "failed_count": failed},
                 "$push": {
@@ -101,9 +126,9 @@ class ScheduleRepository:
         )
         return None if row is None else ScheduleRecord.model_validate(row)
 
-    async def set_fields(self, schedule_id: ObjectId, fields: dict[str, Any]) -> None:
+    async def set_fields(self, schedule_id: ObjectId, fields: dict[str, Any], *, rev: int) -> None:
         await self.collection.update_one(
-            {"_id": schedule_id}, {"$set": fields}, session=self.session
+            {"_id": schedule_id}, {"$set": {**fields, "rev": rev}}, session=self.session
         )
 
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -45,7 +44,7 @@ from app.persistence.repositories.imports import (
     ImportJobRepository,
     ImportRowRepository,
 )
-from app.persistence.transactions import transactional
+from app.persistence.transactions import Session, transactional
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.categorisation.proposals import Categoriser
 from app.services.imports.booking import BatchResult, book, judge, preview_rows
@@ -87,10 +86,12 @@ class ImportRunner:
         self,
         uow: UnitOfWork,
         uploads: Uploads,
-        categoriser: Categoriser,
+        categoriser: Callable[[Session | None], Categoriser],
         settings: ImportSettings,
-        spawn: Callable[[asyncio.Task[Any]], None],
+        spawn: Callable[[Coroutine[Any, Any, None], str], None],
     ) -> None:
+        """`categoriser(session)`: the account's rules (read in `session`) then the learned
+        model; `spawn(work, name)` runs work in the background of this process."""
         self.uow, self.uploads, self.categoriser = uow, uploads, categoriser
         self.settings, self.spawn = settings, spawn
         self.jobs, self.rows = ImportJobRepository(), ImportRowRepository()
@@ -123,10 +124,7 @@ class ImportRunner:
         if job.id not in self.working:
             done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self.working[job.id] = done
-            task = asyncio.create_task(
-                self._work(job, done), name=f"import-{job.id}", context=contextvars.Context()
-            )
-            self.spawn(task)
+            self.spawn(self._work(job, done), f"import-{job.id}")
         return self.working[job.id]
 
     async def _work(self, job: ImportJobDocument, done: asyncio.Future[None]) -> None:
@@ -216,7 +214,7 @@ class ImportRunner:
             if account is None:
                 raise NotFoundError("The account is no longer yours to import into.")
             members.require(account.role_of(job.user_id), Permission.RECORD)
-            result = await judge(items, account, ImportEntries(), self.categoriser, taken)
+            result = await judge(items, account, ImportEntries(), self.categoriser(None), taken)
             await self.rows.insert(preview_rows(job.id, result))
             await self._advance(self.jobs, job, "analysing", items, result)
             job.cursor += len(items)
@@ -257,11 +255,10 @@ class ImportRunner:
 
     async def _commit(self, job: ImportJobDocument) -> ImportJobDocument:
         file = await self.uploads.find(Viewer(job.user_id, job.login_id), job.file_id)
-        categoriser = self.categoriser
         async for items in self._read(job, file):
             waiting = [item for item in items if item.index >= job.cursor]
             if waiting:
-                await self._commit_batch(job, waiting, categoriser)
+                await self._commit_batch(job, waiting)
                 job.cursor += len(waiting)
         now = clock.utcnow()
         return await self._to(
@@ -269,13 +266,12 @@ class ImportRunner:
         )
 
     @transactional
-    async def _commit_batch(
-        self, job: ImportJobDocument, items: list[Item], categoriser: Categoriser
-    ) -> None:
+    async def _commit_batch(self, job: ImportJobDocument, items: list[Item]) -> None:
         async with self.uow.begin(Viewer(job.user_id, job.login_id)) as tx:
             await self.jobs.note_session(job.id, self.holder, tx.session)
             account = await tx.lock(job.account_id, Permission.RECORD)
             entries = ImportEntries(tx.session)
+            categoriser = self.categoriser(tx.session)
             result = await judge(items, account.document, entries, categoriser)
             await book(result, account, entries)
             await self._advance(ImportJobRepository(tx.session), job, "running", items, result)

@@ -252,3 +252,27 @@ class Reconcile(Command):
 @dataclass(frozen=True)
 class ReopenReconciliation(AccountRef):
     OPERATION: ClassVar[str] = "reopenReconciliation"
+
+
+# --- recategorising, the review queue, rules over existing entries ---------------------------
+
+
+@dataclass(frozen=True)
+class Recategorise(Command):
+    OPERATION: ClassVar[str] = "recategoriseTransaction"
+    entry_id: ObjectId
+    envelope_id: ObjectId | None = None
+    splits: tuple[AmountFor, ...] | None = None
+
+
+@dataclass(frozen=True)
+class MarkReviewed(Command):
+    entry_ids: tuple[ObjectId, ...]
+
+
+@dataclass(frozen=True)
+class ApplyRules(AccountRef):
+    dry_run: bool = True
+    only_uncategorised: bool = True
+    since: date | None = None
+    until: date | None = None

@@ -103,5 +103,5 @@ class EnvelopeService:
                     details=EntryDetails(memo=f"Remainder of deleted envelope '{envelope.name}'"),
                 )
             ledger.delete(envelope_id)
-            await tx.sources.drop_envelope(account.id, envelope_id)
+            await tx.sources.drop_envelope(account.id, envelope_id, rev=account.rev)
             return await tx.commit(), envelope_id

@@ -3,6 +3,12 @@
 Each one is a single transaction that locks the account(s), applies the envelope rules,
 and writes the balances together with the ledger entries; with an idempotency key it happens
 at most once. Editors and above may record; viewers get FORBIDDEN.
+
+An expense recorded without an envelope or splits, and an income without allocations, are
+categorised in the same transaction (`Categoriser`: the account owner's rules, then the learned
+model): the proposal's envelope or split, payee and tags are recorded; with no proposal the
+money comes from (or goes to) Available. A hand-typed entry is not flagged for review: whoever
+typed it chose to leave it to Available (only imports flag entries).
 """
 
 from __future__ import annotations
@@ -15,15 +21,20 @@ from app.core.errors import (
     ValidationError,
 )
 from app.core.viewer import Viewer
+from app.domain.conditions import Transaction as Row
 from app.domain.entries import ClearedStatus, EntryDetails, EntryKind
-from app.domain.envelopes import Allocation, Line, payday_allocations
+from app.domain.envelopes import Allocation, payday_allocations
 from app.domain.members import Permission
 from app.domain.money import parse_amount
+from app.domain.splits import Portion
 from app.persistence.documents.entries import TransactionRecord
 from app.persistence.locked_account import LockedAccount
 from app.persistence.outcome import Outcome
 from app.persistence.transactions import transactional
 from app.persistence.unit_of_work import LedgerTransaction, UnitOfWork
+from app.services.categorisation.proposals import NoSuggestions, Suggester
+from app.services.categorisation.rule_book import categoriser
+from app.services.ledger import corrections
 from app.services.ledger.commands import AmountFor, Expense, Income, Move, Payday, Transfer, Undo
 
 NO_ENTRY = "No such transaction."
@@ -41,19 +52,48 @@ def _allocations(items: tuple[AmountFor, ...], currency: str, name: str) -> list
     ]
 
 
+async def categorised(
+    tx: LedgerTransaction,
+    suggester: Suggester,
+    account: LockedAccount,
+    amount: int,
+    details: EntryDetails,
+    field: str,
+) -> tuple[list[Allocation], EntryDetails]:
+    """The envelopes (sizes) and details that the categoriser proposes for an entry of
+    signed `amount` recorded without envelopes; none: Available's, as before rules."""
+    row = Row(account.id, amount, details.payee, details.memo, tuple(details.tags))
+    [proposal] = await categoriser(suggester, tx.session).propose(account.document, [row])
+    portions = proposal.allocation or (Portion(account.ledger.available.id, abs(amount)),)
+    allocations = [Allocation(p.envelope_id, p.amount, (field,)) for p in portions]
+    details = EntryDetails(
+        payee=proposal.payee, memo=details.memo, tags=proposal.tags,
+        booking_date=details.booking_date,
+    )  # fmt: skip
+    return allocations, details
+
+
 class MovementService:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, suggester: Suggester | None = None) -> None:
         self.uow = uow
+        self.suggester = suggester or NoSuggestions()
 
     @transactional
     async def income(self, viewer: Viewer, command: Income, key: str | None = None) -> Outcome:
-        """Into Available, or split: allocations ≤ amount, the remainder to Available."""
+        """Into Available, or split: allocations ≤ amount, the remainder to Available. With
+        no allocations, the categoriser's proposal (see the module docstring)."""
         async with self.uow.begin(viewer, command, key) as tx:
             account = await tx.lock(command.account_id, Permission.RECORD)
             amount = parse_amount(command.amount, account.currency)
-            allocations = _allocations(command.allocations, account.currency, "allocations")
+            details = command.details
+            if command.allocations:
+                allocations = _allocations(command.allocations, account.currency, "allocations")
+            else:
+                allocations, details = await categorised(
+                    tx, self.suggester, account, amount, details, "allocations"
+                )
             lines = account.ledger.income(amount, allocations)
-            account.record(EntryKind.INCOME, lines, size=amount, details=command.details)
+            account.record(EntryKind.INCOME, lines, size=amount, details=details)
             return await tx.commit()
 
     @transactional
@@ -90,18 +130,24 @@ class MovementService:
 
     @transactional
     async def expense(self, viewer: Viewer, command: Expense, key: str | None = None) -> Outcome:
-        if (command.envelope_id is None) == (command.splits is None):
-            raise ValidationError("Give either envelopeId or splits.", field=["envelopeId"])
+        """Out of one envelope, or split; with neither, the categoriser's proposal (see the
+        module docstring)."""
+        if command.envelope_id is not None and command.splits is not None:
+            raise ValidationError("Give envelopeId or splits, not both.", field=["envelopeId"])
         async with self.uow.begin(viewer, command, key) as tx:
             account = await tx.lock(command.account_id, Permission.RECORD)
             amount = parse_amount(command.amount, account.currency)
-            if command.splits is None:
-                assert command.envelope_id is not None  # noqa: S101 (checked above)
+            details = command.details
+            if command.envelope_id is not None:
                 splits = [Allocation(command.envelope_id, amount, ("envelopeId",))]
-            else:
+            elif command.splits is not None:
                 splits = _allocations(command.splits, account.currency, "splits")
+            else:
+                splits, details = await categorised(
+                    tx, self.suggester, account, -amount, details, "envelopeId"
+                )
             lines = account.ledger.expense(amount, splits)
-            account.record(EntryKind.EXPENSE, lines, size=amount, details=command.details)
+            account.record(EntryKind.EXPENSE, lines, size=amount, details=details)
             return await tx.commit()
 
     @transactional
@@ -220,17 +266,18 @@ async def _reverse(
             f"Entry #{original.seq} is reconciled: reopen the account's reconciliation first.",
             field=["id"],
         )
-    lines = account.ledger.reverse([Line(x.envelope_id, x.amount) for x in original.lines])
+    lines = account.ledger.reverse(await corrections.standing_lines(tx, original))
     reversal = account.record(
         EntryKind.REVERSAL,
         lines,
         size=original.size,
-        details=EntryDetails(payee=original.payee, memo=original.memo, tags=tuple(original.tags)),
+        details=corrections.details_of(original),
         booking_date=original.booking_date,
         flow=original.flow,
         reverses=original.id,
         counterpart_account_id=original.counterpart_account_id,
     )
-    if not await tx.entries.mark_reversed(original.id, reversal.id):
+    if not await tx.entries.mark_reversed(original.id, reversal.id, rev=account.rev):
         raise ConflictError("This entry was already undone.", field=["id"])
+    await corrections.after_undo(tx, account, original)
     return reversal

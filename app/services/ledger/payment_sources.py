@@ -95,7 +95,7 @@ class PaymentSourceService:
                     f"An account has at most {MAX_SOURCES} payment sources.", field=["accountId"]
                 )
             source = _template(account, command.spec, tx.recorded_at)
-            await tx.sources.insert(source)
+            await tx.sources.insert(source, rev=account.rev)
             await tx.commit()
             return source, account.document
 
@@ -114,7 +114,7 @@ class PaymentSourceService:
             stored, account = await self._locked_source(tx, command.source_id)
             source = _template(account, command.spec, tx.recorded_at)
             source.id, source.created_at = stored.id, stored.created_at
-            await tx.sources.replace(source)
+            await tx.sources.replace(source, rev=account.rev)
             await tx.commit()
             return source, account.document
 
@@ -123,6 +123,6 @@ class PaymentSourceService:
         """Returns the template as it was, and its account."""
         async with self.uow.begin(viewer) as tx:
             source, account = await self._locked_source(tx, command.source_id)
-            await tx.sources.delete(source.id)
+            await tx.sources.delete(source, rev=account.rev)
             await tx.commit()
             return source, account.document

@@ -81,7 +81,9 @@ class ReconciliationService:
             changing = [e for e in entries.values() if e.cleared is not target]
             source = ClearedStatus.UNCLEARED if command.cleared else ClearedStatus.CLEARED
             if changing:
-                moved = await tx.entries.set_cleared([e.id for e in changing], source, target)
+                moved = await tx.entries.set_cleared(
+                    [e.id for e in changing], source, target, rev=account.rev
+                )
                 if moved != len(changing):  # the lock makes this impossible; refuse safely
                     raise ConflictError("The entries changed meanwhile; retry.", field=["ids"])
                 delta = sum(e.amount for e in changing)
@@ -122,7 +124,9 @@ class ReconciliationService:
                 reconciled_by=viewer.user_id,
                 reconciled_at=tx.recorded_at,
             )
-            count = await tx.entries.reconcile(account.id, through, reconciliation.id)
+            count = await tx.entries.reconcile(
+                account.id, through, reconciliation.id, rev=account.rev
+            )
             if gap:
                 adjustment = account.record(
                     EntryKind.ADJUSTMENT,
@@ -155,7 +159,7 @@ class ReconciliationService:
                 raise ConflictError(
                     "The account has no reconciliation to reopen.", field=["accountId"]
                 )
-            await tx.entries.unreconcile(account.id, latest.id)
+            await tx.entries.unreconcile(account.id, latest.id, rev=account.rev)
             await tx.reconciliations.mark_reopened(latest.id, viewer.user_id, tx.recorded_at)
             document.reconciliation_id = latest.previous_id
             document.reconciled_balance = latest.previous_balance

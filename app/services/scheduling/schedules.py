@@ -199,7 +199,7 @@ class ScheduleService:
             schedule = await self._schedule(tx, account, command.spec, viewer.user_id)
             first = schedule.rule().after(None)
             _point_at(schedule, first)
-            await schedules.insert(schedule)
+            await schedules.insert(schedule, rev=account.rev)
             await tx.commit()
             return schedule, account.document
 
@@ -220,7 +220,7 @@ class ScheduleService:
                 schedule.skipped = stored.skipped
             else:
                 _point_at(schedule, self._first_from_today(schedule))
-            await ScheduleRepository(tx.session).replace(schedule)
+            await ScheduleRepository(tx.session).replace(schedule, rev=account.rev)
             await tx.commit()
             return schedule, account.document
 
@@ -229,7 +229,7 @@ class ScheduleService:
         """Returns the schedule as it was; what it posted stays in the ledger."""
         async with self.uow.begin(viewer) as tx:
             schedule, account = await self._locked(tx, command.schedule_id)
-            await ScheduleRepository(tx.session).delete(schedule.id)
+            await ScheduleRepository(tx.session).delete(schedule, rev=account.rev)
             await tx.commit()
             return schedule, account.document
 
@@ -238,7 +238,7 @@ class ScheduleService:
         async with self.uow.begin(viewer) as tx:
             schedule, account = await self._locked(tx, command.schedule_id)
             schedule.paused = True
-            await self._save_state(tx, schedule)
+            await self._save_state(tx, account, schedule)
             await tx.commit()
             return schedule, account.document
 
@@ -252,7 +252,7 @@ class ScheduleService:
             if schedule.paused and pending is not None and pending.due < self.today():
                 _point_at(schedule, self._first_from_today(schedule))
             schedule.paused = False
-            await self._save_state(tx, schedule)
+            await self._save_state(tx, account, schedule)
             await tx.commit()
             return schedule, account.document
 
@@ -274,7 +274,7 @@ class ScheduleService:
                 raise ConflictError("That occurrence is skipped already.", field=["date"])
             if day == pending.scheduled:
                 skipped = _result(pending, OccurrenceStatus.SKIPPED, tx.recorded_at)
-                after = await self._advance(schedule, pending, skipped, tx.session)
+                after = await self._advance_in(tx.session, account.rev, schedule, pending, skipped)
                 if after is None:  # the pending occurrence was dealt with meanwhile
                     raise ConflictError("The schedule changed meanwhile; retry.", field=["id"])
                 schedule = after
@@ -285,7 +285,7 @@ class ScheduleService:
                         field=["date"],
                     )
                 schedule.skipped = sorted([*schedule.skipped, stored_day(day)])
-                await self._save_state(tx, schedule)
+                await self._save_state(tx, account, schedule)
             await tx.commit()
             return schedule, account.document
 
@@ -404,14 +404,28 @@ class ScheduleService:
                 )  # fmt: skip
                 return await movements.transfer(viewer, transfer, key)
 
+    @transactional
     async def _advance(
+        self, schedule: ScheduleRecord, occurrence: Occurrence, result: OccurrenceRecord
+    ) -> ScheduleRecord | None:
+        """`_advance_in` a transaction of its own, which bumps the schedule's account (the
+        bookkeeping of a posting is a change of the account, for delta sync)."""
+        async with self.uow.db.transaction() as tx:
+            rev = await AccountRepository(tx.session).bump(schedule.account_id)
+            after = await self._advance_in(tx.session, rev or 0, schedule, occurrence, result)
+            await tx.commit()
+            return after
+
+    async def _advance_in(
         self,
+        session: Session,
+        rev: int,
         schedule: ScheduleRecord,
         occurrence: Occurrence,
         result: OccurrenceRecord,
-        session: Session | None = None,
     ) -> ScheduleRecord | None:
-        """Move the schedule past `occurrence` (and past later ones skipped ahead of time)."""
+        """Move the schedule past `occurrence` (and past later ones skipped ahead of time),
+        in `session`, stamped `rev`."""
         skipped, rule = schedule.skipped_days(), schedule.rule()
         results, passed = [result], []
         following = rule.after(occurrence.scheduled)
@@ -419,8 +433,7 @@ class ScheduleService:
             passed.append(following.scheduled)
             results.append(_result(following, OccurrenceStatus.SKIPPED, result.at))
             following = rule.after(following.scheduled)
-        repository = ScheduleRepository(session) if session is not None else self.schedules
-        return await repository.advance(
+        return await ScheduleRepository(session).advance(
             schedule.id,
             occurrence.scheduled,
             following.scheduled if following else None,
@@ -428,6 +441,7 @@ class ScheduleService:
             results,
             result.at,
             passed,
+            rev=rev,
         )
 
     # --- helpers -----------------------------------------------------------------------------
@@ -450,8 +464,10 @@ class ScheduleService:
         account = await tx.lock(schedule.account_id, Permission.RECORD, "id", NO_SCHEDULE)
         return schedule, account
 
-    async def _save_state(self, tx: LedgerTransaction, schedule: ScheduleRecord) -> None:
-        schedule.updated_at = tx.recorded_at
+    async def _save_state(
+        self, tx: LedgerTransaction, account: LockedAccount, schedule: ScheduleRecord
+    ) -> None:
+        schedule.updated_at, schedule.rev = tx.recorded_at, account.rev
         await ScheduleRepository(tx.session).set_fields(
             schedule.id,
             {
@@ -461,6 +477,7 @@ class ScheduleService:
                 "skipped": schedule.skipped,
                 "updated_at": schedule.updated_at,
             },
+            rev=account.rev,
         )
 
     async def _schedule(

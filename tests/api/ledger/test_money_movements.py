@@ -333,16 +333,16 @@ class TestRecordExpense:
         assert error["code"] == "VALIDATION"
         assert error["field"] == ["splits"]
 
-    async def test_an_expense_naming_neither_an_envelope_nor_splits_is_refused(
+    async def test_an_expense_naming_neither_an_envelope_nor_splits_comes_from_available(
         self, ana: Member
     ) -> None:
+        # With no rule of the owner's to choose an envelope (tests/api/ledger/test_rules.py).
         account, _ = await budget(ana)
 
-        async with unchanged(ana, account):
-            error = await ana.refused("RecordExpense", accountId=account, amount="5")
+        payload = await ana.do("RecordExpense", accountId=account, amount="5")
 
-        assert error["code"] == "VALIDATION"
-        assert error["field"] == ["envelopeId"]
+        [line] = payload["transaction"]["lines"]
+        assert (line["envelope"]["name"], line["amount"]["amount"]) == ("Available", "-5.00")
 
     async def test_an_expense_naming_both_an_envelope_and_splits_is_refused(
         self, ana: Member

@@ -10,6 +10,8 @@ export const NODE_TYPES = [
   "Envelope",
   "LoginSession",
   "PaymentSource",
+  "Rule",
+  "RestoreJob",
   "Schedule",
   "Transaction",
   "User",

@@ -27,6 +27,7 @@ export function Shell() {
           <NavLink to="/" end>
             Accounts
           </NavLink>
+          <NavLink to="/rules">Rules</NavLink>
           <NavLink to="/settings">Devices</NavLink>
         </nav>
         <div className="topbar-user">

@@ -9,6 +9,7 @@ import strawberry
 
 from app.core.ids import ObjectId
 from app.domain.entries import ClearedStatus, EntryKind
+from app.graphql.categorisation.types import LearnedSuggestion, Suggestions
 from app.graphql.context import Info
 from app.graphql.engine.fast_execution import PREFETCHED
 from app.graphql.ledger.envelopes.types import Envelope
@@ -105,19 +106,16 @@ class Transaction(Node):
     recorded_at: datetime
     undone: bool = strawberry.field(description="True once a reversal undid this entry.")
     cleared: ClearedStatus
+    needs_review: bool = strawberry.field(
+        description="Waiting in the review queue (imported with no envelope, or unconfirmed)."
+    )
     entry: strawberry.Private[TransactionRecord]
+    account: strawberry.Private[AccountRecord]
     recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
 
     @strawberry.field(description="The id of the bank row it was imported from (or matched).")
     def import_id(self) -> str | None:
         return self.entry.import_id
-
-    @strawberry.field(
-        description="Waits for review: imported with no envelope (from Available), or a "
-        "hand-typed entry an imported row matched."
-    )
-    def needs_review(self) -> bool:
-        return self.entry.needs_review
 
     @classmethod
     def from_record(
@@ -145,9 +143,15 @@ class Transaction(Node):
             recorded_at=entry.recorded_at,
             undone=entry.reversed_by is not None,
             cleared=entry.cleared,
+            needs_review=entry.needs_review,
             entry=entry,
+            account=account,
             recorder=shared.recorder(entry.recorded_by),
         )
+
+    @strawberry.field(description="The account whose ledger it is in.")
+    def account_id(self) -> strawberry.ID:
+        return to_global_id("Account", self.entry.account_id)
 
     @strawberry.field(description="The member who recorded it.", metadata={PREFETCHED: "recorder"})
     async def recorded_by(self, info: Info) -> Profile:
@@ -155,6 +159,18 @@ class Transaction(Node):
             return self.recorder
         user_id = self.entry.recorded_by
         return Profile.from_profile(await info.context.profiles.load(user_id), user_id)
+
+    @strawberry.field(
+        description="For income and spending not undone: the envelope the household's learned "
+        "model would choose, and how sure it is; null while there is no model (too little "
+        "history, or one being trained) or it names no live envelope of this account."
+    )
+    async def suggestion(self, info: Info) -> LearnedSuggestion | None:
+        entry = self.entry
+        if entry.kind not in (EntryKind.INCOME, EntryKind.EXPENSE) or entry.reversed_by:
+            return None
+        batch = Suggestions.of(info.context, info.context.services.learned)
+        return await batch.loader.load((self.account, entry))
 
     async def _linked(self, info: Info, entry_id: ObjectId | None) -> Transaction | None:
         viewer = await info.context.viewer()
@@ -168,6 +184,17 @@ class Transaction(Node):
     @strawberry.field(description="The reversal that undid this entry, if any.")
     async def reversed_by(self, info: Info) -> Transaction | None:
         return await self._linked(info, self.entry.reversed_by)
+
+    @strawberry.field(description="For a recategorisation: the entry it corrects.")
+    async def corrects(self, info: Info) -> Transaction | None:
+        return await self._linked(info, self.entry.corrects)
+
+    @strawberry.field(
+        description="The latest standing recategorisation of this entry, if any: its envelopes "
+        "are now the ones that correction left."
+    )
+    async def corrected_by(self, info: Info) -> Transaction | None:
+        return await self._linked(info, self.entry.corrected_by)
 
     @strawberry.field(description="For a transfer: the other account's entry (if visible).")
     async def counterpart(self, info: Info) -> Transaction | None:

@@ -25,6 +25,7 @@ class PaymentSource(Node):
     allocations: list[PaymentAllocation] = strawberry.field(
         description="Filled in this order on payday; a short pay fills the first ones first."
     )
+    account_id: strawberry.ID = strawberry.field(description="The account it pays into.")
 
     @classmethod
     def from_document(cls, source: PaymentSourceDocument, account: AccountRecord) -> PaymentSource:
@@ -42,4 +43,5 @@ class PaymentSource(Node):
                 )
                 for a in source.allocations
             ],
+            account_id=to_global_id("Account", source.account_id),
         )

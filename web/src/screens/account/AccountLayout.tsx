@@ -11,6 +11,7 @@ import type { AccountOutlet, RecordKind } from "./useAccount";
 const TABS = [
   { to: "", label: "Envelopes", end: true },
   { to: "history", label: "History" },
+  { to: "review", label: "Review" },
   { to: "budget", label: "Budget" },
   { to: "schedules", label: "Schedules" },
   { to: "paydays", label: "Paydays" },

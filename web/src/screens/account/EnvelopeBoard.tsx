@@ -1,13 +1,5 @@
-import {
-  closestCenter,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-} from "@dnd-kit/core";
-import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
+import { closestCenter, DndContext, type DragEndEvent } from "@dnd-kit/core";
+import { arrayMove, SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { useMutation } from "@apollo/client/react";
 import { useMemo, useState, type FormEvent } from "react";
@@ -28,6 +20,7 @@ import { can } from "../../lib/roles";
 import { useSubmit } from "../../lib/useSubmit";
 import { unplacedErrors, type UserErrorLike } from "../../lib/userErrors";
 import { Dialog } from "../../ui/Dialog";
+import { REORDER_ACCESSIBILITY, useReorderSensors } from "../../ui/sortable";
 import { Amount, Button, Checkbox, Empty, FormMessage, ProgressBar, SelectField, TextField } from "../../ui/kit";
 import { useAccount, type BoardAccount } from "./useAccount";
 
@@ -51,10 +44,7 @@ export function EnvelopeBoard() {
   const archived = live.filter((e) => e.archived);
   const figures = useMemo(() => new Map(account.budget.envelopes.map((f) => [f.envelope.id, f])), [account.budget]);
 
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
+  const sensors = useReorderSensors();
 
   const move = (ids: string[]) => {
     // The API takes every live envelope once, Ready to assign included (it stays first).
@@ -125,11 +115,7 @@ export function EnvelopeBoard() {
           sensors={sensors}
           collisionDetection={closestCenter}
           onDragEnd={onDragEnd}
-          accessibility={{
-            screenReaderInstructions: {
-              draggable: "To reorder, press space, move with the arrow keys, then press space again to drop, or escape to cancel.",
-            },
-          }}
+          accessibility={REORDER_ACCESSIBILITY}
         >
           <SortableContext items={active.map((e) => e.id)} strategy={verticalListSortingStrategy}>
             <ul className="envelope-list" aria-label="Envelopes">

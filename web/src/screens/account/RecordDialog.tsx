@@ -187,7 +187,7 @@ function RecordForm({
               variables: {
                 input: parsedSplits.length
                   ? { accountId: account.id, amount: value ?? "0", splits: withRemainder(envelope, value ?? "0", parsedSplits, currency), ...details, idempotencyKey }
-                  : { accountId: account.id, amount: value ?? "0", envelopeId: envelope, ...details, idempotencyKey },
+                  : { accountId: account.id, amount: value ?? "0", envelopeId: envelope || null, ...details, idempotencyKey },
               },
               update: onAcceptedChange([account.id]),
             })
@@ -272,6 +272,8 @@ function RecordForm({
       )}
       {kind === "expense" ? (
         <SelectField label={splits.length ? "First envelope (takes the rest)" : "From envelope"} value={envelope} onChange={(e) => setEnvelope(e.target.value)} error={errors["envelopeId"]}>
+          {/* No envelope: the account owner's rules choose one, else it comes from Ready to assign. */}
+          {splits.length ? null : <option value="">Let the rules choose</option>}
           {envelopeOptions(true)}
         </SelectField>
       ) : null}

@@ -73,6 +73,7 @@ export function EntryRow({
   undoable,
   selected,
   onSelect,
+  onRecategorise,
 }: {
   entry: HistoryEntryFragment;
   accountId: string;
@@ -82,6 +83,8 @@ export function EntryRow({
   undoable: boolean;
   selected: boolean;
   onSelect: (id: string, on: boolean) => void;
+  /** Opens the recategorise dialog (income and spending of an open account, for editors). */
+  onRecategorise?: (entry: HistoryEntryFragment) => void;
 }) {
   const undo = useSubmit<UndoPayload>();
   const clearing = useSubmit<UndoPayload>();
@@ -95,6 +98,7 @@ export function EntryRow({
   const isRedo = entry.kind === "REVERSAL" && entry.reverses?.kind !== "REVERSAL";
   const showUndo = undoable && !entry.undone && entry.kind !== "OPENING";
   const action = isRedo ? "Redo" : "Undo";
+  const showRecategorise = undoable && onRecategorise && !entry.undone && (entry.kind === "INCOME" || entry.kind === "EXPENSE");
 
   const runUndo = () =>
     void undo.run(async (idempotencyKey) => {
@@ -151,6 +155,9 @@ export function EntryRow({
         <Lines entry={entry} />
         <div className="entry-markers">
           {entry.undone ? <span className="marker marker-undone">Undone{entry.reversedBy ? ` by #${entry.reversedBy.sequence}` : ""}</span> : null}
+          {entry.needsReview ? <span className="marker marker-review">Needs review</span> : null}
+          {entry.correctedBy ? <span className="marker marker-corrected">Recategorised by #{entry.correctedBy.sequence}</span> : null}
+          {entry.corrects ? <span className="marker marker-correction">Recategorises #{entry.corrects.sequence}</span> : null}
           {entry.reverses ? (
             <span className="marker marker-reversal">
               {isRedo ? "Reversal" : "Redo"} of #{entry.reverses.sequence}
@@ -183,6 +190,11 @@ export function EntryRow({
           ) : (
             <span className={`entry-status${entry.cleared === "CLEARED" ? " entry-cleared" : ""}`}>{CLEARED_LABEL[entry.cleared]}</span>
           )}
+          {showRecategorise ? (
+            <Button variant="ghost" className="entry-recategorise" onClick={() => onRecategorise(entry)} aria-label={`Recategorise entry ${entry.sequence}`}>
+              Recategorise
+            </Button>
+          ) : null}
           {showUndo ? (
             <Button variant="ghost" className="entry-undo" busy={undo.busy} onClick={runUndo} aria-label={`${action} entry ${entry.sequence}`}>
               {action}

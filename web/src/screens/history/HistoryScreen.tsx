@@ -2,13 +2,14 @@ import { useMutation, useQuery } from "@apollo/client/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 
-import { HistoryPageDocument, HistoryTotalsDocument, type HistoryPageQuery, SetEntriesClearedWebDocument, type HistoryTotalsQuery } from "../../gql/graphql";
+import { HistoryPageDocument, HistoryTotalsDocument, type HistoryEntryFragment, type HistoryPageQuery, SetEntriesClearedWebDocument, type HistoryTotalsQuery } from "../../gql/graphql";
 import { describeProblem } from "../../lib/requestErrors";
 import { can } from "../../lib/roles";
 import { useSubmit } from "../../lib/useSubmit";
 import { unplacedErrors, type UserErrorLike } from "../../lib/userErrors";
 import { Amount, Button, Empty, FormMessage, Loading, Problem } from "../../ui/kit";
 import { useAccount } from "../account/useAccount";
+import { RecategoriseDialog } from "../review/RecategoriseDialog";
 import { clearedOptimistically, EntryRow } from "./EntryRow";
 import { ExportButton } from "./ExportButton";
 import { FilterBar } from "./FilterBar";
@@ -91,6 +92,7 @@ export function HistoryScreen() {
       return next;
     });
   }, []);
+  const [recategorising, setRecategorising] = useState<HistoryEntryFragment | null>(null);
   const visibleSelected = entries.filter((e) => selected.has(e.id) && e.cleared !== "RECONCILED").map((e) => e.id);
 
   const applyParams = (next: URLSearchParams) => setParams(next);
@@ -133,6 +135,7 @@ export function HistoryScreen() {
                 undoable={undoable}
                 selected={selected.has(entry.id)}
                 onSelect={onSelect}
+                onRecategorise={setRecategorising}
               />
             ))}
           </ol>
@@ -153,6 +156,7 @@ export function HistoryScreen() {
           </div>
         </>
       )}
+      {recategorising ? <RecategoriseDialog entry={recategorising} account={account} onClose={() => setRecategorising(null)} /> : null}
     </div>
   );
 }

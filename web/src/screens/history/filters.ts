@@ -6,7 +6,7 @@ import type { ClearedStatus, TransactionFilter, TransactionKind } from "../../gq
  * &maxAmount=…&text=…&cleared=UNCLEARED. Unknown or malformed values are ignored.
  */
 
-export const KINDS: readonly TransactionKind[] = ["INCOME", "EXPENSE", "MOVE", "TRANSFER", "REVERSAL", "ADJUSTMENT", "SWEEP", "OPENING"];
+export const KINDS: readonly TransactionKind[] = ["INCOME", "EXPENSE", "MOVE", "TRANSFER", "REVERSAL", "ADJUSTMENT", "SWEEP", "RECATEGORISE", "OPENING"];
 
 export const KIND_LABEL: Record<TransactionKind, string> = {
   OPENING: "Opening balance",
@@ -17,6 +17,7 @@ export const KIND_LABEL: Record<TransactionKind, string> = {
   REVERSAL: "Undo",
   ADJUSTMENT: "Statement adjustment",
   SWEEP: "Leftover swept",
+  RECATEGORISE: "Recategorised",
 };
 
 export const CLEARED_STATUSES: readonly ClearedStatus[] = ["UNCLEARED", "CLEARED", "RECONCILED"];

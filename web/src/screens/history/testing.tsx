@@ -100,6 +100,9 @@ export function entry(n: number, overrides: Record<string, unknown> = {}) {
     recordedBy: { __typename: "Profile", id: "U1", displayName: "Ada Lovelace", avatarColor: "#884488" },
     reverses: null,
     reversedBy: null,
+    needsReview: false,
+    corrects: null,
+    correctedBy: null,
     ...overrides,
   };
 }

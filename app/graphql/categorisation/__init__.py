@@ -1,0 +1,1 @@
+"""The learned categorisation: the household's threshold, and the model's suggestions."""

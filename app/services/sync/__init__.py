@@ -1,0 +1,1 @@
+"""Delta sync: what changed in the caller's accounts since a cursor (`changes(since:)`)."""
