@@ -161,6 +161,35 @@ class TestCsvImport:
         assert balances == {"Available": "1487.50", "*": "1487.50"}
         await check_invariants(ana, account)
 
+    async def test_a_rule_chooses_the_envelope_and_the_row_is_not_flagged(
+        self, ana: Member
+    ) -> None:
+        account = await checking(ana, envelopeNames=["Food"])
+        food = (await ana.envelope_ids(account))["Food"]
+        await ana.do(
+            "CreateRule", name="Groceries", accountIds=[account],
+            conditions=[{"type": "PAYEE", "operator": "CONTAINS", "value": "market"}],
+            actions=[{"type": "SET_ENVELOPE", "envelopeId": food}],
+        )  # fmt: skip
+        content = csv_file((day(2), "-30.00", "Supermarket"), (day(1), "-5.00", "Kiosk"))
+        job = await dry_run(ana, account, content, "s.csv")
+        rows = [edge["node"] for edge in job["rows"]["edges"]]
+        assert [(r["reason"], [e["envelope"]["name"] for e in r["envelopes"]]) for r in rows] == [
+            ("RULE", ["Food"]),
+            ("NONE", []),
+        ]
+        assert job["counts"]["flaggedForReview"] == 1
+        await ana.do("CommitImport", jobId=job["id"])
+        await settled(ana, job["id"])
+        booked = (await entries(ana, account))[1:]
+        assert [(e["lines"][0]["envelope"]["name"], e["needsReview"]) for e in booked] == [
+            ("Food", False),
+            ("Available", True),
+        ]
+        balances = await ana.balances(account)
+        assert balances == {"Available": "-5.00", "Food": "-30.00", "*": "-35.00"}
+        await check_invariants(ana, account)
+
     async def test_an_import_books_rows_even_where_an_envelope_goes_below_zero(
         self, ana: Member
     ) -> None:
