@@ -68,6 +68,7 @@ EXPECTED_CODES = {
     "RECONCILED",
     "BALANCE_MISMATCH",
     "FILE_REFUSED",
+    "BACKUP_INVALID",  # a bank file's id (seeded for imports) given to restoreBackup
     "RATE_LIMITED",
     "GRAPHQL_PARSE_FAILED",
     "GRAPHQL_VALIDATION_FAILED",
