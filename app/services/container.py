@@ -27,7 +27,7 @@ from app.services.auth import AuthService
 from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
 from app.services.backups.backups import HouseholdBackups
 from app.services.backups.jobs import HouseholdRestores
-from app.services.categorisation.learned import LearnedCategories
+from app.services.categorisation.learned import LearnedCategories, WithoutRetraining
 from app.services.categorisation.rule_book import categoriser
 from app.services.categorisation.rules import RuleService
 from app.services.categorisation.settings import CategorisationSettingsService
@@ -110,7 +110,11 @@ class Services:
         import_runner = ImportRunner(
             uow,
             uploads,
-            lambda session: categoriser(suggester, session),
+            # The dry run (no session) may start a training of the learned model; the
+            # commit's batches (in their transaction's session) use the model at hand.
+            lambda session: categoriser(
+                suggester if session is None else WithoutRetraining(learned), session
+            ),
             ImportSettings(settings.import_batch_size, settings.import_lease_seconds),
             lambda work, name: _start(background, work, name),
         )
