@@ -1,8 +1,8 @@
 """`python -m bench [options]`: start MongoDB and the API, seed, measure, report, stop.
 
 --repeat N        repeats of every measurement (default 3); medians and all values
---only PARTS      comma-separated: mutations,pages,totals,budget,export,backup,catchup,
-                  footprint,web,categorise
+--only PARTS      comma-separated: mutations,pages,totals,budget,export,imports,backup,
+                  catchup,footprint,web,categorise
                   (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
@@ -28,7 +28,7 @@ import pymongo
 from pymongo import AsyncMongoClient
 
 from app.devtools.localmongo import ReplicaSet, start_replica_set
-from bench import backup, categorise, export, phases, report, store, web
+from bench import backup, categorise, export, imports, phases, report, store, web
 from bench.gql import Api, Household
 from bench.infra import (
     ROOT,
@@ -44,8 +44,8 @@ from bench.seed import History, seed
 from bench.stats import median
 
 PARTS = (
-    "mutations", "pages", "totals", "budget", "export", "backup", "catchup", "footprint", "web",
-    "categorise",
+    "mutations", "pages", "totals", "budget", "export", "imports", "backup", "catchup",
+    "footprint", "web", "categorise",
 )  # fmt: skip
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
@@ -170,6 +170,11 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
             print("==> exporting the history as CSV", flush=True)
             await _part(results, "export", export.export(plan, api, api_process, seeded))
             _mark_memory(results, "after export", api_process)
+        if "imports" in plan.parts:
+            print("==> importing a bank file (CSV) through the API", flush=True)
+            work = imports.imports(plan, api, api_process, run_id, created)
+            await _part(results, "imports", work)
+            _mark_memory(results, "after imports", api_process)
         if "backup" in plan.parts and seeded is not None:
             print("==> backing up and restoring the household", flush=True)
             await _part(results, "backup", backup.backup(plan, api, api_process, seeded, db))

@@ -75,6 +75,7 @@ def markdown(results: dict[str, Any]) -> str:
         _totals,
         _budget,
         _export,
+        _imports,
         _catchup,
         _web,
         _footprint,
@@ -215,6 +216,21 @@ def _export(results: dict[str, Any]) -> list[str]:
             f"- {run['rows']:,} rows, {run['mb']} MB in {run['seconds']} s: "
             f"{run['rows_per_s']:,} rows/s; API RSS {run['rss_before_mb']} MB before, "
             f"peak {run['rss_peak_mb']} MB while streaming."
+        )
+    return lines
+
+
+def _imports(results: dict[str, Any]) -> list[str]:
+    found = results.get("imports")
+    if not found:
+        return []
+    lines = ["", "## Import (CSV)", ""]
+    for run in found["runs"]:
+        lines.append(
+            f"- {run['rows']:,} rows, {run['mb']} MB: upload, dry run and commit in "
+            f"{run['seconds']} s, {run['rows_per_s']:,} rows/s (dry run "
+            f"{run['dry_run_rows_per_s']:,}/s, commit {run['commit_rows_per_s']:,}/s); API RSS "
+            f"{run['rss_before_mb']} MB before, peak {run['rss_peak_mb']} MB."
         )
     return lines
 

@@ -7,6 +7,9 @@ with `extensions.code` (in queries and for authentication); any other exception 
 
     AppError
     ├── ValidationError      VALIDATION       bad input; `field` names the input path
+    │   ├── FileRefused      FILE_REFUSED     a whole file is not the bank file it claims to be
+    │   │                                       (app.services.imports.formats.model)
+    │   └── FileTooLarge     TOO_LARGE        an upload past its size limit (app.services.uploads)
     ├── NotFoundError        NOT_FOUND        absent, or not visible to the caller
     ├── ConflictError        CONFLICT         clashes with existing state (duplicate email…)
     ├── ForbiddenError       FORBIDDEN        visible, but the caller's role may not do this

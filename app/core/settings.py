@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     scheduler_lease_seconds: float = Field(default=60, gt=0, le=3600)
     scheduler_batch_size: int = Field(default=500, ge=1, le=10_000)
 
+    # Import jobs (app/services/imports): rows booked per transaction, and how long a job's
+    # process may go without a batch before another process takes the job over.
+    import_batch_size: int = Field(default=1000, ge=1, le=5000)
+    import_lease_seconds: float = Field(default=30, gt=0, le=3600)
+
     playground_assets_dir: Path = _REPO_ROOT / "playground" / "node_modules"
     # The built web app (`npm run build` in web/), served at /.
     web_dir: Path = _REPO_ROOT / "web" / "dist"

@@ -111,11 +111,7 @@ class Ledger:
 
     def apply(self, lines: Sequence[Line]) -> None:
         """Apply all lines or none. Lines must name usable envelopes."""
-        self.check_open()
-        after: dict[EnvelopeId, int] = {}
-        for line in lines:
-            envelope = self.usable(line.envelope_id)
-            after[line.envelope_id] = after.get(line.envelope_id, envelope.balance) + line.amount
+        after = self._balances_after(lines)
         if not self.allow_overdraft:
             for envelope_id, balance in after.items():
                 envelope = self.by_id[envelope_id]
@@ -199,6 +195,23 @@ class Ledger:
         self.check_open()
         self.available.balance += amount
         return [Line(self.available.id, amount)]
+
+    def book(self, lines: Sequence[Line]) -> list[Line]:
+        """An imported bank row's lines: the bank already moved the money, so it is never
+        refused for overdraft (an envelope, Available too, may go below zero even where the
+        account does not allow it); the envelopes must be usable and the account open."""
+        for envelope_id, balance in self._balances_after(lines).items():
+            self.by_id[envelope_id].balance = balance
+        return list(lines)
+
+    def _balances_after(self, lines: Sequence[Line]) -> dict[EnvelopeId, int]:
+        """The balances the lines' envelopes would have (open account, usable envelopes)."""
+        self.check_open()
+        after: dict[EnvelopeId, int] = {}
+        for line in lines:
+            envelope = self.usable(line.envelope_id)
+            after[line.envelope_id] = after.get(line.envelope_id, envelope.balance) + line.amount
+        return after
 
     def _applied(self, lines: list[Line]) -> list[Line]:
         self.apply(lines)

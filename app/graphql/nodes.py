@@ -16,6 +16,7 @@ from app.graphql.ledger.accounts.queries import load_account
 from app.graphql.ledger.backups.queries import load_restore_job
 from app.graphql.ledger.envelopes.queries import load_envelope
 from app.graphql.ledger.history.queries import load_transaction
+from app.graphql.ledger.imports.queries import load_import_job
 from app.graphql.ledger.payment_sources.queries import load_payment_source
 from app.graphql.ledger.rules.queries import load_rule
 from app.graphql.ledger.schedules.queries import load_schedule
@@ -30,6 +31,7 @@ LOADERS: dict[str, Loader] = {
     "Transaction": load_transaction,
     "PaymentSource": load_payment_source,
     "Schedule": load_schedule,
+    "ImportJob": load_import_job,
     "Rule": load_rule,
     "RestoreJob": load_restore_job,
 }

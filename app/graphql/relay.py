@@ -29,6 +29,7 @@ MISSING = {
     "Rule": "No such rule.",
     "User": "No such member of this account.",
     "LoginSession": "No such session.",
+    "ImportJob": "No such import job.",
     "RestoreJob": "No such restore.",
 }
 

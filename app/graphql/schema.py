@@ -41,6 +41,9 @@ from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.history.mutations import HistoryMutation
 from app.graphql.ledger.history.queries import HistoryQuery
 from app.graphql.ledger.history.types import Transaction
+from app.graphql.ledger.imports.mutations import ImportMutation
+from app.graphql.ledger.imports.queries import ImportQuery
+from app.graphql.ledger.imports.types import ImportJob
 from app.graphql.ledger.members.mutations import MemberMutation
 from app.graphql.ledger.movements.mutations import MovementMutation
 from app.graphql.ledger.payment_sources.mutations import PaymentSourceMutation
@@ -69,6 +72,7 @@ class Query(
     BudgetQuery,
     NodeQuery,
     ScheduleQuery,
+    ImportQuery,
     RuleQuery,
     ReviewQueueQuery,
     CategorisationQuery,
@@ -91,6 +95,7 @@ class Mutation(
     ReconciliationMutation,
     ScheduleMutation,
     HistoryMutation,
+    ImportMutation,
     RuleMutation,
     ReviewMutation,
     CategorisationMutation,
@@ -132,6 +137,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             Transaction,
             PaymentSource,
             Schedule,
+            ImportJob,
             Rule,
             RestoreJob,
         ],

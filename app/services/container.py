@@ -27,9 +27,12 @@ from app.services.auth import AuthService
 from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
 from app.services.backups.backups import HouseholdBackups
 from app.services.backups.jobs import HouseholdRestores
-from app.services.categorisation.learned import LearnedCategories
+from app.services.categorisation.learned import LearnedCategories, WithoutRetraining
+from app.services.categorisation.rule_book import categoriser
 from app.services.categorisation.rules import RuleService
 from app.services.categorisation.settings import CategorisationSettingsService
+from app.services.imports.jobs import ImportService
+from app.services.imports.runner import ImportRunner, ImportSettings, OrphanedImports
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
 from app.services.ledger.corrections import CorrectionService
@@ -80,6 +83,8 @@ class Services:
     categorisation: CategorisationSettingsService
     backups: HouseholdBackups
     restores: HouseholdRestores
+    imports: ImportService
+    import_runner: ImportRunner
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -94,8 +99,31 @@ class Services:
         schedule_rows = ScheduleRepository()
         schedules = ScheduleService(uow, accounts, schedule_rows, movements)
         sweeps = Sweeps(uow, accounts)
+        background: set[asyncio.Task[Any]] = set()
+        uploads = Uploads(
+            UploadRepository(db.db),
+            {
+                UploadKind.IMPORT: settings.upload_max_bytes,
+                UploadKind.BACKUP: settings.backup_max_bytes,
+            },
+        )
+        import_runner = ImportRunner(
+            uow,
+            uploads,
+            # The dry run (no session) may start a training of the learned model; the
+            # commit's batches (in their transaction's session) use the model at hand.
+            lambda session: categoriser(
+                suggester if session is None else WithoutRetraining(learned), session
+            ),
+            ImportSettings(settings.import_batch_size, settings.import_lease_seconds),
+            lambda work, name: _start(background, work, name),
+        )
         # The kinds of work the scheduler does when they fall due; add more here.
-        due_work: list[DueWork] = [ScheduledPostings(schedules, schedule_rows), sweeps]
+        due_work: list[DueWork] = [
+            ScheduledPostings(schedules, schedule_rows),
+            sweeps,
+            OrphanedImports(import_runner),
+        ]
         scheduler = Scheduler(
             due_work,
             LeaseRepository(),
@@ -110,15 +138,7 @@ class Services:
         history = HistoryService(
             db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
         )
-        uploads = Uploads(
-            UploadRepository(db.db),
-            {
-                UploadKind.IMPORT: settings.upload_max_bytes,
-                UploadKind.BACKUP: settings.backup_max_bytes,
-            },
-        )
         household = HouseholdStore(db)
-        background: set[asyncio.Task[Any]] = set()
         return cls(
             settings=settings,
             db=db,
@@ -153,6 +173,8 @@ class Services:
                 uploads,
                 lambda work, name: _start(background, work, name),
             ),
+            imports=ImportService(uploads, import_runner),
+            import_runner=import_runner,
             background=background,
         )
 

@@ -27,6 +27,7 @@ from bson import ObjectId
 
 from app.graphql.relay import to_global_id
 from app.graphql.schema import build_schema
+from tests.api.ledger.test_imports import settled
 from tests.conftest import make_settings
 from tests.graphql_client import GraphQLClient, Response
 from tests.ledger_client import Member, operation
@@ -216,6 +217,11 @@ def _mutations() -> list[Probe]:
           statementBalance="1.00"),
         m("ReopenReconciliation", accountId=main),
         m("SignOutSession", id=A("LoginSession", "session")),
+        m("StartImport", accountId=main, fileId=Own("file")),
+        m("StartImport", accountId=ben_account, fileId=A("File", "statement")),
+        m("CommitImport", jobId=A("ImportJob", "job")),
+        m("ResumeImport", jobId=A("ImportJob", "job")),
+        m("CancelImport", jobId=A("ImportJob", "job")),
         *_schedule_mutations(m, main, ben_account, food),
         # Backups: Ana's account (Ben's own next to it), Ana's uploaded backup file.
         m("CreateBackup", accountIds=[main]),
@@ -319,6 +325,7 @@ ANA_OBJECTS = [
     A("RestoreJob", "restore"),
     A("User", "ana"),
     A("LoginSession", "session"),
+    A("ImportJob", "job"),
 ]
 
 
@@ -335,6 +342,8 @@ def _queries() -> list[Probe]:
     probes += [
         Probe("Query.paymentSource", "PaymentSource", {"id": A("PaymentSource", "salary")}),
         Probe("Query.schedule", "Schedule", {"id": A("Schedule", "rent")}),
+        Probe("Query.importJob", "ImportJob", {"id": A("ImportJob", "job")}),
+        Probe("Query.importJobs", "ImportJobs", {"accountId": A("Account", "main")}),
         Probe("Query.rules", "Rules", {"accountId": A("Account", "main")}),
         Probe("Query.reviewQueue", "ReviewQueue", {"accountId": A("Account", "main")}),
         Probe("Query.restoreJob", "RestoreJob", {"id": A("RestoreJob", "restore")}),
@@ -476,6 +485,9 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         "CreateSchedule", accountId=main["id"], name="Rent", kind="EXPENSE", amount="400.00",
         envelopeId=envelopes["Rent"], recurrence=RULE,
     )  # fmt: skip
+    statement = await ana.upload(b"Date,Amount,Payee\n2030-01-02,-1.00,Shop\n", "s.csv")
+    job = await ana.do("StartImport", accountId=main["id"], fileId=statement)
+    await settled(ana, job["job"]["id"])
     groceries = await ana.do(
         "CreateRule", name="Groceries", accountIds=[main["id"]],
         conditions=[{"type": "PAYEE", "operator": "CONTAINS", "value": "market"}],
@@ -509,6 +521,8 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("User", "ana"): ana.user["id"],
         A("User", "cleo"): cleo.user["id"],
         A("LoginSession", "session"): me["me"]["sessions"]["edges"][0]["node"]["id"],
+        A("File", "statement"): statement,
+        A("ImportJob", "job"): job["job"]["id"],
     }
     ids[A("Transaction", "opening")] = await _opening_entry(ana, main["id"])
     return ana, ids
@@ -544,6 +558,7 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
         envelopeId=envelopes["Bills"], recurrence=RULE,
     )  # fmt: skip
     entry = await ben.query("Transactions", id=account["id"], first=1)
+    file_id = await ben.upload(b"Date,Amount,Payee\n2030-01-02,-1.00,Shop\n", "s.csv")
     spent = await ben.do(
         "RecordExpense", accountId=account["id"], envelopeId=envelopes["Bills"], amount="1.00"
     )
@@ -554,6 +569,7 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
     return ben, {
         "spent": spent["transaction"]["id"],
         "rule": rule["rule"]["id"],
+        "file": file_id,
         "entry": entry["account"]["transactions"]["edges"][0]["node"]["id"],
         "schedule": schedule["schedule"]["id"],
         "account": account["id"],
@@ -579,6 +595,8 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
         }
     found["salary"] = await ana.query("PaymentSource", id=theirs[A("PaymentSource", "salary")])
     found["schedules"] = await ana.query("AccountSchedules", id=theirs[A("Account", "main")])
+    found["imports"] = await ana.query("ImportJobs", accountId=theirs[A("Account", "main")])
+    found["import"] = await ana.query("ImportJob", id=theirs[A("ImportJob", "job")])
     found["rules"] = await ana.query("Rules")
     return found
 

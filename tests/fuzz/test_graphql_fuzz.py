@@ -53,6 +53,7 @@ EXAMPLES = int(os.environ.get("ENVELOPES_FUZZ_EXAMPLES", "50"))
 EXPLORE = os.environ.get("ENVELOPES_FUZZ_EXPLORE") == "1"
 NODE_TYPES = (
     "Account", "Envelope", "Transaction", "PaymentSource", "User", "LoginSession", "Schedule",
+    "ImportJob",
     "Rule",
 )  # fmt: skip
 
@@ -66,6 +67,8 @@ EXPECTED_CODES = {
     "INSUFFICIENT_FUNDS",
     "RECONCILED",
     "BALANCE_MISMATCH",
+    "FILE_REFUSED",
+    "BACKUP_INVALID",  # a bank file's id (seeded for imports) given to restoreBackup
     "RATE_LIMITED",
     "GRAPHQL_PARSE_FAILED",
     "GRAPHQL_VALIDATION_FAILED",
@@ -136,6 +139,8 @@ ID_FIELDS = {
     "envelopeIds": "Envelope",
     "paymentSourceId": "PaymentSource",
     "userId": "User",
+    "jobId": "ImportJob",
+    "fileId": "File",
     "accountIds": "Account",
 }
 # `id`/`ids` name the kind of the root field (None: any kind).
@@ -155,6 +160,7 @@ ROOT_ID_KINDS = {
     "skipOccurrence": "Schedule",
     "postOccurrenceNow": "Schedule",
     "signOutSession": "LoginSession",
+    "importJob": "ImportJob",
     "updateRule": "Rule",
     "deleteRule": "Rule",
     "reorderRules": "Rule",
@@ -405,6 +411,8 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
                                             ("Home", "*landlord*", "Rent")]
         ]  # fmt: skip
         do("ShareAccount", accountId=main["id"], email="partner@example.com", role="EDITOR")
+        files = [_upload(http, token, content, name) for content, name in STATEMENTS]
+        jobs = [do("StartImport", accountId=main["id"], fileId=f)["job"]["id"] for f in files]
         accounts = [main, savings, cash]
         entries = [_entry_ids(http, token, a["id"]) for a in accounts]
         other_device = _other_session(http, token)
@@ -418,10 +426,29 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "Rule": rules,
             "User": [me["user"]["id"], partner["user"]["id"]],
             "LoginSession": [other_device],
+            "ImportJob": jobs,
+            "File": files,
         },
         emails=["partner@example.com", "fuzz@example.com"],
     )
     return [token, partner["accessToken"]], seeds
+
+
+STATEMENTS = [
+    (b"Date,Amount,Payee\n2025-01-02,-12.50,Bakery\n2025-01-03,40.00,Refund\n", "bank.csv"),
+    (b"!Type:Bank\nD01/04/2025\nT-5.00\nPKiosk\n^\n", "bank.qif"),
+    (b"When,How much\n2025-01-02,1\n", "odd.csv"),
+]
+
+
+def _upload(http: httpx.Client, token: str, content: bytes, name: str) -> str:
+    reply = http.post(
+        "/uploads", params={"kind": "import", "name": name}, content=content,
+        headers={"Authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    reply.raise_for_status()
+    file_id: str = reply.json()["fileId"]
+    return file_id
 
 
 def _other_session(http: httpx.Client, token: str) -> str:

@@ -30,6 +30,11 @@ from app.persistence.documents.auth import (
 from app.persistence.documents.categorisation import CategorisationSettingsDocument
 from app.persistence.documents.entries import TransactionDocument
 from app.persistence.documents.idempotency import IdempotencyDocument
+from app.persistence.documents.imports import (
+    CsvMappingDocument,
+    ImportJobDocument,
+    ImportRowDocument,
+)
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
@@ -53,6 +58,9 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ReconciliationDocument,
     ScheduleDocument,
     LeaseDocument,
+    ImportJobDocument,
+    ImportRowDocument,
+    CsvMappingDocument,
     RuleDocument,
     RuleBookDocument,
     CategorisationSettingsDocument,

@@ -82,11 +82,12 @@ class LearnedCategories:
     _one_at_a_time: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
 
     async def suggest(
-        self, account: AccountRecord, rows: Sequence[Transaction]
+        self, account: AccountRecord, rows: Sequence[Transaction], *, retrain: bool = True
     ) -> list[Suggestion | None]:
         """The model's envelope per row, with `applies` when its confidence reaches the
-        household's threshold (none set: never)."""
-        predicted = self.predict(account, [_example(row) for row in rows])
+        household's threshold (none set: never). `retrain=False`: never start a training
+        (bulk work, see `WithoutRetraining`)."""
+        predicted = self.predict(account, [_example(row) for row in rows], retrain=retrain)
         if not any(predicted):
             return [None] * len(rows)
         threshold = await self.repository.threshold(account.owner_id)
@@ -98,12 +99,13 @@ class LearnedCategories:
         ]
 
     def predict(
-        self, account: AccountRecord, examples: Sequence[Example]
+        self, account: AccountRecord, examples: Sequence[Example], *, retrain: bool = True
     ) -> list[tuple[ObjectId, float] | None]:
         """(envelope id, confidence) per example, from the model at hand; starts a
-        background training when there is none or it is stale for `account`."""
+        background training when there is none or it is stale for `account` (unless not
+        to `retrain`)."""
         trained = self._models.get(account.owner_id)
-        if trained is None or trained.stale_for(account):
+        if retrain and (trained is None or trained.stale_for(account)):
             self._start(account.owner_id)
         if trained is None or trained.model is None or not examples:
             return [None] * len(examples)
@@ -193,6 +195,21 @@ class LearnedCategories:
         while len(self._models) > MAX_HOUSEHOLDS:
             self._models.popitem(last=False)
         return trained
+
+
+@dataclass(frozen=True)
+class WithoutRetraining:
+    """The learned suggester for bulk work (the batches of an import's commit): the model
+    at hand, without starting a training each time a batch makes it stale (a training
+    reads the household's latest entries: back to back, it took most of the process's
+    time during an import). The background loop retrains once the entries are in."""
+
+    learned: LearnedCategories
+
+    async def suggest(
+        self, account: AccountRecord, rows: Sequence[Transaction]
+    ) -> list[Suggestion | None]:
+        return await self.learned.suggest(account, rows, retrain=False)
 
 
 def training_set(

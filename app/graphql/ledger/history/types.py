@@ -113,6 +113,10 @@ class Transaction(Node):
     account: strawberry.Private[AccountRecord]
     recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
 
+    @strawberry.field(description="The id of the bank row it was imported from (or matched).")
+    def import_id(self) -> str | None:
+        return self.entry.import_id
+
     @classmethod
     def from_record(
         cls, entry: TransactionRecord, account: AccountRecord, shared: SharedParts | None = None

@@ -10,7 +10,7 @@ Nothing here touches the database: a job books these rows (next layer).
 
 from .csv_mapping import CsvMapping, SignConvention, suggest_csv_mapping
 from .delimited import CsvPreview, iter_csv_rows, preview_csv
-from .import_ids import import_id, occurrences
+from .import_ids import OccurrenceCounter, import_id, occurrences
 from .model import (
     MAX_FILE_BYTES,
     FileFormat,
@@ -21,7 +21,7 @@ from .model import (
     RowError,
     StatementInfo,
 )
-from .parsing import detect_format, parse
+from .parsing import detect_format, parse, resolve_format
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -31,6 +31,7 @@ __all__ = [
     "FileRefused",
     "ImportRow",
     "ImportSplit",
+    "OccurrenceCounter",
     "ParsedFile",
     "RowError",
     "SignConvention",
@@ -41,5 +42,6 @@ __all__ = [
     "occurrences",
     "parse",
     "preview_csv",
+    "resolve_format",
     "suggest_csv_mapping",
 ]

@@ -41,16 +41,24 @@ def import_id(row: ImportRow, account_id: str, occurrence: int) -> str:
 def occurrences(rows: Iterable[ImportRow]) -> list[int]:
     """For each row, its 1-based rank among the file's rows with the same date, amount and
     payee (rows with a fitid do not need one and count 1)."""
-    seen: Counter[tuple[str, int, str]] = Counter()
-    ranks = []
-    for row in rows:
+    counter = OccurrenceCounter()
+    return [counter.next(row) for row in rows]
+
+
+class OccurrenceCounter:
+    """`occurrences` one row at a time, for a file read in batches: it remembers 8 bytes of
+    a hash per distinct (date, amount, payee), not the rows."""
+
+    def __init__(self) -> None:
+        self._seen: Counter[bytes] = Counter()
+
+    def next(self, row: ImportRow) -> int:
         if row.fitid:
-            ranks.append(1)
-            continue
-        key = (row.booking_date.isoformat(), row.amount_minor, _normal_payee(row.payee))
-        seen[key] += 1
-        ranks.append(seen[key])
-    return ranks
+            return 1
+        key = f"{row.booking_date.isoformat()}\x1f{row.amount_minor}\x1f{_normal_payee(row.payee)}"
+        digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+        self._seen[digest] += 1
+        return self._seen[digest]
 
 
 def _normal_payee(payee: str | None) -> str:

@@ -29,6 +29,8 @@ class FileFormat(StrEnum):
 class FileRefused(ValidationError):
     """The whole file is refused: it is not a bank file of a format we read, or unsafe."""
 
+    code = "FILE_REFUSED"
+
     def __init__(self, reason: str) -> None:
         super().__init__(reason, field=["file"])
         self.reason = reason

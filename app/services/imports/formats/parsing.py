@@ -58,12 +58,7 @@ def parse(
         raise FileRefused(f"The file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB.")
     if not data.strip():
         raise FileRefused("The file is empty.")
-    found = detect_format(data)
-    claimed = _claimed(filename)
-    if found is None and (csv_mapping is not None or claimed in (None, FileFormat.CSV)):
-        found = FileFormat.CSV
-    if found is None or (claimed is not None and claimed is not found):
-        raise FileRefused(_mismatch(filename, claimed, found))
+    found = resolve_format(data, filename, csv_mapping=csv_mapping is not None)
     if found is FileFormat.OFX:
         return read_ofx(data, currency)
     if found is FileFormat.QIF:
@@ -71,6 +66,22 @@ def parse(
     if found is FileFormat.CAMT:
         return read_camt(data, currency)
     return read_csv(data, currency, csv_mapping)
+
+
+def resolve_format(
+    head: bytes, filename: str | None, *, csv_mapping: bool, chosen: FileFormat | None = None
+) -> FileFormat:
+    """The format of a file starting with `head`, checked against the one `chosen` or its
+    name claims: `FileRefused` when the content says otherwise or is no format we read."""
+    found = detect_format(head)
+    claimed = chosen or _claimed(filename)
+    if found is None and (csv_mapping or claimed in (None, FileFormat.CSV)):
+        found = FileFormat.CSV
+    if found is None or (claimed is not None and claimed is not found):
+        if chosen is not None and found is not None:
+            raise FileRefused(f"The file's content is {found.upper()}, not {chosen.upper()}.")
+        raise FileRefused(_mismatch(filename, claimed, found))
+    return found
 
 
 def detect_format(data: bytes) -> FileFormat | None:

@@ -1,0 +1,1 @@
+"""Import jobs: a bank file into an account, dry run first, then commit."""
