@@ -13,7 +13,10 @@ export default defineConfig({
   },
   server: {
     // `ENVELOPES_API=http://127.0.0.1:8011 npm run dev` to work against another API.
-    proxy: { "/graphql": process.env["ENVELOPES_API"] ?? "http://127.0.0.1:8000" },
+    // The dev server sends the API's paths on: GraphQL, file downloads, uploads.
+    proxy: Object.fromEntries(
+      ["/graphql", "/exports", "/backups", "/uploads"].map((path) => [path, process.env["ENVELOPES_API"] ?? "http://127.0.0.1:8000"]),
+    ),
   },
   test: {
     environment: "jsdom",
