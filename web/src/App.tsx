@@ -18,6 +18,7 @@ const MembersScreen = lazy(() => import("./screens/members/MembersScreen").then(
 const PaydaysScreen = lazy(() => import("./screens/paydays/PaydaysScreen").then((m) => ({ default: m.PaydaysScreen })));
 const ReconcileScreen = lazy(() => import("./screens/reconcile/ReconcileScreen").then((m) => ({ default: m.ReconcileScreen })));
 const SchedulesScreen = lazy(() => import("./screens/schedules/SchedulesScreen").then((m) => ({ default: m.SchedulesScreen })));
+const ImportScreen = lazy(() => import("./screens/imports/ImportScreen").then((m) => ({ default: m.ImportScreen })));
 const DevicesScreen = lazy(() => import("./screens/settings/DevicesScreen").then((m) => ({ default: m.DevicesScreen })));
 const AccountSettingsScreen = lazy(() =>
   import("./screens/account/AccountSettingsScreen").then((m) => ({ default: m.AccountSettingsScreen })),
@@ -65,6 +66,7 @@ export function App() {
           <Route path="schedules" element={<Screen><SchedulesScreen /></Screen>} />
           <Route path="paydays" element={<Screen><PaydaysScreen /></Screen>} />
           <Route path="reconcile" element={<Screen><ReconcileScreen /></Screen>} />
+          <Route path="import" element={<Screen label="Opening the import…"><ImportScreen /></Screen>} />
           <Route path="members" element={<Screen><MembersScreen /></Screen>} />
           <Route path="settings" element={<Screen><AccountSettingsScreen /></Screen>} />
         </Route>
