@@ -151,7 +151,7 @@ function JobView({ jobId, fileId, accountId, writable, onOpen, onClose }: JobVie
         </FormMessage>
       ) : null}
       {writable ? <JobActions job={job} /> : null}
-      <MalformedRows job={job} />
+      <MalformedRows job={job} booked={phase !== "preview" && phase !== "analysing"} />
       {phase === "preview" ? (
         <PreviewRows rows={rows} total={job.counts.rows} hasMore={job.rows.pageInfo.hasNextPage} loadingMore={loadingMore} onLoadMore={() => void loadMore()} />
       ) : null}

@@ -28,12 +28,12 @@ export function ImportFigures({ counts, label }: { counts: ImportCountsFieldsFra
 }
 
 /** The malformed rows (skipped; the others go on), by line and reason. */
-export function MalformedRows({ job }: { job: Pick<ImportJobFieldsFragment, "errors" | "counts"> }) {
+export function MalformedRows({ job, booked }: { job: Pick<ImportJobFieldsFragment, "errors" | "counts">; booked: boolean }) {
   if (!job.errors.length) return null;
   const more = job.counts.errors - job.errors.length;
   return (
     <div className="import-malformed" role="group" aria-label="Malformed rows">
-      <p className="import-malformed-title">{plural(job.counts.errors, "row could not be read and will be skipped", "rows could not be read and will be skipped")}:</p>
+      <p className="import-malformed-title">{plural(job.counts.errors, "row could not be read", "rows could not be read")} and {booked ? (job.counts.errors === 1 ? "was" : "were") : "will be"} skipped:</p>
       <ul>
         {job.errors.map((error) => (
           <li key={`${error.line}-${error.reason}`}>

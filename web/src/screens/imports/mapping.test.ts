@@ -117,9 +117,11 @@ describe("date formats", () => {
     expect(fitsDateFormat("%Y%m%d", ["20260131"])).toBe(true);
   });
 
-  it("keeps the current format when it fits, else takes the first that does", () => {
+  it("keeps the current format when it fits, else takes the one most samples read in", () => {
     expect(dateFormatFor("%m/%d/%Y", ["01/02/2026"])).toBe("%m/%d/%Y");
     expect(dateFormatFor("%Y-%m-%d", ["27/11/2026"])).toBe("%d/%m/%Y");
     expect(dateFormatFor("%Y-%m-%d", ["someday"])).toBe("%Y-%m-%d");
+    // A malformed row among the samples does not decide.
+    expect(dateFormatFor("%Y-%m-%d", ["27/11/2026", "someday", "28/11/2026"])).toBe("%d/%m/%Y");
   });
 });

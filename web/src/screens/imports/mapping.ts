@@ -280,6 +280,10 @@ const DIRECTIVE: Record<string, string> = { Y: "(\\d{4})", y: "(\\d{2})", m: "(\
 
 /** Does every sample read as a date in this strptime format (%Y %y %m %d and literals)? */
 export function fitsDateFormat(format: string, samples: readonly string[]): boolean {
+  return samples.every((sample) => readsAsDate(format, sample));
+}
+
+function readsAsDate(format: string, sample: string): boolean {
   const order: string[] = [];
   let pattern = "";
   for (let i = 0; i < format.length; i++) {
@@ -293,20 +297,19 @@ export function fitsDateFormat(format: string, samples: readonly string[]): bool
       pattern += char.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
     }
   }
-  if (!order.length) return false;
-  const regex = new RegExp(`^${pattern}$`);
-  return samples.every((sample) => {
-    const match = regex.exec(sample);
-    if (!match) return false;
-    const value = (directive: string) => Number(match[order.indexOf(directive) + 1]);
-    const month = order.includes("m") ? value("m") : 1;
-    const day = order.includes("d") ? value("d") : 1;
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-  });
+  const match = order.length ? new RegExp(`^${pattern}$`).exec(sample) : null;
+  if (!match) return false;
+  const value = (directive: string) => (order.includes(directive) ? Number(match[order.indexOf(directive) + 1]) : 1);
+  return value("m") >= 1 && value("m") <= 12 && value("d") >= 1 && value("d") <= 31;
 }
 
-/** The format to use for a date column: the current one if its samples fit it, else the first that fits. */
+/**
+ * The format for a date column: the one most of its samples read in (a malformed row among
+ * them does not decide), the current one when it reads as many.
+ */
 export function dateFormatFor(current: string, samples: readonly string[]): string {
-  if (!samples.length || fitsDateFormat(current, samples)) return current;
-  return DATE_FORMATS.find((format) => fitsDateFormat(format.value, samples))?.value ?? current;
+  const score = (format: string) => samples.filter((sample) => readsAsDate(format, sample)).length;
+  const best = Math.max(0, ...DATE_FORMATS.map((format) => score(format.value)));
+  if (best === 0 || score(current) >= best) return current;
+  return DATE_FORMATS.find((format) => score(format.value) === best)?.value ?? current;
 }
