@@ -156,6 +156,22 @@ describe("ImportScreen", { timeout: 20_000 }, () => {
     expect(calls.find((c) => c.operationName === "CancelImportWeb")?.variables["input"]).toEqual({ jobId: "J1" });
   });
 
+  it("discards a job waiting for its mapping on Cancel, back to choosing a file", async () => {
+    const { client, calls } = mockClient((call: Call) => {
+      if (call.operationName === "ImportJobsWeb") return noJobs;
+      if (call.operationName === "ImportJobWeb") return { importJob: withRows(job("J1", "NEEDS_MAPPING"), []) };
+      if (call.operationName === "CancelImportWeb") {
+        return { cancelImport: { __typename: "ImportJobPayload", job: job("J1", "CANCELLED"), userErrors: [] } };
+      }
+      throw new Error(`unexpected ${call.operationName}`);
+    });
+    renderScreen(<ImportScreen />, { client, account: boardAccount("EDITOR"), path: "/accounts/A1/import?job=J1&file=F1" });
+    const form = await screen.findByRole("form", { name: "Column mapping" });
+    await userEvent.click(within(form).getByRole("button", { name: "Cancel" }));
+    expect(await screen.findByLabelText("Bank file")).toBeInTheDocument();
+    expect(calls.find((c) => c.operationName === "CancelImportWeb")?.variables["input"]).toEqual({ jobId: "J1" });
+  });
+
   it("shows the dry run: figures, each row's envelope and why, malformed rows by line, load more", async () => {
     const { client, calls } = mockClient((call: Call) => {
       if (call.operationName === "ImportJobsWeb") return noJobs;

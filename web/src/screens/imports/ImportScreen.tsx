@@ -104,7 +104,7 @@ function JobView({ jobId, fileId, accountId, writable, onOpen, onClose }: JobVie
 
   if ((phase === "mapping" || remapping) && writable) {
     return fileId ? (
-      <Remap job={job} fileId={fileId} accountId={accountId} onOpen={onOpen} onCancel={remapping ? () => setRemapping(false) : onClose} />
+      <Remap job={job} fileId={fileId} accountId={accountId} onOpen={onOpen} onCancel={remapping ? () => setRemapping(false) : null} onDiscarded={onClose} />
     ) : (
       <Empty title={`Choose ${job.fileName} again to map its columns.`}>
         <Button variant="primary" onClick={onClose}>
@@ -284,12 +284,15 @@ function Remap({
   accountId,
   onOpen,
   onCancel,
+  onDiscarded,
 }: {
   job: ImportJobFieldsFragment;
   fileId: string;
   accountId: string;
   onOpen: (job: { id: string }, fileId: string | null) => void;
-  onCancel: () => void;
+  /** Back to the preview; null: cancelling discards the job waiting for its mapping. */
+  onCancel: (() => void) | null;
+  onDiscarded: () => void;
 }) {
   const [start] = useMutation(StartImportWebDocument);
   const [cancel] = useMutation(CancelImportWebDocument);
@@ -321,5 +324,19 @@ function Remap({
     }
   };
 
-  return <MappingPanel job={job} busy={busy} serverErrors={errors} onSubmit={(mapping) => void restart(mapping)} onCancel={onCancel} />;
+  const discard = async () => {
+    setBusy(true);
+    try {
+      await cancel({ variables: { input: { jobId: job.id } } });
+      onDiscarded();
+    } catch (caught) {
+      setErrors({ "": describeProblem(caught).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <MappingPanel job={job} busy={busy} serverErrors={errors} onSubmit={(mapping) => void restart(mapping)} onCancel={onCancel ?? (() => void discard())} />
+  );
 }

@@ -35,7 +35,7 @@ export function MappingPanel({
   busy: boolean;
   serverErrors: FieldErrors;
   onSubmit: (mapping: CsvMappingInput) => void;
-  onCancel: (() => void) | null;
+  onCancel: () => void;
 }) {
   const [form, setForm] = useState<MappingForm>(() => formFromMapping(job.csvMapping));
   const [localErrors, setLocalErrors] = useState<FieldErrors>({});
@@ -153,7 +153,9 @@ export function MappingPanel({
         {columnSelect("memo", "Memo", true)}
         <FormMessage>{formLevel || null}</FormMessage>
         <div className="form-actions span-2">
-          {onCancel ? <Button onClick={onCancel}>Cancel</Button> : null}
+          <Button onClick={onCancel} disabled={busy}>
+            Cancel
+          </Button>
           <Button type="submit" variant="primary" busy={busy}>
             Preview with these columns
           </Button>
