@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import { boardAccount, mockClient, renderScreen, type Call } from "../history/testing";
 import { ImportScreen } from "./ImportScreen";
+import { BLANK_MAPPING } from "./mapping";
 
 // The file's bytes go by XMLHttpRequest (tested in lib/upload.test.ts): here it is "sent" at once.
 vi.mock("../../lib/upload", () => ({
@@ -21,27 +22,7 @@ function counts(values: Partial<Record<"rows" | "new" | "duplicates" | "matched"
   return { __typename: "ImportCounts", rows: 0, new: 0, duplicates: 0, matched: 0, flaggedForReview: 0, errors: 0, ...values };
 }
 
-const MAPPING = {
-  __typename: "CsvMapping",
-  date: null,
-  amount: null,
-  debit: null,
-  credit: null,
-  payee: null,
-  memo: null,
-  reference: null,
-  currency: null,
-  signColumn: null,
-  dateFormat: "%Y-%m-%d",
-  decimalSeparator: ".",
-  thousandsSeparator: "",
-  sign: "SIGNED",
-  debitMarkers: [],
-  hasHeader: true,
-  delimiter: ",",
-  encoding: null,
-  skipLines: 0,
-};
+const MAPPING = { __typename: "CsvMapping", ...BLANK_MAPPING };
 
 function job(id: string, status: string, more: Record<string, unknown> = {}) {
   return {
