@@ -20,6 +20,7 @@ const ReconcileScreen = lazy(() => import("./screens/reconcile/ReconcileScreen")
 const SchedulesScreen = lazy(() => import("./screens/schedules/SchedulesScreen").then((m) => ({ default: m.SchedulesScreen })));
 const RulesScreen = lazy(() => import("./screens/rules/RulesScreen").then((m) => ({ default: m.RulesScreen })));
 const ReviewScreen = lazy(() => import("./screens/review/ReviewScreen").then((m) => ({ default: m.ReviewScreen })));
+const ImportScreen = lazy(() => import("./screens/imports/ImportScreen").then((m) => ({ default: m.ImportScreen })));
 const DevicesScreen = lazy(() => import("./screens/settings/DevicesScreen").then((m) => ({ default: m.DevicesScreen })));
 const AccountSettingsScreen = lazy(() =>
   import("./screens/account/AccountSettingsScreen").then((m) => ({ default: m.AccountSettingsScreen })),
@@ -69,6 +70,7 @@ export function App() {
           <Route path="paydays" element={<Screen><PaydaysScreen /></Screen>} />
           <Route path="reconcile" element={<Screen><ReconcileScreen /></Screen>} />
           <Route path="review" element={<Screen><ReviewScreen /></Screen>} />
+          <Route path="import" element={<Screen label="Opening the import…"><ImportScreen /></Screen>} />
           <Route path="members" element={<Screen><MembersScreen /></Screen>} />
           <Route path="settings" element={<Screen><AccountSettingsScreen /></Screen>} />
         </Route>

@@ -8,6 +8,7 @@ import { relayStylePagination } from "@apollo/client/utilities";
 export const NODE_TYPES = [
   "Account",
   "Envelope",
+  "ImportJob",
   "LoginSession",
   "PaymentSource",
   "Rule",
@@ -54,6 +55,10 @@ export const typePolicies: TypePolicies = {
       schedule: { read: (_, { args, toReference }) => toReference({ __typename: "Schedule", id: args?.id }) },
     },
   },
+  // An import job's dry-run rows page in with "Load more"; its figures are replaced as it polls.
+  ImportJob: { keyFields: ["id"], fields: { rows: relayStylePagination(), errors: { merge: false } } },
+  ImportCounts: { keyFields: false, merge: true },
+  CsvMapping: { keyFields: false, merge: true },
   Budget: { keyFields: false },
   EnvelopeBudget: { keyFields: false },
   Money: { keyFields: false },

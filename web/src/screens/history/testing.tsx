@@ -1,5 +1,5 @@
 /**
- * Test helpers for the history and reconcile screens: a real ApolloClient with the app's cache
+ * Test helpers for the account's screens (history, reconcile, import): a real ApolloClient with the app's cache
  * (type policies, relayStylePagination) over a mock link that answers by operation name, and the
  * account's outlet context as AccountLayout provides it. UI tests only: no database behaviour.
  */
@@ -149,6 +149,7 @@ export function renderScreen(screen: ReactNode, { client, account, path }: { cli
           <Route path="/accounts/:accountId" element={<Outlet context={outlet} />}>
             <Route path="history" element={screen} />
             <Route path="reconcile" element={screen} />
+            <Route path="import" element={screen} />
           </Route>
         </Routes>
       </MemoryRouter>
