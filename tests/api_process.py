@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -82,3 +83,18 @@ def stop(api: ApiProcess) -> None:
         except subprocess.TimeoutExpired:
             api.process.kill()
             api.process.wait()
+
+
+def end_orphaned_transactions(client: Any) -> None:
+    """End the transactions a SIGKILLed API process left open (MongoDB would abort them after
+    a minute). Call it once every API process of the test has stopped, before dropping the
+    test's database: a drop queued behind such a transaction's locks can stall the reaper that
+    would abort it. Only idle transactions of API processes are ended."""
+    idle = client.admin.command("currentOp", {"$all": True, "active": False})["inprog"]
+    orphans = [
+        op["lsid"]
+        for op in idle
+        if op.get("transaction") and op.get("lsid") and op.get("appName") == "envelopes-api"
+    ]
+    if orphans:
+        client.admin.command("killSessions", orphans)

@@ -25,7 +25,13 @@ import pytest
 from bson import ObjectId
 from pymongo import MongoClient
 
-from tests.api_process import ApiProcess, process_environment, start_api, stop
+from tests.api_process import (
+    ApiProcess,
+    end_orphaned_transactions,
+    process_environment,
+    start_api,
+    stop,
+)
 from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
 
@@ -42,6 +48,7 @@ def database(mongo_uri: str) -> Iterator[tuple[str, Any]]:
     name = f"envelopes_import_{uuid.uuid4().hex[:8]}"
     client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri, tz_aware=True)
     yield name, client[name]
+    end_orphaned_transactions(client)
     client.drop_database(name)
     client.close()
 

@@ -26,7 +26,7 @@ import pytest
 from pymongo import MongoClient
 
 from app.persistence.documents.schedules import ScheduleRecord
-from tests.api_process import process_environment, start_api, stop
+from tests.api_process import end_orphaned_transactions, process_environment, start_api, stop
 from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
 
@@ -40,6 +40,7 @@ def database(mongo_uri: str) -> Iterator[tuple[str, Any]]:
     name = f"envelopes_sched_{uuid.uuid4().hex[:8]}"
     client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri, tz_aware=True)
     yield name, client[name]
+    end_orphaned_transactions(client)
     client.drop_database(name)
     client.close()
 

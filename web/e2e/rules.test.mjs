@@ -2,11 +2,12 @@
 // with one), reorders them, records spending that the rules place, recategorises an entry
 // from the history, works through the review queue, and applies her rules to older entries.
 //
-// Nothing in the API flags entries for review yet (imports will): the review queue's read is
-// served here from Rita's real entries, as the API would list them once flagged (its reads are
-// tested against MongoDB in tests/api/ledger/test_review_queue.py); what the screen does with
-// them (recategorise, mark reviewed) goes to the real API.
+// The review queue is filled the real way: Rita imports a bank file whose rows no rule places,
+// so they come from Available flagged for review.
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 
 import { apiLogin, choose, gql, launch, openTab, PASSWORD, person, record, shoot } from "./browser.mjs";
@@ -38,15 +39,6 @@ const ENTRY = `__typename id sequence kind bookingDate amount { __typename amoun
 async function entriesByPayee() {
   const data = await gql(`query($id: ID!) { account(id: $id) { transactions(first: 100) { edges { node { ${ENTRY} } } } } }`, { id: accountId() }, token);
   return new Map(data.account.transactions.edges.map((e) => [e.node.payee, e.node]));
-}
-
-async function spendWithoutEnvelope(payee, amount) {
-  const data = await gql(
-    "mutation($input: RecordExpenseInput!) { recordExpense(input: $input) { transaction { id } userErrors { message } } }",
-    { input: { accountId: accountId(), amount, payee } },
-    token,
-  );
-  assert.deepEqual(data.recordExpense.userErrors, []);
 }
 
 test("Rita opens a household account and funds two envelopes", async () => {
@@ -167,34 +159,16 @@ test("history: recategorise the bakery into Groceries, linked both ways", async 
   await envelope(page, "Groceries").getByText("€78.00").first().waitFor();
 });
 
-test("review queue: move one entry, confirm another", async () => {
+test("review queue: imported rows no rule placed; move one entry, confirm another", async () => {
   const { page } = p;
-  await spendWithoutEnvelope("Corner Shop", "7.00");
-  await spendWithoutEnvelope("Parking", "3.00");
-  const flagged = new Set(["Corner Shop", "Parking"]);
-  await page.route("**/graphql", async (route) => {
-    const body = route.request().postDataJSON();
-    if (body?.operationName === "MarkReviewedWeb") {
-      const byPayee = await entriesByPayee();
-      for (const [payee, entry] of byPayee) if (body.variables.input.ids.includes(entry.id)) flagged.delete(payee);
-    }
-    if (body?.operationName !== "ReviewQueueWeb") return route.fallback();
-    const byPayee = await entriesByPayee();
-    const nodes = [...flagged].map((payee) => byPayee.get(payee)).filter((e) => e && !e.correctedBy);
-    await route.fulfill({
-      status: 200,
-      contentType: "application/json",
-      body: JSON.stringify({
-        data: {
-          reviewQueue: {
-            __typename: "TransactionConnection",
-            edges: nodes.map((node) => ({ __typename: "TransactionEdge", cursor: node.id, node: { ...node, needsReview: true } })),
-            pageInfo: { __typename: "PageInfo", hasNextPage: false, endCursor: null },
-          },
-        },
-      }),
-    });
-  });
+  const today = new Date().toISOString().slice(0, 10);
+  const csvPath = join(mkdtempSync(join(tmpdir(), "envelopes-review-")), "statement.csv");
+  writeFileSync(csvPath, `Date,Amount,Payee,Memo\n${today},-7.00,Corner Shop,\n${today},-3.00,Parking,\n`);
+  await openTab(page, "Import");
+  await page.getByLabel("Bank file", { exact: true }).setInputFiles(csvPath);
+  await page.getByRole("button", { name: "Import 2 entries" }).click();
+  await page.getByText("2 entries imported.").waitFor();
+  await page.getByRole("link", { name: "Review 2 flagged entries" }).waitFor();
   await openTab(page, "Review");
   const queue = page.getByRole("list", { name: "Entries to review" });
   await queue.getByRole("listitem", { name: "Corner Shop" }).waitFor();
@@ -205,10 +179,10 @@ test("review queue: move one entry, confirm another", async () => {
   await shop.waitFor({ state: "detached" });
   await queue.getByRole("listitem", { name: "Parking" }).getByRole("button", { name: "Looks right" }).click();
   await page.getByText("Nothing to review.").waitFor();
-  await page.unroute("**/graphql");
   const byPayee = await entriesByPayee();
   assert.ok(byPayee.get("Corner Shop").correctedBy, "the corner shop was recategorised");
   assert.equal(byPayee.get("Parking").correctedBy, null);
+  assert.equal(byPayee.get("Parking").needsReview, false, "marked reviewed");
   await openTab(page, "Envelopes");
   await envelope(page, "Groceries").getByText("€71.00").first().waitFor();
 });
