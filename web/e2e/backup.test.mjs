@@ -25,7 +25,7 @@ after(async () => {
 });
 
 async function openSettings(page) {
-  await page.getByRole("link", { name: "Devices", exact: true }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings", exact: true }).click();
   await page.getByRole("heading", { name: "Backup and restore" }).waitFor();
 }
 

@@ -219,7 +219,7 @@ test("Dora signs out her other device from the devices list", async () => {
   await other.page.getByRole("button", { name: "Sign in" }).click();
   await other.page.getByRole("heading", { name: "Your accounts" }).waitFor();
   const { page } = p;
-  await page.getByRole("link", { name: "Devices" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings", exact: true }).click();
   await page.locator(".device-row").nth(1).waitFor();
   const others = page.locator(".device-row").filter({ hasNotText: "This device" });
   assert.equal(await others.count(), 1);

@@ -62,7 +62,7 @@ test("Erin signs up and has some history", async () => {
 
 test("the settings say what the model learned from, once it is trained", async () => {
   const { page } = p;
-  await page.getByRole("link", { name: "Devices" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings", exact: true }).click();
   const section = page.getByRole("region", { name: "Automatic filing" });
   await section.waitFor();
   // Asking for the settings starts the training in the background: look again until it is done.

@@ -352,7 +352,7 @@ test("the other main screens, as Ana sees them", async () => {
     await page.waitForLoadState("networkidle");
     await shoot(page, shot);
   }
-  await page.getByRole("link", { name: "Devices" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings", exact: true }).click();
   await page.getByText("This device").waitFor();
   await shoot(page, "13-devices");
   await page.getByRole("link", { name: "Accounts", exact: true }).click();

@@ -28,7 +28,7 @@ export function Shell() {
             Accounts
           </NavLink>
           <NavLink to="/rules">Rules</NavLink>
-          <NavLink to="/settings">Devices</NavLink>
+          <NavLink to="/settings">Settings</NavLink>
         </nav>
         <div className="topbar-user">
           {me ? (
