@@ -142,6 +142,15 @@ class AccountRecord(Stored):
     balance: int
     seq: int
     version: int = 0
+    # The account's identity in the hashed import ids of its bank rows (see
+    # app/services/imports/formats/import_ids.py): its first id. A restore gives the account
+    # a new id but keeps this, so a statement imported before the backup is still known.
+    import_key: str | None = None
+
+    @property
+    def import_identity(self) -> str:
+        return self.import_key or str(self.id)
+
     # True once `month_totals` holds every entry of the account (new accounts start so;
     # older ones are filled in by `MonthTotals.backfill` at start-up).
     month_totals: bool = False

@@ -43,6 +43,7 @@ class ImportJobDocument(Stored, Document):
     file_id: StoredId
     file_name: str
     currency: str
+    import_key: str | None = None  # the account's import identity (None: its id)
     format: str | None = None
     detail: str | None = None
     status: str

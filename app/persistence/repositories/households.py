@@ -33,6 +33,7 @@ from app.persistence.backup_codec import Codec, Remap
 from app.persistence.documents.accounts import AccountRecord
 from app.persistence.documents.auth import UserProfile
 from app.persistence.documents.entries import TransactionRecord
+from app.persistence.documents.imports import CsvMappingDocument
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
@@ -86,6 +87,7 @@ class RecordType:
     fix: Fix | None = None
     # An ordering field (0, 1, 2…) the restored rows continue after the owner's own rows.
     append: str | None = None
+    keep: Callable[[dict[str, Any]], None] | None = None  # a stored row, before it is written
 
     @cached_property
     def codec(self) -> Codec:
@@ -94,6 +96,8 @@ class RecordType:
     def encode(self, row: dict[str, Any]) -> dict[str, Any]:
         for name in NOT_BACKED_UP:
             row.pop(name, None)
+        if self.keep is not None:
+            self.keep(row)
         return self.codec.encode(row)
 
     def decode(self, record: dict[str, Any], scope: RestoreScope) -> dict[str, Any]:
@@ -124,8 +128,19 @@ def _hidden(row: dict[str, Any], scope: RestoreScope) -> None:
     row["member_ids"] = []
 
 
+def _import_identity(row: dict[str, Any]) -> None:
+    """The account's identity in import ids travels with it (its id changes on restore)."""
+    row["import_key"] = row.get("import_key") or str(row["_id"])
+
+
 ACCOUNT = RecordType(
-    "account", ACCOUNTS, AccountRecord, ("owner_id", "members.user_id"), key="_id", fix=_hidden
+    "account",
+    ACCOUNTS,
+    AccountRecord,
+    ("owner_id", "members.user_id"),
+    key="_id",
+    fix=_hidden,
+    keep=_import_identity,
 )
 PER_ACCOUNT: list[RecordType] = [
     RecordType("entry", "transactions", TransactionRecord, ("recorded_by",), ("seq",),
@@ -136,6 +151,8 @@ PER_ACCOUNT: list[RecordType] = [
                ("reconciled_by", "reopened_by"), ("reconciled_at", "_id")),
     RecordType("schedule", "schedules", ScheduleRecord, ("created_by",),
                ("created_at", "_id"), fix=_paused),
+    # The CSV mappings saved per account and header (suggested for the next file).
+    RecordType("csvMapping", "csv_mappings", CsvMappingDocument, order=("header_key", "_id")),
 ]  # fmt: skip
 # The owner's categorisation rules: their envelope and account references are remapped like
 # every id of the household; restored, they join the restorer's rules after their own (the

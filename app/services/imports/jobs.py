@@ -92,6 +92,7 @@ class ImportService:
             file_id=file.id,
             file_name=file.name,
             currency=account.currency,
+            import_key=account.import_identity,
             format=found.format.value,
             detail=found.detail,
             status="analysing" if complete else "needs_mapping",

@@ -193,7 +193,7 @@ class ImportRunner:
         return batches(
             self.uploads,
             file,
-            str(job.account_id),
+            job.import_key or str(job.account_id),
             job.currency,
             csv_mapping_of(job),
             self.settings.batch_size,

@@ -8,6 +8,8 @@ content, once ids are normalised (`canonical`). What differs, and why: every id 
 writes new ids, so it never clashes with the accounts it came from), the user ids (each
 instance has its own users; the file names them by email), the header's `createdAt` and
 the checksum, and schedules, which come back paused (their original may still be running).
+An account's `import_key` (its first id, as text) is kept as it is: it is what makes a
+statement imported before the backup known to the restored account.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from app.persistence.repositories.households import PER_OWNER, RecordType
 from app.services.backups.file_format import record_line
 from app.services.tokens import BackupClaims, BackupTokens
 from tests.api.ledger.test_history import raw, totals
+from tests.api.ledger.test_imports import dry_run, settled
 from tests.api_process import process_environment, start_api, stop
 from tests.conftest import TEST_SECRET, ApiFactory
 from tests.graphql_client import GraphQLClient
@@ -116,7 +119,8 @@ def canonical(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
+            # An account's import identity is not an id: it is the same text in both files.
+            return {k: v if k == "import_key" else walk(v) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v) for v in value]
         if isinstance(value, str) and ID.match(value):
@@ -736,3 +740,25 @@ class TestRulesTravel:
         spent = await ben.do("RecordExpense", accountId=restored_main, amount="3.20",
                              payee="Village Bakery")  # fmt: skip
         assert [line["envelope"]["id"] for line in spent["transaction"]["lines"]] == [restored_food]
+
+
+class TestCsvMappingsTravel:
+    async def test_a_saved_csv_mapping_is_suggested_for_the_restored_account(
+        self, ana: Member, ben: Member
+    ) -> None:
+        main = (await ana.open_account(name="Main", openingBalance="100.00"))["id"]
+        content = f"When,How much,Who\n{TODAY},-5.00,Shop\n".encode()
+        mapping = {"date": "When", "amount": "How much", "payee": "Who"}
+        job = await dry_run(ana, main, content, "odd.csv", csvMapping=mapping)
+        await ana.do("CommitImport", jobId=job["id"])
+        assert (await settled(ana, job["id"]))["status"] == "DONE"
+        rows = records(await backup(ana))
+        [saved] = [r["data"] for r in rows if r["type"] == "csvMapping"]
+        assert saved["header"] == ["When", "How much", "Who"]
+        await restored(ben, rewrite(rows, checksum=False))
+        [restored_main] = [i for i, a in (await every_account(ben)).items() if a["name"] == "Main"]
+        # Ben's first file with that header is read with Ana's saved mapping: no NEEDS_MAPPING.
+        suggested = await dry_run(ben, restored_main, content, "odd.csv")
+        assert suggested["status"] == "PREVIEW"
+        assert suggested["csvMapping"]["amount"] == "How much"
+        assert suggested["counts"]["duplicates"] == 1  # the restored entry keeps its import id
