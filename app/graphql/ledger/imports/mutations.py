@@ -7,7 +7,7 @@ import strawberry
 from app.core.errors import NotFoundError
 from app.core.ids import ObjectId, parse_object_id
 from app.graphql.ledger.imports.mapping import CsvMappingInput
-from app.graphql.ledger.imports.types import ImportFormat, ImportJob
+from app.graphql.ledger.imports.types import ImportJob
 from app.graphql.mutations import (
     Caller,
     Payload,
@@ -26,7 +26,7 @@ from app.services.imports.jobs import CommitImport, StartImport
 class StartImportInput:
     account_id: strawberry.ID
     file_id: strawberry.ID = strawberry.field(description="From POST /uploads?kind=import.")
-    format: ImportFormat | None = strawberry.field(
+    format: FileFormat | None = strawberry.field(
         default=None, description="Null: found from the content (which must agree with it)."
     )
     csv_mapping: CsvMappingInput | None = strawberry.field(
@@ -44,7 +44,7 @@ class StartImportInput:
         return StartImport(
             account_id=decode_id(self.account_id, "Account", "accountId"),
             file_id=file_id,
-            format=FileFormat(self.format.value) if self.format else None,
+            format=self.format,
             csv_mapping=self.csv_mapping.to_value() if self.csv_mapping else None,
             dry_run=self.dry_run,
         )

@@ -25,6 +25,8 @@ from app.persistence.documents.imports import (
     ImportCounts as CountsRecord,
 )
 from app.persistence.keyset import Page
+from app.services.categorisation.proposals import ProposalReason
+from app.services.imports.formats import FileFormat
 from app.services.imports.reading import mapping_from_stored
 
 if TYPE_CHECKING:
@@ -43,12 +45,9 @@ class ImportStatus(Enum):
     CANCELLED = "cancelled"
 
 
-@strawberry.enum(description="The kinds of bank file an import reads.")
-class ImportFormat(Enum):
-    OFX = "ofx"
-    QIF = "qif"
-    CAMT = "camt"
-    CSV = "csv"
+strawberry.enum(
+    FileFormat, name="ImportFormat", description="The kinds of bank file an import reads."
+)
 
 
 @strawberry.enum(description="What a row of the file is to the ledger.")
@@ -58,11 +57,7 @@ class ImportRowStatus(Enum):
     MATCHED = "matched"
 
 
-@strawberry.enum(description="Why a row goes to its envelope(s).")
-class ProposalReason(Enum):
-    RULE = "rule"
-    LEARNED = "learned"
-    NONE = "none"
+strawberry.enum(ProposalReason, description="Why a row goes to its envelope(s).")
 
 
 @strawberry.type(description="What an import found (the dry run) or did (the commit).")
@@ -166,7 +161,7 @@ class ImportRowConnection:
 @strawberry.type(description="A bank file being imported into an account.")
 class ImportJob(Node):
     file_name: str
-    format: ImportFormat | None
+    format: FileFormat | None
     detail: str | None = strawberry.field(description='e.g. "OFX 1.02 SGML", "CSV".')
     status: ImportStatus
     counts: ImportCounts = strawberry.field(
@@ -193,7 +188,7 @@ class ImportJob(Node):
         return cls(
             id=to_global_id("ImportJob", job.id),
             file_name=job.file_name,
-            format=ImportFormat(job.format) if job.format else None,
+            format=FileFormat(job.format) if job.format else None,
             detail=job.detail,
             status=ImportStatus(job.status),
             counts=ImportCounts.from_record(job.counts),

@@ -22,7 +22,7 @@ export function BackupSection() {
     <Section title="Backup and restore" id="backup-section">
       <p className="muted backup-intro">
         A backup is one file with every account you own: envelopes, plans and goals, members, entries, paydays,
-        reconciliations and schedules. Restoring it adds its accounts as new accounts of yours, here or on another
+        reconciliations, schedules and saved CSV column choices, and your rules. Restoring it adds its accounts as new accounts of yours, here or on another
         Envelopes.
       </p>
       <div className="backup-parts">
