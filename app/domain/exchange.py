@@ -6,7 +6,8 @@ until a later rate. Converting an amount on a day uses the latest rate on or bef
 the recorded direction, or the inverse (1 / rate) of a rate recorded the other way when that
 one is later; on the same day the recorded direction wins. There are no rates through a third
 currency. No rate on or before the day means the conversion is *missing* (None) — never a
-silent 1:1. The converted amount is rounded half to even to the base currency's minor units.
+silent 1:1 (but 0 needs no rate). The converted amount is rounded half to even to the base
+currency's minor units.
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ class RateTable:
 
     def convert(self, minor: int, currency: str, day: date) -> int | None:
         """`minor` units of `currency` in minor units of the base currency on `day`; None
-        when no rate applies (missing)."""
-        if currency == self.base:
+        when no rate applies (missing). Nothing (0) is nothing in any currency."""
+        if currency == self.base or minor == 0:
             return minor
         quote = self._quote(currency, day)
         if quote is None:

@@ -12,6 +12,7 @@ from app.core.errors import ValidationError
 from app.core.ids import ObjectId
 from app.graphql.auth.queries import load_user
 from app.graphql.context import Info
+from app.graphql.insight.rates import load_exchange_rate
 from app.graphql.ledger.accounts.queries import load_account
 from app.graphql.ledger.backups.queries import load_restore_job
 from app.graphql.ledger.envelopes.queries import load_envelope
@@ -34,6 +35,7 @@ LOADERS: dict[str, Loader] = {
     "ImportJob": load_import_job,
     "Rule": load_rule,
     "RestoreJob": load_restore_job,
+    "ExchangeRate": load_exchange_rate,
 }
 
 

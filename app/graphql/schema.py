@@ -28,6 +28,8 @@ from app.graphql.categorisation.queries import CategorisationQuery
 from app.graphql.engine.cost import QueryCosts
 from app.graphql.engine.fast_execution import PlainFieldExecutor
 from app.graphql.engine.limits import RequestLimits, alias_limit_rule, depth_limit_rule
+from app.graphql.insight.dashboard import DashboardQuery
+from app.graphql.insight.rates import ExchangeRate, ExchangeRateMutation, ExchangeRateQuery
 from app.graphql.ledger.accounts.mutations import AccountMutation, OpenAccountMutation
 from app.graphql.ledger.accounts.queries import AccountQuery
 from app.graphql.ledger.accounts.types import Account
@@ -78,6 +80,8 @@ class Query(
     CategorisationQuery,
     SyncQuery,
     BackupQuery,
+    DashboardQuery,
+    ExchangeRateQuery,
 ):
     pass
 
@@ -100,6 +104,7 @@ class Mutation(
     ReviewMutation,
     CategorisationMutation,
     BackupMutation,
+    ExchangeRateMutation,
 ):
     pass
 
@@ -140,6 +145,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             ImportJob,
             Rule,
             RestoreJob,
+            ExchangeRate,
         ],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,

@@ -12,7 +12,9 @@ from typing import Any
 from app.core.settings import Settings
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
+from app.persistence.repositories.dashboard_figures import DashboardFigures
 from app.persistence.repositories.entries import EntryRepository
+from app.persistence.repositories.exchange_rates import ExchangeRateRepository
 from app.persistence.repositories.households import HouseholdStore
 from app.persistence.repositories.learning import LearningRepository
 from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
@@ -33,6 +35,8 @@ from app.services.categorisation.rules import RuleService
 from app.services.categorisation.settings import CategorisationSettingsService
 from app.services.imports.jobs import ImportService
 from app.services.imports.runner import ImportRunner, ImportSettings, OrphanedImports
+from app.services.insight.dashboard import DashboardService
+from app.services.insight.exchange_rates import ExchangeRateService
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
 from app.services.ledger.corrections import CorrectionService
@@ -85,6 +89,8 @@ class Services:
     restores: HouseholdRestores
     imports: ImportService
     import_runner: ImportRunner
+    exchange_rates: ExchangeRateService
+    dashboard: DashboardService
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -139,6 +145,7 @@ class Services:
             db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
         )
         household = HouseholdStore(db)
+        exchange_rates = ExchangeRateService(ExchangeRateRepository(), accounts)
         return cls(
             settings=settings,
             db=db,
@@ -175,6 +182,8 @@ class Services:
             ),
             imports=ImportService(uploads, import_runner),
             import_runner=import_runner,
+            exchange_rates=exchange_rates,
+            dashboard=DashboardService(accounts, exchange_rates, DashboardFigures()),
             background=background,
         )
 

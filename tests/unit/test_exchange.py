@@ -63,6 +63,9 @@ class TestConverting:
     def test_the_base_currency_needs_no_rate(self) -> None:
         assert table().convert(1234, "EUR", JAN) == 1234
 
+    def test_nothing_needs_no_rate(self) -> None:
+        assert table().convert(0, "USD", JAN) == 0
+
     def test_a_rate_recorded_the_other_way_is_used_inverted(self) -> None:
         rates = table(("EUR", "USD", JAN, "1.25"))
         assert rates.convert(1000, "USD", FEB) == 800  # 10 USD / 1.25

@@ -29,13 +29,14 @@ from app.persistence.documents.auth import (
 )
 from app.persistence.documents.categorisation import CategorisationSettingsDocument
 from app.persistence.documents.entries import TransactionDocument
+from app.persistence.documents.exchange import BaseCurrencyDocument, ExchangeRateDocument
 from app.persistence.documents.idempotency import IdempotencyDocument
 from app.persistence.documents.imports import (
     CsvMappingDocument,
     ImportJobDocument,
     ImportRowDocument,
 )
-from app.persistence.documents.month_totals import MonthTotalDocument
+from app.persistence.documents.month_totals import MonthTotalDocument, PayeeMonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
 from app.persistence.documents.restore_jobs import RestoreJobDocument
@@ -66,4 +67,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     CategorisationSettingsDocument,
     TombstoneDocument,
     RestoreJobDocument,
+    PayeeMonthTotalDocument,
+    ExchangeRateDocument,
+    BaseCurrencyDocument,
 ]

@@ -154,6 +154,8 @@ class AccountRecord(Stored):
     # True once `month_totals` holds every entry of the account (new accounts start so;
     # older ones are filled in by `MonthTotals.backfill` at start-up).
     month_totals: bool = False
+    # True once `payee_month_totals` holds every expense of the account (the same way).
+    payee_totals: bool = False
     # Budgeting: the cadence of the account's budget periods (None: monthly from the 1st),
     # and the next sweep of *sweep* envelopes: the period [sweep_from, next_sweep), due on
     # `next_sweep` (None: no envelope sweeps).

@@ -51,3 +51,34 @@ class FlowSum:
     flow: str
     sum: int
     n: int
+
+
+class PayeeMonthTotalDocument(Stored, Document):
+    """What one account spent per booking month and payee: the sum of the amounts of its
+    entries of flow *expense* (expenses, their refunds and undos, which carry the payee of
+    what they undo), and their count. `payee` is the grouping key (`payee_key`: the payee
+    case-folded, "" for none), `name` the payee as first written.
+
+    Kept like `MonthTotalDocument`: `$inc` in the transaction that inserts the entries."""
+
+    account_id: StoredId
+    month: datetime
+    payee: str
+    name: str | None
+    total: int
+    entries: int
+
+    class Settings:
+        name = "payee_month_totals"
+        indexes = [
+            IndexModel(
+                [("account_id", ASCENDING), ("month", ASCENDING), ("payee", ASCENDING)],
+                unique=True,
+                name="bucket",
+            ),
+        ]
+
+
+def payee_key(payee: str | None) -> str:
+    """How payees are grouped: case-folded, surrounding spaces dropped ("" for none)."""
+    return (payee or "").strip().casefold()

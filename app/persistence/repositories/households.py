@@ -34,14 +34,14 @@ from app.persistence.documents.accounts import AccountRecord
 from app.persistence.documents.auth import UserProfile
 from app.persistence.documents.entries import TransactionRecord
 from app.persistence.documents.imports import CsvMappingDocument
-from app.persistence.documents.month_totals import MonthTotalDocument
+from app.persistence.documents.month_totals import MonthTotalDocument, PayeeMonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
 from app.persistence.documents.restore_jobs import RestoreJobDocument, RestoreStatus
 from app.persistence.documents.rules import RuleDocument
 from app.persistence.documents.schedules import ScheduleRecord
 from app.persistence.mongo import Database
-from app.persistence.repositories.month_totals import month_of
+from app.persistence.repositories.month_totals import month_of, rebuild_payee_totals
 from app.persistence.transactions import Session, transactional
 
 ACCOUNTS, USERS, JOBS = "accounts", "users", RestoreJobDocument.Settings.name
@@ -244,6 +244,7 @@ class HouseholdStore:
     async def insert_hidden(self, account: dict[str, Any], job_id: ObjectId) -> None:
         hidden = {**account, "member_ids": [], "next_sweep": None, "sweep_from": None}
         hidden["month_totals"] = True  # written by `write_totals` before it is published
+        hidden["payee_totals"] = True
         hidden[HIDDEN] = job_id
         await self.db[ACCOUNTS].insert_one(hidden)
 
@@ -276,6 +277,9 @@ class HouseholdStore:
         await collection.delete_many({"account_id": account_id})
         if rows:
             await collection.insert_many(rows, ordered=False)
+        # The spending per payee is summed by the server (a restore is rare; its entries are
+        # written already, and nobody else writes to the hidden account).
+        await rebuild_payee_totals(self.db, account_id)
 
     @transactional
     async def publish(
@@ -333,6 +337,7 @@ class HouseholdStore:
             return
         collections = [kind.collection for kind in PER_ACCOUNT]
         collections.append(MonthTotalDocument.Settings.name)
+        collections.append(PayeeMonthTotalDocument.Settings.name)
         for name in collections:
             await self.db[name].delete_many({"account_id": {"$in": account_ids}})
         await self.db[ACCOUNTS].delete_many({HIDDEN: job_id})

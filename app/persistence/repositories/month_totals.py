@@ -3,8 +3,10 @@
 One document per account, booking month, entry kind and flow: for the account as a whole
 (`envelope_id` None) and for each envelope its lines touch, holding the sum and the count.
 `add` runs in the transaction that inserts the entries, so the figures can never disagree
-with the history. `rebuild` recomputes an account's figures from its entries (for accounts
-written before the figures existed, and for seeding benchmarks).
+with the history. Beside them, per account, month and payee, the spending (flow *expense*) in
+`payee_month_totals`, kept the same way (one more bulk write when a change records spending).
+`rebuild` recomputes an account's figures from its entries (for accounts written before the
+figures existed, and for seeding benchmarks).
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from pymongo.errors import PyMongoError
 
 from app.persistence.documents.accounts import AccountDocument
 from app.persistence.documents.entries import TransactionDocument, TransactionRecord
-from app.persistence.documents.month_totals import FlowSum, MonthTotalDocument
+from app.persistence.documents.month_totals import (
+    FlowSum,
+    MonthTotalDocument,
+    PayeeMonthTotalDocument,
+    payee_key,
+)
 from app.persistence.mongo import Database
 from app.persistence.transactions import Session, transactional
 
@@ -31,7 +38,12 @@ log = logging.getLogger("envelopes.month_totals")
 # (account, envelope or None for the whole account, month, kind, flow)
 BucketKey = tuple[ObjectId, ObjectId | None, datetime, str, str]
 
+# (account, month, payee key) → (sum, count, the payee as written)
+PayeeKey = tuple[ObjectId, datetime, str]
+SPENDING = "expense"
+
 COLLECTION = MonthTotalDocument.Settings.name
+PAYEES = PayeeMonthTotalDocument.Settings.name
 ENTRIES = TransactionDocument.Settings.name
 ACCOUNTS = AccountDocument.Settings.name
 
@@ -59,6 +71,65 @@ def increments(entries: Iterable[TransactionRecord]) -> dict[BucketKey, tuple[in
         for line in entry.lines:
             bump((account_id, line.envelope_id, month, kind, flow), line.amount)
     return found
+
+
+def payee_increments(
+    entries: Iterable[TransactionRecord],
+) -> dict[PayeeKey, tuple[int, int, str | None]]:
+    """(sum, count, payee as written) to add per account, month and payee: spending only."""
+    found: dict[PayeeKey, tuple[int, int, str | None]] = {}
+    for entry in entries:
+        if entry.flow.value != SPENDING or entry.amount == 0:
+            continue
+        key = (entry.account_id, month_of(entry.booking_date), payee_key(entry.payee))
+        total, count, name = found.get(key, (0, 0, entry.payee))
+        found[key] = (total + entry.amount, count + 1, name)
+    return found
+
+
+def _payee_updates(found: dict[PayeeKey, tuple[int, int, str | None]]) -> list[UpdateOne]:
+    return [
+        UpdateOne(
+            {"account_id": account_id, "month": month, "payee": key},
+            {"$inc": {"total": total, "entries": count}, "$setOnInsert": {"name": name}},
+            upsert=True,
+        )
+        for (account_id, month, key), (total, count, name) in found.items()
+    ]
+
+
+async def rebuild_payee_totals(
+    db: AsyncDatabase[dict[str, Any]], account_id: ObjectId, session: Session | None = None
+) -> int:
+    """Recompute one account's payee figures from its entries (grouped by the server per
+    month and payee as written, then by `payee_key` here: the server's `$toLower` is not
+    Python's case folding). Returns the number of figures written."""
+    month = {"$dateTrunc": {"date": "$booking_date", "unit": "month", "timezone": "UTC"}}
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {"account_id": account_id, "flow": SPENDING, "amount": {"$ne": 0}}},
+        {"$group": {"_id": {"month": month, "payee": "$payee"},
+                    "total": {"$sum": "$amount"}, "entries": {"$sum": 1},
+                    "first": {"$min": "$seq"}}},
+        {"$sort": {"first": 1}},
+    ]  # fmt: skip
+    cursor = await db[ENTRIES].aggregate(pipeline, session=session)
+    found: dict[PayeeKey, tuple[int, int, str | None]] = {}
+    async for row in cursor:
+        payee = row["_id"].get("payee")
+        key = (account_id, row["_id"]["month"].replace(tzinfo=UTC), payee_key(payee))
+        total, count, name = found.get(key, (0, 0, payee))
+        found[key] = (total + row["total"], count + row["entries"], name)
+    await db[PAYEES].delete_many({"account_id": account_id}, session=session)
+    rows = [
+        {"account_id": a, "month": m, "payee": p, "name": name, "total": t, "entries": n}
+        for (a, m, p), (t, n, name) in found.items()
+    ]
+    if rows:
+        await db[PAYEES].insert_many(rows, session=session)
+    await db[ACCOUNTS].update_one(
+        {"_id": account_id}, {"$set": {"payee_totals": True}}, session=session
+    )
+    return len(rows)
 
 
 def _rebuild_pipeline(account_id: ObjectId, by_envelope: bool) -> list[dict[str, Any]]:
@@ -106,13 +177,16 @@ async def rebuild_month_totals(
     await db[ACCOUNTS].update_one(
         {"_id": account_id}, {"$set": {"month_totals": True}}, session=session
     )
-    return len(buckets)
+    return len(buckets) + await rebuild_payee_totals(db, account_id, session)
 
 
 class MonthTotals:
     def __init__(self, session: Session | None = None) -> None:
         self.session = session
         self.buckets: AsyncCollection[dict[str, Any]] = MonthTotalDocument.get_pymongo_collection()
+        self.payees: AsyncCollection[dict[str, Any]] = (
+            PayeeMonthTotalDocument.get_pymongo_collection()
+        )
 
     def bound(self, session: Session) -> MonthTotals:
         """These figures read in `session` (e.g. a snapshot shared by several reads)."""
@@ -122,6 +196,7 @@ class MonthTotals:
 
     async def add(self, entries: Iterable[TransactionRecord]) -> None:
         """Count new entries; call in the transaction that inserts them."""
+        entries = list(entries)
         updates = [
             UpdateOne(
                 {"account_id": account_id, "envelope_id": envelope_id, "month": month,
@@ -134,6 +209,8 @@ class MonthTotals:
         ]  # fmt: skip
         if updates:
             await self.buckets.bulk_write(updates, ordered=False, session=self.session)
+        if payees := _payee_updates(payee_increments(entries)):
+            await self.payees.bulk_write(payees, ordered=False, session=self.session)
 
     async def find(
         self,
@@ -171,7 +248,8 @@ class MonthTotalsBackfill:
         between). Returns how many accounts were filled in."""
         done = 0
         accounts = self.db.db[ACCOUNTS]
-        async for row in accounts.find({"month_totals": {"$ne": True}}, {"_id": 1}):
+        behind = {"$or": [{"month_totals": {"$ne": True}}, {"payee_totals": {"$ne": True}}]}
+        async for row in accounts.find(behind, {"_id": 1}):
             try:
                 await self._fill(row["_id"])
             except PyMongoError:

@@ -66,6 +66,7 @@ class AccountService:
                 balance=0,
                 seq=0,
                 month_totals=True,
+                payee_totals=True,
                 created_at=now,
                 updated_at=now,
             )

@@ -1,0 +1,1 @@
+"""Views over the whole household: exchange rates, the base currency, the dashboard."""
