@@ -228,7 +228,16 @@ def _mutations() -> list[Probe]:
         m("CreateBackup", accountIds=[ben_account, main]),
         m("RestoreBackup", fileId=A("File", "backup")),
         *_rule_mutations(m, main, food),
+        *_rate_mutations(m),
     ]  # fmt: skip
+
+
+def _rate_mutations(m: Any) -> list[Probe]:
+    rate = A("ExchangeRate", "usd")
+    return [
+        m("UpdateExchangeRate", id=rate, date="2025-01-02", rate="2"),
+        m("DeleteExchangeRate", id=rate),
+    ]
 
 
 def _rule_mutations(m: Any, main: Theirs, food: Theirs) -> list[Probe]:
@@ -326,6 +335,7 @@ ANA_OBJECTS = [
     A("User", "ana"),
     A("LoginSession", "session"),
     A("ImportJob", "job"),
+    A("ExchangeRate", "usd"),
 ]
 
 
@@ -376,6 +386,11 @@ EXEMPT = {
     "Mutation.openAccount": "creates a new account; takes no id",
     "Query.categorisationSettings": "the caller's own household's settings; takes no id",
     "Mutation.setAutoCategorise": "the caller's own household's threshold; takes no id",
+    "Query.dashboard": "the caller's own accounts (member of) and rates; takes no id",
+    "Query.exchangeRates": "the caller's own household's rates; takes no id",
+    "Query.baseCurrency": "the caller's own base currency; takes no id",
+    "Mutation.recordExchangeRate": "a rate of the caller's own household; takes no id",
+    "Mutation.setBaseCurrency": "the caller's own base currency; takes no id",
 }
 
 # --- the schema's id slots -------------------------------------------------------------------
@@ -493,6 +508,8 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         conditions=[{"type": "PAYEE", "operator": "CONTAINS", "value": "market"}],
         actions=[{"type": "SET_ENVELOPE", "envelopeId": envelopes["Food"]}],
     )  # fmt: skip
+    usd = await ana.do("RecordExchangeRate", to="EUR", date="2025-01-01", rate="0.9",
+                       **{"from": "USD"})  # fmt: skip
     me = await ana.query("Me")
     backup_file = await ana.upload(BACKUP_HEADER, name="backup.envelopes.gz", kind="backup")
     restore = await ana.do("RestoreBackup", fileId=backup_file)  # fails in its job: no manifest
@@ -523,6 +540,7 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("LoginSession", "session"): me["me"]["sessions"]["edges"][0]["node"]["id"],
         A("File", "statement"): statement,
         A("ImportJob", "job"): job["job"]["id"],
+        A("ExchangeRate", "usd"): usd["exchangeRate"]["id"],
     }
     ids[A("Transaction", "opening")] = await _opening_entry(ana, main["id"])
     return ana, ids
@@ -598,6 +616,7 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
     found["imports"] = await ana.query("ImportJobs", accountId=theirs[A("Account", "main")])
     found["import"] = await ana.query("ImportJob", id=theirs[A("ImportJob", "job")])
     found["rules"] = await ana.query("Rules")
+    found["rates"] = await ana.query("ExchangeRates")
     return found
 
 

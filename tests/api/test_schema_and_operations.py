@@ -7,6 +7,7 @@ from app.graphql.export import schema_sdl
 from tests.api.ledger.test_backup import BACKUP_OPERATIONS
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
 from tests.api.ledger.test_delta_sync import SYNC_OPERATIONS
+from tests.api.ledger.test_exchange_rates import RATE_OPERATIONS
 from tests.api.ledger.test_exports import EXPORT_OPERATIONS
 from tests.api.ledger.test_imports import IMPORT_OPERATIONS
 from tests.api.ledger.test_learned_categorisation import LEARNED_OPERATIONS
@@ -50,6 +51,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | LEARNED_OPERATIONS
         | SYNC_OPERATIONS
         | BACKUP_OPERATIONS
+        | RATE_OPERATIONS
     )
 
 

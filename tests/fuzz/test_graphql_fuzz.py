@@ -55,6 +55,7 @@ NODE_TYPES = (
     "Account", "Envelope", "Transaction", "PaymentSource", "User", "LoginSession", "Schedule",
     "ImportJob",
     "Rule",
+    "ExchangeRate",
 )  # fmt: skip
 
 # Codes a client may be answered with while signed in; INTERNAL (a bug), UNAVAILABLE (the
@@ -166,6 +167,8 @@ ROOT_ID_KINDS = {
     "reorderRules": "Rule",
     "recategoriseTransaction": "Transaction",
     "markReviewed": "Transaction",
+    "updateExchangeRate": "ExchangeRate",
+    "deleteExchangeRate": "ExchangeRate",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
 # idempotency keys, so repeats (replays, and conflicts across operations) happen.
@@ -410,6 +413,12 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             for name, pattern, envelope in [("Shops", "tesco*|aldi*", "Food"),
                                             ("Home", "*landlord*", "Rent")]
         ]  # fmt: skip
+        rates = [
+            do("RecordExchangeRate", to="EUR", date=day, rate=rate, **{"from": source})[
+                "exchangeRate"
+            ]["id"]
+            for source, day, rate in [("USD", "2025-01-01", "0.9"), ("JPY", "2025-01-01", "0.0061")]
+        ]
         do("ShareAccount", accountId=main["id"], email="partner@example.com", role="EDITOR")
         files = [_upload(http, token, content, name) for content, name in STATEMENTS]
         jobs = [do("StartImport", accountId=main["id"], fileId=f)["job"]["id"] for f in files]
@@ -424,6 +433,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "PaymentSource": [source["id"]],
             "Schedule": schedules,
             "Rule": rules,
+            "ExchangeRate": rates,
             "User": [me["user"]["id"], partner["user"]["id"]],
             "LoginSession": [other_device],
             "ImportJob": jobs,
