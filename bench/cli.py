@@ -2,7 +2,7 @@
 
 --repeat N        repeats of every measurement (default 3); medians and all values
 --only PARTS      comma-separated: mutations,pages,totals,budget,export,imports,backup,
-                  catchup,footprint,web,categorise
+                  catchup,footprint,web,categorise,dashboard
                   (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
@@ -29,6 +29,7 @@ from pymongo import AsyncMongoClient
 
 from app.devtools.localmongo import ReplicaSet, start_replica_set
 from bench import backup, categorise, export, imports, phases, report, store, web
+from bench import dashboard as board
 from bench.gql import Api, Household
 from bench.infra import (
     ROOT,
@@ -46,6 +47,7 @@ from bench.stats import median
 PARTS = (
     "mutations", "pages", "totals", "budget", "export", "imports", "backup", "catchup",
     "footprint", "web", "categorise",
+    "dashboard",
 )  # fmt: skip
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
@@ -138,7 +140,7 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
     created: list[Household] = []
     try:
         seeded = None
-        if plan.parts & {"pages", "totals", "budget", "export", "backup"}:
+        if plan.parts & {"pages", "totals", "budget", "export", "backup", "dashboard"}:
             seeded = await prepare_history(plan, api, db, run_id)
             results["setup"]["history"] = {
                 "entries": seeded.entries, "savings_entries": seeded.savings_entries,
@@ -166,6 +168,10 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
             print("==> budget view", flush=True)
             await _part(results, "budget", phases.budget(plan, rig, seeded))
             _mark_memory(results, "after budget", api_process)
+        if "dashboard" in plan.parts and seeded is not None:
+            print("==> dashboard of the household", flush=True)
+            await _part(results, "dashboard", board.dashboard(plan, rig, seeded))
+            _mark_memory(results, "after dashboard", api_process)
         if "export" in plan.parts and seeded is not None:
             print("==> exporting the history as CSV", flush=True)
             await _part(results, "export", export.export(plan, api, api_process, seeded))
