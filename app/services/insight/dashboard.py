@@ -21,9 +21,12 @@ missing has no value and names the currencies it lacks.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from app.core import clock
 from app.core.errors import ValidationError
@@ -36,12 +39,17 @@ from app.domain.periods import month_start, next_month
 from app.domain.usual import USUAL_MONTHS, largest_changes, previous_months, usual
 from app.persistence.documents.accounts import AccountRecord, EnvelopeRecord
 from app.persistence.repositories.accounts import AccountRepository
-from app.persistence.repositories.dashboard_figures import DashboardFigures
+from app.persistence.repositories.dashboard_figures import (
+    DashboardFigures,
+    EnvelopeMonth,
+    MonthFlow,
+)
 from app.services.insight.exchange_rates import ExchangeRateService
 
 MAX_MONTHS = 120
 MAX_FIRST = 100
 INCOME, SPENDING = "income", "expense"
+T = TypeVar("T")
 
 
 def month_end(month: date) -> date:
@@ -141,9 +149,20 @@ class Household:
     accounts: list[AccountRecord]
     rates: RateTable
     by_id: dict[ObjectId, AccountRecord] = field(init=False)
+    # The reads of this request, shared by the fields asking for the same figures (net worth
+    # and income both read the accounts' month figures; three fields the envelopes').
+    reads: dict[tuple[object, ...], asyncio.Future[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {a.id: a for a in self.accounts}
+
+    async def once(self, key: tuple[object, ...], read: Callable[[], Awaitable[T]]) -> T:
+        """`read()` the first time `key` is asked for in this request; its answer after."""
+        found = self.reads.get(key)
+        if found is None:
+            found = self.reads[key] = asyncio.ensure_future(read())
+        result: T = await found
+        return result
 
     def convert(self, into: Converted, minor: int, account_id: ObjectId, month: date) -> None:
         currency = self.by_id[account_id].currency
@@ -171,6 +190,16 @@ class DashboardService:
         table = RateTable(base, await self.rates.domain_rates(viewer))
         return Household(viewer, base, accounts, table)
 
+    async def _flows(self, house: Household, since: date) -> list[MonthFlow]:
+        ids = list(house.by_id)
+        return await house.once(("flows", since), lambda: self.figures.account_flows(ids, since))
+
+    async def _spending(self, house: Household, first: date, last: date) -> list[EnvelopeMonth]:
+        ids = list(house.by_id)
+        return await house.once(
+            ("spending", first, last), lambda: self.figures.envelope_spending(ids, first, last)
+        )
+
     def balances(self, house: Household) -> list[tuple[AccountRecord, Amount]]:
         """Every account with its balance now in the base currency (today's rate)."""
         today, found = self.today(), []
@@ -185,7 +214,7 @@ class DashboardService:
     async def net_worth(self, house: Household, months: MonthRange) -> list[NetWorth]:
         """Per month of the range, the converted sum of the month-end balances."""
         later: dict[ObjectId, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-        for row in await self.figures.account_flows(list(house.by_id), months.first):
+        for row in await self._flows(house, months.first):
             later[row.account_id][row.month] += row.total
         found = []
         for month in months.months():
@@ -199,7 +228,7 @@ class DashboardService:
     async def income_vs_expense(self, house: Household, months: MonthRange) -> list[IncomeExpense]:
         income: dict[date, Converted] = defaultdict(Converted)
         expense: dict[date, Converted] = defaultdict(Converted)
-        for row in await self.figures.account_flows(list(house.by_id), months.first):
+        for row in await self._flows(house, months.first):
             if row.month > months.last or row.flow not in (INCOME, SPENDING):
                 continue
             into, sign = (income, 1) if row.flow == INCOME else (expense, -1)
@@ -214,8 +243,7 @@ class DashboardService:
         """Every envelope that spent in the range, the most (in the base currency) first."""
         spent: dict[tuple[ObjectId, ObjectId], int] = defaultdict(int)
         converted: dict[tuple[ObjectId, ObjectId], Converted] = defaultdict(Converted)
-        rows = await self.figures.envelope_spending(list(house.by_id), months.first, months.last)
-        for row in rows:
+        for row in await self._spending(house, months.first, months.last):
             key = (row.account_id, row.envelope_id)
             spent[key] -= row.total
             house.convert(converted[key], -row.total, row.account_id, row.month)
@@ -249,8 +277,7 @@ class DashboardService:
     async def plan_vs_actual(self, house: Household, months: MonthRange) -> list[PlanVsActual]:
         """Every live envelope with a plan or spending in the range, by account and board."""
         actual: dict[ObjectId, int] = defaultdict(int)
-        rows = await self.figures.envelope_spending(list(house.by_id), months.first, months.last)
-        for row in rows:
+        for row in await self._spending(house, months.first, months.last):
             actual[row.envelope_id] -= row.total
         until = next_month(months.last)
         found = []
@@ -279,7 +306,7 @@ class DashboardService:
         spent: dict[tuple[ObjectId, ObjectId], dict[date, int]] = defaultdict(
             lambda: defaultdict(int)
         )
-        for row in await self.figures.envelope_spending(list(house.by_id), window[0], month):
+        for row in await self._spending(house, window[0], month):
             spent[(row.account_id, row.envelope_id)][row.month] -= row.total
         candidates = []
         for account in house.accounts:

@@ -27,6 +27,7 @@ export function Shell() {
           <NavLink to="/" end>
             Accounts
           </NavLink>
+          <NavLink to="/dashboard">Dashboard</NavLink>
           <NavLink to="/rules">Rules</NavLink>
           <NavLink to="/settings">Settings</NavLink>
         </nav>
