@@ -30,6 +30,7 @@ export default function DashboardScreen() {
       to: firstDay(range.to),
       periodFrom: period ? firstDay(period.from) : null,
       periodTo: period ? firstDay(period.to) : null,
+      planMonth: firstDay(range.to),
     },
     skip: backwards,
   });
@@ -225,7 +226,7 @@ function Spending({ board, period, onPeriod }: { board: Board; period: Range; on
 function PlanVsActual({ board }: { board: Board }) {
   const rows = board.planVsActual;
   return (
-    <Section title="Plan and actual" id="plan-actual">
+    <Section title={`Plan and actual in ${monthLabel(board.to)}`} id="plan-actual">
       {rows.length ? (
         <table className="table plan-table">
           <thead>

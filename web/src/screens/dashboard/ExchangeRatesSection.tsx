@@ -35,8 +35,9 @@ export function ExchangeRatesSection() {
   return (
     <Section title="Exchange rates" id="exchange-rates">
       <p className="muted">
-        Totals are shown in your base currency. A rate counts from its date until a later one; a rate recorded the other way round is used
-        inverted. Without a rate on or before a date, the figure is shown as missing.
+        Totals are shown in your base currency (an ISO 4217 code, such as EUR). A rate says how many units of the second currency one unit of
+        the first is worth, from its date until a later one; a rate recorded the other way round is used inverted. Without a rate on or before
+        a date, the figure is shown as missing.
       </p>
       {body}
     </Section>
@@ -63,7 +64,6 @@ function BaseCurrencyForm({ current }: { current: string }) {
         autoCapitalize="characters"
         onChange={(e) => setCurrency(e.target.value.toUpperCase())}
         error={submit.errors["currency"]}
-        hint="An ISO 4217 code, such as EUR."
       />
       <div className="form-actions">
         <Button type="submit" busy={submit.busy} disabled={currency.trim() === current}>
@@ -100,7 +100,7 @@ function RecordRateForm({ base }: { base: string }) {
       <TextField label="From currency" value={from} maxLength={3} onChange={(e) => setFrom(e.target.value.toUpperCase())} error={submit.errors["from"]} required />
       <TextField label="To currency" value={to} maxLength={3} onChange={(e) => setTo(e.target.value.toUpperCase())} error={submit.errors["to"]} required />
       <TextField label="From date" type="date" value={date} onChange={(e) => setDate(e.target.value)} error={submit.errors["date"]} required />
-      <TextField label="Rate" inputMode="decimal" value={rate} onChange={(e) => setRate(e.target.value)} error={submit.errors["rate"]} hint="Units of the second currency for one of the first." required />
+      <TextField label="Rate" inputMode="decimal" value={rate} onChange={(e) => setRate(e.target.value)} error={submit.errors["rate"]} required />
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={submit.busy}>
           Record rate
