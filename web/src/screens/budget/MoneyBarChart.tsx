@@ -1,10 +1,11 @@
 import { BarChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
-import { init, use, type EChartsType } from "echarts/core";
+import { use } from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 
 import { currencyDigits, formatMoney, fromMinor, toMinor, type MoneyValue } from "../../lib/money";
+import { escapeHtml, reducedMotion, useEChart } from "../../ui/useEChart";
 
 // Tree-shaken ECharts: only what these bar charts draw. This module is only ever loaded with
 // React.lazy (by the budget screen and the household card), so ECharts is a chunk of its own,
@@ -28,10 +29,6 @@ function barLength(money: MoneyValue): number {
   return Number(toMinor(money.amount, money.currency));
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /**
  * Horizontal grouped bars of amounts per category (envelopes, accounts). Decorative for
  * assistive technology beyond its summary: the table next to it is the source of truth.
@@ -49,32 +46,14 @@ export default function MoneyBarChart({
   label: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<EChartsType | null>(null);
+  const chart = useEChart(ref); // null without a canvas (a test DOM): the table has it all
   const height = Math.max(140, categories.length * (series.length * 12 + 22) + 70);
-
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    try {
-      chart.current = init(element, undefined, { renderer: "canvas" });
-    } catch {
-      chart.current = null; // No canvas (an old browser, a test DOM): the table still has it all.
-      return;
-    }
-    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => chart.current?.resize());
-    observer?.observe(element);
-    return () => {
-      observer?.disconnect();
-      chart.current?.dispose();
-      chart.current = null;
-    };
-  }, []);
 
   useEffect(() => {
     const instance = chart.current;
     if (!instance) return;
     const digits = currencyDigits(currency);
-    const reduceMotion = typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    const reduceMotion = reducedMotion();
     instance.resize({ height });
     instance.setOption(
       {

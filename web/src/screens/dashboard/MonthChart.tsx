@@ -1,10 +1,11 @@
 import { BarChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
-import { init, use, type EChartsType } from "echarts/core";
+import { use } from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 
 import { currencyDigits, formatMoney, fromMinor } from "../../lib/money";
+import { escapeHtml, reducedMotion, useEChart } from "../../ui/useEChart";
 import { plotValue, type MonthPoint } from "./plot";
 
 // Tree-shaken ECharts, loaded only with React.lazy (see LazyMonthChart): the figures above and
@@ -19,38 +20,16 @@ export interface MonthSeries {
   points: MonthPoint[];
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** Amounts per month (line or bars), in one currency. Its figures are also shown as text. */
 export default function MonthChart({ months, series, currency, label }: { months: string[]; series: MonthSeries[]; currency: string; label: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<EChartsType | null>(null);
-
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    try {
-      chart.current = init(element, undefined, { renderer: "canvas" });
-    } catch {
-      chart.current = null; // No canvas (a test DOM): the figures are in the text.
-      return;
-    }
-    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => chart.current?.resize());
-    observer?.observe(element);
-    return () => {
-      observer?.disconnect();
-      chart.current?.dispose();
-      chart.current = null;
-    };
-  }, []);
+  const chart = useEChart(ref);
 
   useEffect(() => {
     const instance = chart.current;
     if (!instance) return;
     const digits = currencyDigits(currency);
-    const reduceMotion = typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    const reduceMotion = reducedMotion();
     const narrow = (ref.current?.clientWidth ?? 800) < 560;
     instance.resize();
     instance.setOption(
