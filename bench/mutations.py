@@ -10,8 +10,9 @@ The raw run repeats what the service writes for one such change, in one transact
 read concern snapshot and write concern majority (`app/persistence/unit_of_work.py`):
 lock the account by `$inc version` (find_one_and_update), `$set` its envelopes, balance,
 seq and updated_at, insert the entry, and upsert the per-month figures (`month_totals`) of
-the account and of each envelope the entry touches. It keeps the same documents consistent,
-so API and raw runs can take turns on the same accounts.
+the account and of each envelope the entry touches, and for spending the month's figure of
+its payee (`payee_month_totals`, one more bulk write, as the service does). It keeps the same
+documents consistent, so API and raw runs can take turns on the same accounts.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class RawLedger:
         self.accounts = db["accounts"]
         self.entries = db["transactions"]
         self.month_totals = db["month_totals"]
+        self.payee_totals = db["payee_month_totals"]
 
     def operation(self, house: Household, kind: str) -> Operation:
         if kind == "move":
@@ -166,6 +168,15 @@ class RawLedger:
             ordered=False,
             session=session,
         )  # fmt: skip
+        if kind == "expense":  # spending is also counted per payee (`MonthTotals.add`)
+            key = (payee or "").strip().casefold()
+            await self.payee_totals.bulk_write(
+                [UpdateOne({"account_id": house.account_id, "month": month, "payee": key},
+                           {"$inc": {"total": amount, "entries": 1},
+                            "$setOnInsert": {"name": payee}}, upsert=True)],
+                ordered=False,
+                session=session,
+            )  # fmt: skip
 
 
 def _entry(
