@@ -13,6 +13,7 @@ from app.core.settings import Settings
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.entries import EntryRepository
+from app.persistence.repositories.forecast_figures import ForecastFigures
 from app.persistence.repositories.households import HouseholdStore
 from app.persistence.repositories.learning import LearningRepository
 from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
@@ -38,6 +39,7 @@ from app.services.ledger.budgets import BudgetService
 from app.services.ledger.corrections import CorrectionService
 from app.services.ledger.envelopes import EnvelopeService
 from app.services.ledger.exports import LINK_SECONDS, HistoryExports
+from app.services.ledger.forecasts import ForecastService
 from app.services.ledger.history import HistoryService
 from app.services.ledger.members import MemberService
 from app.services.ledger.movements import MovementService
@@ -85,6 +87,7 @@ class Services:
     restores: HouseholdRestores
     imports: ImportService
     import_runner: ImportRunner
+    forecasts: ForecastService
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -175,6 +178,7 @@ class Services:
             ),
             imports=ImportService(uploads, import_runner),
             import_runner=import_runner,
+            forecasts=ForecastService(schedules, ForecastFigures(), PaymentSourceRepository()),
             background=background,
         )
 

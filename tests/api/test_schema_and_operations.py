@@ -8,6 +8,7 @@ from tests.api.ledger.test_backup import BACKUP_OPERATIONS
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
 from tests.api.ledger.test_delta_sync import SYNC_OPERATIONS
 from tests.api.ledger.test_exports import EXPORT_OPERATIONS
+from tests.api.ledger.test_forecast import FORECAST_OPERATIONS
 from tests.api.ledger.test_imports import IMPORT_OPERATIONS
 from tests.api.ledger.test_learned_categorisation import LEARNED_OPERATIONS
 from tests.api.ledger.test_operations import LEDGER_OPERATIONS
@@ -50,6 +51,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | LEARNED_OPERATIONS
         | SYNC_OPERATIONS
         | BACKUP_OPERATIONS
+        | FORECAST_OPERATIONS
     )
 
 
