@@ -23,7 +23,8 @@ either, the mean of the months seen (0 without any).
 **Projected balance** (`project`): from today's balance, day by day, adding every scheduled
 occurrence on its due date, and taking off each envelope's forecast spending not already
 covered by its schedules, spread evenly over the days of its month (for the current month:
-what is left of the forecast after this month's spending so far, over the days left).
+what is left of the forecast after this month's spending so far, at most its share of the
+days left, over those days).
 The band adds up the envelopes' bands (as if they all ran high or low together: a
 conservative band).
 """
@@ -194,7 +195,12 @@ def fallback(
         on = " and ".join(
             what for what, used in (("plan", has_plan), ("schedules", has_schedule)) if used
         )
-        reason = f"Only {seen} of the {MIN_MONTHS} months needed to learn: using the {on}."
+        history = (
+            f"Only {seen} of the {MIN_MONTHS} months of history needed to learn from"
+            if seen
+            else "No spending history to learn from yet"
+        )
+        reason = f"{history}: using the {on}."
         values = [max(p, s) for p, s in zip(planned, scheduled, strict=True)]
     elif seen:
         reason = (
@@ -261,6 +267,13 @@ def spread(total: int, days: int) -> list[int]:
     return [each + (1 if i < extra else 0) for i in range(days)]
 
 
+def _rest_of_month(expected: int, spent: int, left_days: int, month_days: int) -> int:
+    """What is still to be spent in the current month: what the forecast leaves after the
+    spending so far, but at most its share of the days left (a month that has been quiet so
+    far is not all spent on its last day). Integer arithmetic."""
+    return max(0, min(expected - spent, expected * left_days // month_days))
+
+
 def project(
     today: date,
     balance: int,
@@ -298,13 +311,19 @@ def project(
                 and month_start(max(o.due, today)) == point.month
             )
             first = point.month
-            already = 0
-            if point.month == this_month:
-                first, already = today + timedelta(days=1), outlook.spent_this_month
-            if first > month_end:
-                continue
             length = (month_end - first).days + 1
-            left = [max(v - already - covered, 0) for v in (point.expected, point.low, point.high)]
+            values = [max(v - covered, 0) for v in (point.expected, point.low, point.high)]
+            if point.month == this_month:
+                first = today + timedelta(days=1)
+                if first > month_end:
+                    continue
+                left_days, month_days = (month_end - first).days + 1, length
+                length = left_days
+                values = [
+                    _rest_of_month(v, outlook.spent_this_month, left_days, month_days)
+                    for v in values
+                ]
+            left = values
             # A lower spending is a higher balance: the low balance takes the high spending.
             for day, e, lo, hi in zip(
                 (first + timedelta(days=i) for i in range(length)),

@@ -118,7 +118,10 @@ def test_too_little_history_falls_back_to_plan_and_schedules() -> None:
     found = fallback([1000] * 5, NEXT, planned, scheduled)
     assert found.method is ForecastMethod.INSUFFICIENT_HISTORY
     assert found.reason is not None
-    assert "plan and schedules" in found.reason
+    assert (
+        found.reason
+        == "Only 5 of the 6 months of history needed to learn from: using the plan and schedules."
+    )
     assert found.backtest is None
     assert [p.expected for p in found.points][:3] == [5000, 7000, 5000]
     # Without a plan or schedule: the mean of the months seen, and it says so.
@@ -148,20 +151,23 @@ def test_projection_adds_schedules_and_spreads_the_forecast_over_the_month() -> 
     today = date(2026, 11, 20)  # ten days left in November
     forecast = fallback([], date(2026, 11, 1), [3000] * 12, [0] * 12)
     outlook = EnvelopeOutlook("food", forecast, spent_this_month=1000)
+    # Spent more than the forecast already: nothing more this month.
+    assert project(today, 0, 10, [], [EnvelopeOutlook("x", forecast, 5000)]).points[-1].balance == 0
     rent = ScheduledAmount(date(2026, 12, 1), -50000, "rent")
     pay = ScheduledAmount(date(2026, 11, 25), 200000)
     found = project(today, 10000, 15, [rent, pay], [outlook])
     assert len(found.points) == 16
     assert found.points[0].balance == 10000  # today, as it stands
     by_day = {p.day: p.balance for p in found.points}
-    # The 2000 left of November's 3000 over the ten days left: 200 a day.
-    assert by_day[date(2026, 11, 21)] == 9800
-    assert by_day[date(2026, 11, 25)] == 10000 - 5 * 200 + 200000
-    assert by_day[date(2026, 11, 30)] == 10000 - 2000 + 200000
+    # Of November's 3000, 2000 are not spent yet, but the ten days left are a third of the
+    # month: 1000 over them, 100 a day.
+    assert by_day[date(2026, 11, 21)] == 9900
+    assert by_day[date(2026, 11, 25)] == 10000 - 5 * 100 + 200000
+    assert by_day[date(2026, 11, 30)] == 10000 - 1000 + 200000
     # December: the rent on the 1st and 3000 over 31 days (97 on the first 24, 96 after).
-    assert by_day[date(2026, 12, 1)] == 208000 - 50000 - 97
+    assert by_day[date(2026, 12, 1)] == 209000 - 50000 - 97
     assert found.lowest.day == date(2026, 11, 24)
-    assert found.lowest.balance == 9200
+    assert found.lowest.balance == 9600
     assert all(p.low == p.balance == p.high for p in found.points)  # no band without error
 
 
@@ -172,6 +178,6 @@ def test_projection_band_comes_from_the_envelope_bands() -> None:
     assert all(p.low <= p.balance <= p.high for p in found.points)
     assert found.points[-1].high - found.points[-1].low > 0
     # By the end of December: November from the 2nd on (29 of its 30 days) and December.
-    november = spread(forecast.points[0].expected, 29)
+    november = spread(forecast.points[0].expected * 29 // 30, 29)
     assert found.points[-1].day == date(2026, 12, 31)
     assert found.points[-1].balance == -sum(november) - forecast.points[1].expected

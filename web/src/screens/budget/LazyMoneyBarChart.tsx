@@ -8,7 +8,7 @@ const MoneyBarChart = lazy(() => import("./MoneyBarChart"));
 type Props = ComponentProps<typeof MoneyBarChartType>;
 
 /** A chart that failed to load (offline, a stale deploy) is left out; the table has every figure. */
-class ChartBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+export class ChartBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
   override state = { failed: false };
   static getDerivedStateFromError() {
     return { failed: true };
