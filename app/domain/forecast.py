@@ -5,10 +5,12 @@ units; net of refunds and undos; a month with nothing is 0), from the first mont
 used to the month before the current one. Every candidate method
 (`app.domain.forecast_methods`) is backtested by *rolling origin* over the last (up to) 12
 months: from each origin month `t`, the method sees the months before `t` and predicts `t`
-(one step ahead). The method with the lowest mean absolute error (MAE) is chosen; a tie goes
-to the simpler method. The MASE is that MAE over the in-sample MAE of the seasonal naive
-forecast (lag 12) on the whole series when it holds 24 months or more, else of the naive
-(last value, lag 1) forecast; it is None when that scale is 0 (a perfectly regular series).
+(one step ahead; the smoothing methods' parameters are estimated on the months before the
+first origin, see `forecast_methods.one_step`). The method with the lowest mean absolute
+error (MAE) is chosen; a tie goes to the simpler method. The MASE is that MAE over the
+in-sample MAE of the seasonal naive forecast (lag 12) on the whole series when it holds 24
+months or more, else of the naive (last value, lag 1) forecast; it is None when that scale
+is 0 (a perfectly regular series).
 
 The band of a month `h` steps ahead is the point plus the 10 % and 90 % empirical quantiles
 of the backtest's signed errors, widened by `sqrt(h)`. Spending is never forecast below 0.
@@ -36,13 +38,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from app.domain.forecast_methods import CANDIDATES, FIT_ERRORS, SEASON, ForecastMethod, predict
+from app.domain.forecast_methods import (
+    CANDIDATES,
+    FIT_ERRORS,
+    SEASON,
+    ForecastMethod,
+    one_step,
+)
 from app.domain.periods import month_start, next_month
 
 BACKTEST_MONTHS = 12
 MIN_MONTHS = 6  # of history, to learn anything
 MIN_TRAINING = 3  # months a backtest origin sees at least
-MAX_STEPS = 12  # months ahead
+MAX_STEPS = 13  # months forecast: 12 to show, and the 13th a year's projection reaches
 LOW_QUANTILE, HIGH_QUANTILE = 0.1, 0.9
 
 
@@ -54,6 +62,7 @@ class Backtest:
     mase: float | None
     scaled_by: ForecastMethod  # the in-sample method the MASE is scaled by
     errors: tuple[float, ...] = ()  # actual - predicted, one per origin (signed)
+    ahead: tuple[float, ...] = ()  # the MAX_STEPS months after the series, by the same model
 
 
 @dataclass(frozen=True)
@@ -119,17 +128,15 @@ def backtest(series: Sequence[float], method: ForecastMethod) -> Backtest | None
     start = first_origin(len(series))
     if start >= len(series) or CANDIDATES[method][1] > start:
         return None
-    errors: list[float] = []
-    for origin in range(start, len(series)):
-        try:
-            [predicted] = predict(method, series[:origin], 1)
-        except FIT_ERRORS:
-            return None
-        errors.append(series[origin] - predicted)
+    try:
+        predicted, ahead = one_step(method, series, start, MAX_STEPS)
+    except FIT_ERRORS:
+        return None
+    errors = [actual - p for actual, p in zip(series[start:], predicted, strict=True)]
     scaled_by, scale = mase_scale(series)
     mae = _mean_abs(errors)
     mase = None if scale == 0 else mae / scale
-    return Backtest(method, len(errors), mae, mase, scaled_by, tuple(errors))
+    return Backtest(method, len(errors), mae, mase, scaled_by, tuple(errors), tuple(ahead))
 
 
 def quantile(values: Sequence[float], q: float) -> float:
@@ -157,27 +164,22 @@ def learned(series: Sequence[int], first_month: date) -> SpendingForecast | None
         return None
     order = list(CANDIDATES)
     tried.sort(key=lambda b: (b.mae, order.index(b.method)))
-    for best in tried:  # the best that can also forecast from the whole series
-        try:
-            ahead = predict(best.method, values, MAX_STEPS)
-        except FIT_ERRORS:
-            continue
-        low = min(quantile(best.errors, LOW_QUANTILE), 0.0)
-        high = max(quantile(best.errors, HIGH_QUANTILE), 0.0)
-        points = []
-        for step, value in enumerate(ahead):
-            widen = math.sqrt(step + 1)
-            expected = max(to_minor(value), 0)
-            points.append(
-                ForecastPoint(
-                    add_months(first_month, step),
-                    expected,
-                    min(max(to_minor(value + low * widen), 0), expected),
-                    max(to_minor(value + high * widen), expected),
-                )
+    best = tried[0]
+    low = min(quantile(best.errors, LOW_QUANTILE), 0.0)
+    high = max(quantile(best.errors, HIGH_QUANTILE), 0.0)
+    points = []
+    for step, value in enumerate(best.ahead):
+        widen = math.sqrt(step + 1)
+        expected = max(to_minor(value), 0)
+        points.append(
+            ForecastPoint(
+                add_months(first_month, step),
+                expected,
+                min(max(to_minor(value + low * widen), 0), expected),
+                max(to_minor(value + high * widen), expected),
             )
-        return SpendingForecast(best.method, None, tuple(points), best, tuple(tried))
-    return None
+        )
+    return SpendingForecast(best.method, None, tuple(points), best, tuple(tried))
 
 
 def fallback(

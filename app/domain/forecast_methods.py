@@ -8,6 +8,13 @@ series from its past (floats, inside the statistics only; amounts are made integ
 - EXPONENTIAL_SMOOTHING: simple exponential smoothing (statsmodels), its level.
 - HOLT_WINTERS: additive seasonal exponential smoothing without trend, period 12
   (statsmodels), from two full years on.
+
+`one_step` gives a method's one-step-ahead predictions from a run of origins, as the backtest
+needs them. The two smoothing methods estimate their parameters and initial states once, on
+the months before the first origin, and then filter forward with them (statsmodels' fitted
+values under fixed parameters are exactly the one-step forecasts from each origin): no month
+at or after an origin is seen before it is predicted, and it costs two fits instead of one
+per origin.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import math
 import warnings
 from collections.abc import Callable, Sequence
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 from statsmodels.tsa.holtwinters import ExponentialSmoothing, SimpleExpSmoothing
@@ -97,6 +105,54 @@ CANDIDATES: dict[ForecastMethod, tuple[Predictor, int]] = {
     ForecastMethod.EXPONENTIAL_SMOOTHING: (_exponential_smoothing, 6),
     ForecastMethod.HOLT_WINTERS: (_holt_winters, 2 * SEASON),
 }
+
+
+def _filtered(
+    method: ForecastMethod, past: Sequence[float], start: int, steps: int
+) -> tuple[list[float], list[float]]:
+    data = np.asarray(past, dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method is ForecastMethod.EXPONENTIAL_SMOOTHING:
+            fitted = SimpleExpSmoothing(data[:start], initialization_method="estimated").fit()
+            params = fitted.params
+            run = SimpleExpSmoothing(
+                data, initialization_method="known", initial_level=params["initial_level"]
+            ).fit(smoothing_level=params["smoothing_level"], optimized=False)
+        else:
+            seasonal: dict[str, Any] = {"seasonal": "add", "seasonal_periods": SEASON}
+            fitted = ExponentialSmoothing(
+                data[:start], initialization_method="heuristic", **seasonal
+            ).fit()
+            params = fitted.params
+            run = ExponentialSmoothing(
+                data,
+                initialization_method="known",
+                initial_level=params["initial_level"],
+                initial_seasonal=params["initial_seasons"],
+                **seasonal,
+            ).fit(
+                smoothing_level=params["smoothing_level"],
+                smoothing_seasonal=params["smoothing_seasonal"],
+                optimized=False,
+            )
+        predicted = _finite(np.asarray(run.fittedvalues)[start:], len(past) - start)
+        return predicted, _finite(run.forecast(steps), steps) if steps else []
+
+
+def one_step(
+    method: ForecastMethod, past: Sequence[float], start: int, steps: int = 0
+) -> tuple[list[float], list[float]]:
+    """The one-step-ahead prediction of each month from `start` on, each made from the
+    months before it, and the `steps` months after `past` by the same model (the smoothing
+    methods: with the parameters of the backtest, so that its error is the forecast's).
+    ArithmeticError: no forecast."""
+    smoothing = method in (ForecastMethod.EXPONENTIAL_SMOOTHING, ForecastMethod.HOLT_WINTERS)
+    training = past[:start]
+    if smoothing and len(training) >= CANDIDATES[method][1] and np.ptp(training) > 0:
+        return _filtered(method, past, start, steps)
+    predicted = [predict(method, past[:origin], 1)[0] for origin in range(start, len(past))]
+    return predicted, predict(method, past, steps) if steps else []
 
 
 def predict(method: ForecastMethod, past: Sequence[float], steps: int) -> list[float]:

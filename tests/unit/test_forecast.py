@@ -21,7 +21,7 @@ from app.domain.forecast import (
     quantile,
     spread,
 )
-from app.domain.forecast_methods import ForecastMethod, predict
+from app.domain.forecast_methods import ForecastMethod, one_step, predict
 
 NEXT = date(2026, 11, 1)
 
@@ -71,7 +71,8 @@ def test_a_seasonal_series_chooses_seasonal_naive() -> None:
     assert forecast.backtest.mase is None  # exactly periodic: the seasonal scale is 0 too
     assert forecast.backtest.scaled_by is ForecastMethod.SEASONAL_NAIVE
     # The next months are last year's: the series ended in October, so November comes next.
-    assert [p.expected for p in forecast.points] == series[-12:]
+    assert [p.expected for p in forecast.points][:12] == series[-12:]
+    assert forecast.points[12].expected == series[-12]  # a year on
     assert [p.month for p in forecast.points][:3] == [NEXT, date(2026, 12, 1), date(2027, 1, 1)]
     # The other candidates were tried and did worse.
     assert {b.method for b in forecast.compared} >= {
@@ -181,3 +182,18 @@ def test_projection_band_comes_from_the_envelope_bands() -> None:
     november = spread(forecast.points[0].expected * 29 // 30, 29)
     assert found.points[-1].day == date(2026, 12, 31)
     assert found.points[-1].balance == -sum(november) - forecast.points[1].expected
+
+
+@pytest.mark.parametrize(
+    "method", [ForecastMethod.EXPONENTIAL_SMOOTHING, ForecastMethod.HOLT_WINTERS]
+)
+def test_the_smoothing_backtest_never_sees_the_month_it_predicts(method: ForecastMethod) -> None:
+    series = [float(v) for v in seasonal(4, noise=3000, seed=9)]
+    predicted, ahead = one_step(method, series, 36, 3)
+    assert len(predicted) == 12
+    assert len(ahead) == 3
+    changed = list(series)
+    changed[40] += 50_000.0  # a month inside the backtest
+    again, _ = one_step(method, changed, 36)
+    assert again[:5] == predicted[:5]  # the origins up to and including month 40
+    assert again[5] != predicted[5]  # month 41 is predicted from month 40

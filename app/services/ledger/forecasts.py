@@ -49,7 +49,7 @@ from app.persistence.repositories.forecast_figures import EnvelopeMonths, Foreca
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.services.scheduling.schedules import ScheduleService
 
-MIN_MONTHS, MAX_MONTHS = 1, MAX_STEPS
+MIN_MONTHS, MAX_MONTHS = 1, 12
 MIN_DAYS, MAX_DAYS = 1, 365
 CACHE_SIZE = 20_000  # learned envelope series per process
 RECENT_SECONDS = 5.0

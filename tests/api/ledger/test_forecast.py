@@ -168,6 +168,15 @@ async def test_the_projected_balance_adds_schedules_and_spends_the_forecasts(
     assert Decimal(projection["lowest"]["low"]["amount"]) == min(lows)
 
 
+async def test_a_year_ahead_still_spends_in_its_last_days(ana: Member) -> None:
+    account_id, _ids = await household(ana)
+    points = (await forecast_of(ana, account_id, months=12, days=365))["projection"]["points"]
+    assert len(points) == 366
+    assert points[-1]["date"] == "2027-11-15"
+    # Spending goes on to the very end (November 2027 is forecast too, not left out).
+    assert Decimal(points[-1]["balance"]["amount"]) < Decimal(points[-2]["balance"]["amount"])
+
+
 async def test_arguments_out_of_range_are_validation_errors(ana: Member) -> None:
     account = await ana.open_account(name="Small", envelopeNames=["Food"])
     ids = await ana.envelope_ids(account["id"])
