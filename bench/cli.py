@@ -2,7 +2,7 @@
 
 --repeat N        repeats of every measurement (default 3); medians and all values
 --only PARTS      comma-separated: mutations,pages,totals,budget,export,imports,backup,
-                  catchup,footprint,web,categorise,dashboard
+                  catchup,footprint,web,categorise,dashboard,forecast
                   (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
@@ -30,6 +30,7 @@ from pymongo import AsyncMongoClient
 from app.devtools.localmongo import ReplicaSet, start_replica_set
 from bench import backup, categorise, export, imports, phases, report, store, web
 from bench import dashboard as board
+from bench import forecast as forecasts
 from bench.gql import Api, Household
 from bench.infra import (
     ROOT,
@@ -46,8 +47,7 @@ from bench.stats import median
 
 PARTS = (
     "mutations", "pages", "totals", "budget", "export", "imports", "backup", "catchup",
-    "footprint", "web", "categorise",
-    "dashboard",
+    "footprint", "web", "categorise", "dashboard", "forecast",
 )  # fmt: skip
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
@@ -191,6 +191,9 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
         if "categorise" in plan.parts:
             print("==> learned categorisation against the last-payee baseline", flush=True)
             await _part(results, "categorise", categorise.categorise(plan))
+        if "forecast" in plan.parts:
+            print("==> forecasts: chosen method against the baselines, 30 envelopes", flush=True)
+            await _part(results, "forecast", forecasts.forecast(plan, rig, run_id))
         if "catchup" in plan.parts:
             print("==> catching up due scheduled occurrences", flush=True)
             env = api_environment(rs.uri, store.DATABASE)

@@ -78,6 +78,7 @@ def markdown(results: dict[str, Any]) -> str:
         _imports,
         _catchup,
         _web,
+        _forecast,
         _footprint,
         _checks,
     ):
@@ -259,6 +260,15 @@ def _web(results: dict[str, Any]) -> list[str]:
     else:
         lines.append(f"- Envelope board: {board}.")
     return lines
+
+
+def _forecast(results: dict[str, Any]) -> list[str]:
+    found = results.get("forecast")
+    if not found:
+        return []
+    from bench.forecast import markdown  # here: bench.forecast reports through this module
+
+    return markdown(found)
 
 
 def _checks(results: dict[str, Any]) -> list[str]:

@@ -15,6 +15,7 @@ from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.dashboard_figures import DashboardFigures
 from app.persistence.repositories.entries import EntryRepository
 from app.persistence.repositories.exchange_rates import ExchangeRateRepository
+from app.persistence.repositories.forecast_figures import ForecastFigures
 from app.persistence.repositories.households import HouseholdStore
 from app.persistence.repositories.learning import LearningRepository
 from app.persistence.repositories.month_totals import MonthTotals, MonthTotalsBackfill
@@ -42,6 +43,7 @@ from app.services.ledger.budgets import BudgetService
 from app.services.ledger.corrections import CorrectionService
 from app.services.ledger.envelopes import EnvelopeService
 from app.services.ledger.exports import LINK_SECONDS, HistoryExports
+from app.services.ledger.forecasts import ForecastService
 from app.services.ledger.history import HistoryService
 from app.services.ledger.members import MemberService
 from app.services.ledger.movements import MovementService
@@ -91,6 +93,7 @@ class Services:
     import_runner: ImportRunner
     exchange_rates: ExchangeRateService
     dashboard: DashboardService
+    forecasts: ForecastService
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -184,6 +187,7 @@ class Services:
             import_runner=import_runner,
             exchange_rates=exchange_rates,
             dashboard=DashboardService(accounts, exchange_rates, DashboardFigures()),
+            forecasts=ForecastService(schedules, ForecastFigures(), PaymentSourceRepository()),
             background=background,
         )
 

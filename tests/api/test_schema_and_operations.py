@@ -9,6 +9,7 @@ from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
 from tests.api.ledger.test_delta_sync import SYNC_OPERATIONS
 from tests.api.ledger.test_exchange_rates import RATE_OPERATIONS
 from tests.api.ledger.test_exports import EXPORT_OPERATIONS
+from tests.api.ledger.test_forecast import FORECAST_OPERATIONS
 from tests.api.ledger.test_imports import IMPORT_OPERATIONS
 from tests.api.ledger.test_learned_categorisation import LEARNED_OPERATIONS
 from tests.api.ledger.test_operations import LEDGER_OPERATIONS
@@ -52,6 +53,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | SYNC_OPERATIONS
         | BACKUP_OPERATIONS
         | RATE_OPERATIONS
+        | FORECAST_OPERATIONS
     )
 
 

@@ -13,6 +13,7 @@ import { Button, Loading } from "./ui/kit";
 // the initial bundle; every other screen loads when opened (the budget one with the chart
 // library).
 const BudgetScreen = lazy(() => import("./screens/budget/BudgetScreen"));
+const ForecastScreen = lazy(() => import("./screens/forecast/ForecastScreen"));
 const HistoryScreen = lazy(() => import("./screens/history/HistoryScreen").then((m) => ({ default: m.HistoryScreen })));
 const MembersScreen = lazy(() => import("./screens/members/MembersScreen").then((m) => ({ default: m.MembersScreen })));
 const PaydaysScreen = lazy(() => import("./screens/paydays/PaydaysScreen").then((m) => ({ default: m.PaydaysScreen })));
@@ -68,6 +69,7 @@ export function App() {
           <Route index element={<EnvelopeBoard />} />
           <Route path="history" element={<Screen label="Loading the history…"><HistoryScreen /></Screen>} />
           <Route path="budget" element={<Screen label="Loading the budget…"><BudgetScreen /></Screen>} />
+          <Route path="forecast" element={<Screen label="Working out the forecast…"><ForecastScreen /></Screen>} />
           <Route path="schedules" element={<Screen><SchedulesScreen /></Screen>} />
           <Route path="paydays" element={<Screen><PaydaysScreen /></Screen>} />
           <Route path="reconcile" element={<Screen><ReconcileScreen /></Screen>} />

@@ -14,6 +14,7 @@ from app.graphql.context import Info
 from app.graphql.ledger.budgets.types import Cadence
 from app.graphql.ledger.budgets.view import Budget
 from app.graphql.ledger.envelopes.types import Envelope
+from app.graphql.ledger.forecasts.projection import BalanceProjection
 from app.graphql.ledger.history.types import Totals, TransactionConnection, TransactionFilter
 from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
@@ -27,6 +28,7 @@ from app.graphql.ledger.schedules.types import (
 from app.graphql.relay import Node, page_request, to_global_id
 from app.graphql.scalars import Money, money
 from app.persistence.documents.accounts import AccountRecord
+from app.services.ledger.forecasts import check_days
 
 # The domain's account types are the API's.
 strawberry.enum(AccountType)
@@ -86,13 +88,13 @@ class Account(Node):
     @strawberry.field(description="In display order; archived ones only when asked.")
     def envelopes(self, include_archived: bool = False) -> list[Envelope]:
         return [
-            Envelope.from_record(e, self.currency)
+            Envelope.from_record(e, self.currency, self.document)
             for e in self.document.live_envelopes(include_archived)
         ]
 
     @strawberry.field(description="The built-in envelope of money not yet assigned.")
     def available(self) -> Envelope:
-        return Envelope.from_record(self.document.available(), self.currency)
+        return Envelope.from_record(self.document.available(), self.currency, self.document)
 
     @strawberry.field(description="The household sharing this account, owner first.")
     async def members(self, info: Info) -> list[AccountMember]:
@@ -177,3 +179,12 @@ class Account(Node):
         spec = TransactionFilter.to_filter(filter)
         totals = await info.context.services.history.totals(self.document, spec)
         return Totals.from_result(totals, self.currency)
+
+    @strawberry.field(
+        description="The balance projected day by day over the next `days` days (1-365, "
+        "default 90), from the schedules and the envelopes' spending forecasts."
+    )
+    async def projection(self, info: Info, days: int = 90) -> BalanceProjection:
+        check_days(days)  # refused before any read
+        found = await info.context.services.forecasts.projection(self.document, days)
+        return BalanceProjection.of(found, self.document)

@@ -14,4 +14,4 @@ async def load_envelope(info: Info, envelope_id: ObjectId) -> Node | None:
     envelope = account.envelope(envelope_id) if account else None
     if account is None or envelope is None or envelope.deleted:
         return None
-    return Envelope.from_record(envelope, account.currency)
+    return Envelope.from_record(envelope, account.currency, account)

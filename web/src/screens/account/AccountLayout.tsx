@@ -13,6 +13,7 @@ const TABS = [
   { to: "history", label: "History" },
   { to: "review", label: "Review" },
   { to: "budget", label: "Budget" },
+  { to: "forecast", label: "Forecast" },
   { to: "schedules", label: "Schedules" },
   { to: "paydays", label: "Paydays" },
   { to: "reconcile", label: "Reconcile" },
