@@ -14,6 +14,7 @@ from app.graphql.auth.queries import load_user
 from app.graphql.context import Info
 from app.graphql.ledger.accounts.queries import load_account
 from app.graphql.ledger.backups.queries import load_restore_job
+from app.graphql.ledger.cash_flow.queries import load_planning_flow, load_planning_node
 from app.graphql.ledger.envelopes.queries import load_envelope
 from app.graphql.ledger.history.queries import load_transaction
 from app.graphql.ledger.imports.queries import load_import_job
@@ -34,6 +35,8 @@ LOADERS: dict[str, Loader] = {
     "ImportJob": load_import_job,
     "Rule": load_rule,
     "RestoreJob": load_restore_job,
+    "PlanningNode": load_planning_node,
+    "PlanningFlow": load_planning_flow,
 }
 
 

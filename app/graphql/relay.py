@@ -31,6 +31,8 @@ MISSING = {
     "LoginSession": "No such session.",
     "ImportJob": "No such import job.",
     "RestoreJob": "No such restore.",
+    "PlanningNode": "No such planning node.",
+    "PlanningFlow": "No such planning flow.",
 }
 
 

@@ -36,6 +36,9 @@ from app.graphql.ledger.backups.queries import BackupQuery
 from app.graphql.ledger.backups.types import RestoreJob
 from app.graphql.ledger.budgets.mutations import BudgetMutation
 from app.graphql.ledger.budgets.queries import BudgetQuery
+from app.graphql.ledger.cash_flow.mutations import PlanningMutation
+from app.graphql.ledger.cash_flow.queries import CashFlowQueries
+from app.graphql.ledger.cash_flow.types import PlanningFlow, PlanningNode
 from app.graphql.ledger.envelopes.mutations import EnvelopeMutation
 from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.history.mutations import HistoryMutation
@@ -78,6 +81,7 @@ class Query(
     CategorisationQuery,
     SyncQuery,
     BackupQuery,
+    CashFlowQueries,
 ):
     pass
 
@@ -100,6 +104,7 @@ class Mutation(
     ReviewMutation,
     CategorisationMutation,
     BackupMutation,
+    PlanningMutation,
 ):
     pass
 
@@ -140,6 +145,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             ImportJob,
             Rule,
             RestoreJob,
+            PlanningNode,
+            PlanningFlow,
         ],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,

@@ -12,6 +12,7 @@ from typing import Any
 from app.core.settings import Settings
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
+from app.persistence.repositories.cash_flow import CashFlowSums
 from app.persistence.repositories.entries import EntryRepository
 from app.persistence.repositories.households import HouseholdStore
 from app.persistence.repositories.learning import LearningRepository
@@ -27,6 +28,9 @@ from app.services.auth import AuthService
 from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
 from app.services.backups.backups import HouseholdBackups
 from app.services.backups.jobs import HouseholdRestores
+from app.services.cash_flow.pictures import CashFlowPictures
+from app.services.cash_flow.planning import PlanningService
+from app.services.cash_flow.seeding import PlanningSeeds
 from app.services.categorisation.learned import LearnedCategories, WithoutRetraining
 from app.services.categorisation.rule_book import categoriser
 from app.services.categorisation.rules import RuleService
@@ -85,6 +89,9 @@ class Services:
     restores: HouseholdRestores
     imports: ImportService
     import_runner: ImportRunner
+    cash_flow: CashFlowPictures
+    planning: PlanningService
+    planning_seeds: PlanningSeeds
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -139,6 +146,8 @@ class Services:
             db, accounts, EntryRepository(), MonthTotals(), ProfileRepository()
         )
         household = HouseholdStore(db)
+        cash_flow = CashFlowPictures(accounts, CashFlowSums())
+        planning = PlanningService(db, accounts)
         return cls(
             settings=settings,
             db=db,
@@ -175,6 +184,9 @@ class Services:
             ),
             imports=ImportService(uploads, import_runner),
             import_runner=import_runner,
+            cash_flow=cash_flow,
+            planning=planning,
+            planning_seeds=PlanningSeeds(db, planning, cash_flow),
             background=background,
         )
 

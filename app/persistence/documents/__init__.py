@@ -37,6 +37,11 @@ from app.persistence.documents.imports import (
 )
 from app.persistence.documents.month_totals import MonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
+from app.persistence.documents.planning import (
+    PlanningFlowDocument,
+    PlanningModelDocument,
+    PlanningNodeDocument,
+)
 from app.persistence.documents.reconciliations import ReconciliationDocument
 from app.persistence.documents.restore_jobs import RestoreJobDocument
 from app.persistence.documents.rules import RuleBookDocument, RuleDocument
@@ -66,4 +71,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     CategorisationSettingsDocument,
     TombstoneDocument,
     RestoreJobDocument,
+    PlanningNodeDocument,
+    PlanningFlowDocument,
+    PlanningModelDocument,
 ]
