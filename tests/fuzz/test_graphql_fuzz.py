@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ NODE_TYPES = (
     "Account", "Envelope", "Transaction", "PaymentSource", "User", "LoginSession", "Schedule",
     "ImportJob",
     "Rule",
+    "PlanningNode", "PlanningFlow",
 )  # fmt: skip
 
 # Codes a client may be answered with while signed in; INTERNAL (a bug), UNAVAILABLE (the
@@ -166,6 +168,10 @@ ROOT_ID_KINDS = {
     "reorderRules": "Rule",
     "recategoriseTransaction": "Transaction",
     "markReviewed": "Transaction",
+    "updatePlanningNode": "PlanningNode",
+    "deletePlanningNode": "PlanningNode",
+    "updatePlanningFlow": "PlanningFlow",
+    "deletePlanningFlow": "PlanningFlow",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
 # idempotency keys, so repeats (replays, and conflicts across operations) happen.
@@ -410,6 +416,15 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             for name, pattern, envelope in [("Shops", "tesco*|aldi*", "Food"),
                                             ("Home", "*landlord*", "Rent")]
         ]  # fmt: skip
+        planned = [
+            do("CreatePlanningNode", kind=kind, label=kind.title(), amount="100.00",
+               currency="EUR")["node"]["id"]
+            for kind in ("INCOME", "ACCOUNT", "EXPENSE")
+        ]  # fmt: skip
+        flows = [
+            do("CreatePlanningFlow", **{"from": a, "to": b, "amount": "50.00"})["flow"]["id"]
+            for a, b in pairwise(planned)
+        ]
         do("ShareAccount", accountId=main["id"], email="partner@example.com", role="EDITOR")
         files = [_upload(http, token, content, name) for content, name in STATEMENTS]
         jobs = [do("StartImport", accountId=main["id"], fileId=f)["job"]["id"] for f in files]
@@ -424,6 +439,8 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "PaymentSource": [source["id"]],
             "Schedule": schedules,
             "Rule": rules,
+            "PlanningNode": planned,
+            "PlanningFlow": flows,
             "User": [me["user"]["id"], partner["user"]["id"]],
             "LoginSession": [other_device],
             "ImportJob": jobs,
