@@ -63,7 +63,7 @@ export function CashFlowScreen() {
           <header className="card-header">
             <h2 id="cashflow-title">From your ledger</h2>
           </header>
-          <div className="cashflow-toolbar" role="group" aria-label="Period">
+          <div className="cashflow-toolbar" role="group" aria-label="What to show">
             <SelectField label="Period" value={preset} onChange={(e) => choose(e.target.value)}>
               {PRESETS.map((p) => (
                 <option key={p.value} value={p.value}>

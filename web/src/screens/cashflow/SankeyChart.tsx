@@ -28,7 +28,8 @@ function width(money: MoneyValue): number {
 export default function SankeyChart({ diagram, currency, label }: { diagram: Diagram; currency: string; label: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
-  const height = Math.max(280, Math.min(900, tallestColumn(diagram) * 46 + 40));
+  // Room for each node's two-line label in the fullest column (tiny links get no height of their own).
+  const height = Math.max(280, Math.min(1100, tallestColumn(diagram) * 62 + 40));
   const totals = useMemo(() => nodeTotals(diagram, currency), [diagram, currency]);
 
   useEffect(() => {
@@ -55,7 +56,6 @@ export default function SankeyChart({ diagram, currency, label }: { diagram: Dia
     const reduceMotion = typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     const column = depths(diagram);
     const last = Math.max(0, ...column);
-    const narrow = (ref.current?.clientWidth ?? 800) < 560;
     const nodes = diagram.nodes.map((node, i) => {
       const through = throughput(totals[i]!, currency);
       return {
@@ -99,11 +99,11 @@ export default function SankeyChart({ diagram, currency, label }: { diagram: Dia
           {
             type: "sankey",
             left: 8,
-            right: narrow ? 8 : 16,
+            right: 16,
             top: 12,
             bottom: 12,
             nodeWidth: 14,
-            nodeGap: 14,
+            nodeGap: 30,
             layoutIterations: 48,
             draggable: false,
             emphasis: { focus: "adjacency" },
@@ -117,6 +117,8 @@ export default function SankeyChart({ diagram, currency, label }: { diagram: Dia
             label: {
               color: "#1c2427",
               fontSize: 12,
+              width: 130,
+              overflow: "truncate",
               rich: { name: { fontWeight: 600, fontSize: 12, lineHeight: 15 }, amount: { color: "#5d6b70", fontSize: 11, lineHeight: 14 } },
             },
           },
@@ -126,5 +128,13 @@ export default function SankeyChart({ diagram, currency, label }: { diagram: Dia
     );
   }, [diagram, currency, totals, height]);
 
-  return <div ref={ref} className="sankey-chart" role="img" aria-label={label} style={{ height }} />;
+  // Narrow screens scroll the diagram sideways: squeezed, its labels would overlap.
+  return (
+    <>
+      <p className="muted sankey-hint">Scroll sideways to see the whole diagram.</p>
+      <div className="sankey-scroll">
+        <div ref={ref} className="sankey-chart" role="img" aria-label={label} style={{ height }} />
+      </div>
+    </>
+  );
 }
