@@ -1,10 +1,11 @@
 import { BarChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
-import { init, use, type EChartsType } from "echarts/core";
+import { use } from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 
 import { currencyDigits, formatMoney, fromMinor, toMinor, type MoneyValue } from "../../lib/money";
+import { useEChart } from "../../ui/useEChart";
 
 // Tree-shaken ECharts: only what these bar charts draw. This module is only ever loaded with
 // React.lazy (by the budget screen and the household card), so ECharts is a chunk of its own,
@@ -49,26 +50,8 @@ export default function MoneyBarChart({
   label: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<EChartsType | null>(null);
+  const chart = useEChart(ref);
   const height = Math.max(140, categories.length * (series.length * 12 + 22) + 70);
-
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    try {
-      chart.current = init(element, undefined, { renderer: "canvas" });
-    } catch {
-      chart.current = null; // No canvas (an old browser, a test DOM): the table still has it all.
-      return;
-    }
-    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => chart.current?.resize());
-    observer?.observe(element);
-    return () => {
-      observer?.disconnect();
-      chart.current?.dispose();
-      chart.current = null;
-    };
-  }, []);
 
   useEffect(() => {
     const instance = chart.current;

@@ -1,22 +1,12 @@
-import { Component, lazy, Suspense, type ComponentProps, type ReactNode } from "react";
+import { lazy, Suspense, type ComponentProps } from "react";
 
+import { ChartBoundary } from "../../ui/ChartBoundary";
 import type SankeyChartType from "./SankeyChart";
 
 // ECharts arrives in its own chunk, after the figures: the table of flows is the source of truth.
 const SankeyChart = lazy(() => import("./SankeyChart"));
 
 type Props = ComponentProps<typeof SankeyChartType>;
-
-/** A chart that failed to load (offline, a stale deploy) is left out; the table has every figure. */
-class ChartBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
-  override state = { failed: false };
-  static getDerivedStateFromError() {
-    return { failed: true };
-  }
-  override render() {
-    return this.state.failed ? null : this.props.children;
-  }
-}
 
 export function LazySankeyChart(props: Props) {
   return (

@@ -11,7 +11,7 @@ import {
   type PlanningNodeKind,
 } from "../../gql/graphql";
 import { parseAmount } from "../../lib/money";
-import { useSubmit } from "../../lib/useSubmit";
+import { useSubmit, type Submit } from "../../lib/useSubmit";
 import { unplacedErrors, type FieldErrors, type UserErrorLike } from "../../lib/userErrors";
 import { Dialog } from "../../ui/Dialog";
 import { Button, FormMessage, SelectField, TextField } from "../../ui/kit";
@@ -43,6 +43,23 @@ function optionalAmount(text: string, currency: string, field: string, problems:
     return null;
   }
   return parsed.amount;
+}
+
+/** Cancel, the submit button, and a retry when the request failed in transit. */
+function FormActions({ submit, onClose, label }: { submit: Submit<Payload>; onClose: () => void; label: string }) {
+  return (
+    <div className="form-actions span-2">
+      <Button onClick={onClose}>Cancel</Button>
+      {submit.problem && submit.retryable ? (
+        <Button onClick={submit.retry} busy={submit.busy}>
+          Try again
+        </Button>
+      ) : null}
+      <Button type="submit" variant="primary" busy={submit.busy}>
+        {label}
+      </Button>
+    </div>
+  );
 }
 
 export function NodeDialog({
@@ -128,12 +145,7 @@ export function NodeDialog({
           ) : null}
         </div>
         <FormMessage>{unplacedErrors(errors, [...shown, ...Object.keys(errors).filter((k) => k.startsWith("metadata"))]) ?? submit.problem}</FormMessage>
-        <div className="form-actions span-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={submit.busy}>
-            {node ? "Save" : "Add node"}
-          </Button>
-        </div>
+        <FormActions submit={submit} onClose={onClose} label={node ? "Save" : "Add node"} />
       </form>
     </Dialog>
   );
@@ -194,12 +206,7 @@ export function FlowDialog({
         <MoneyField label="Amount" currency={currency} value={amount} onChange={(e) => setAmount(e.target.value)} error={errors["amount"] ?? errors["currency"]} />
         <TextField label="Label" value={label} onChange={(e) => setLabel(e.target.value)} error={errors["label"]} autoComplete="off" hint="Optional" />
         <FormMessage>{unplacedErrors(errors, ["from", "to", "amount", "currency", "label"]) ?? submit.problem}</FormMessage>
-        <div className="form-actions span-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={submit.busy}>
-            {flow ? "Save" : "Add flow"}
-          </Button>
-        </div>
+        <FormActions submit={submit} onClose={onClose} label={flow ? "Save" : "Add flow"} />
       </form>
     </Dialog>
   );

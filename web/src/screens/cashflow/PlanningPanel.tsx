@@ -105,16 +105,7 @@ export function PlanningPanel({ period, currency }: { period: { from: string; to
                         </span>
                       ) : null}
                     </span>
-                    {model.canEdit ? (
-                      <span className="planning-actions">
-                        <Button variant="ghost" onClick={() => setEditingNode(node)} aria-label={`Edit ${node.label}`}>
-                          Edit
-                        </Button>
-                        <Button variant="ghost" onClick={() => deleteNode(node)} aria-label={`Delete ${node.label}`}>
-                          Delete
-                        </Button>
-                      </span>
-                    ) : null}
+                    {model.canEdit ? <ItemActions name={node.label} onEdit={() => setEditingNode(node)} onDelete={() => deleteNode(node)} /> : null}
                   </li>
                 ))}
               </ul>
@@ -136,16 +127,7 @@ export function PlanningPanel({ period, currency }: { period: { from: string; to
                         <span className="planning-figures">
                           <Amount money={flow.amount} />
                         </span>
-                        {model.canEdit ? (
-                          <span className="planning-actions">
-                            <Button variant="ghost" onClick={() => setEditingFlow(flow)} aria-label={`Edit ${title}`}>
-                              Edit
-                            </Button>
-                            <Button variant="ghost" onClick={() => deleteFlow(flow)} aria-label={`Delete ${title}`}>
-                              Delete
-                            </Button>
-                          </span>
-                        ) : null}
+                        {model.canEdit ? <ItemActions name={title} onEdit={() => setEditingFlow(flow)} onDelete={() => deleteFlow(flow)} /> : null}
                       </li>
                     );
                   })}
@@ -170,6 +152,19 @@ export function PlanningPanel({ period, currency }: { period: { from: string; to
         <SeedDialog period={period} currency={currency} replacing={model.nodes.length > 0} onClose={() => setSeeding(false)} />
       ) : null}
     </section>
+  );
+}
+
+function ItemActions({ name, onEdit, onDelete }: { name: string; onEdit: () => void; onDelete: () => void }) {
+  return (
+    <span className="planning-actions">
+      <Button variant="ghost" onClick={onEdit} aria-label={`Edit ${name}`}>
+        Edit
+      </Button>
+      <Button variant="ghost" onClick={onDelete} aria-label={`Delete ${name}`}>
+        Delete
+      </Button>
+    </span>
   );
 }
 

@@ -1,10 +1,11 @@
 import { SankeyChart as EChartsSankey } from "echarts/charts";
 import { TooltipComponent } from "echarts/components";
-import { init, use, type EChartsType } from "echarts/core";
+import { use } from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useMemo, useRef } from "react";
 
 import { formatMoney, toMinor, type MoneyValue } from "../../lib/money";
+import { useEChart } from "../../ui/useEChart";
 import { depths, KIND_COLORS, nodeTotals, tallestColumn, throughput, type Diagram } from "./sankey";
 
 // Tree-shaken ECharts: only the Sankey series and its tooltip. Loaded with React.lazy only, so
@@ -27,28 +28,10 @@ function width(money: MoneyValue): number {
 /** A Sankey diagram of money; decorative beyond its name: the table next to it has every figure. */
 export default function SankeyChart({ diagram, currency, label }: { diagram: Diagram; currency: string; label: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<EChartsType | null>(null);
+  const chart = useEChart(ref);
   // Room for each node's two-line label in the fullest column (tiny links get no height of their own).
   const height = Math.max(280, Math.min(1100, tallestColumn(diagram) * 62 + 40));
   const totals = useMemo(() => nodeTotals(diagram, currency), [diagram, currency]);
-
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    try {
-      chart.current = init(element, undefined, { renderer: "canvas" });
-    } catch {
-      chart.current = null; // No canvas (a test DOM): the table still has it all.
-      return;
-    }
-    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => chart.current?.resize());
-    observer?.observe(element);
-    return () => {
-      observer?.disconnect();
-      chart.current?.dispose();
-      chart.current = null;
-    };
-  }, []);
 
   useEffect(() => {
     const instance = chart.current;
