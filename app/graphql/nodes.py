@@ -15,6 +15,7 @@ from app.graphql.context import Info
 from app.graphql.insight.rates import load_exchange_rate
 from app.graphql.ledger.accounts.queries import load_account
 from app.graphql.ledger.backups.queries import load_restore_job
+from app.graphql.ledger.cash_flow.queries import load_planning_flow, load_planning_node
 from app.graphql.ledger.envelopes.queries import load_envelope
 from app.graphql.ledger.history.queries import load_transaction
 from app.graphql.ledger.imports.queries import load_import_job
@@ -36,6 +37,8 @@ LOADERS: dict[str, Loader] = {
     "Rule": load_rule,
     "RestoreJob": load_restore_job,
     "ExchangeRate": load_exchange_rate,
+    "PlanningNode": load_planning_node,
+    "PlanningFlow": load_planning_flow,
 }
 
 

@@ -32,6 +32,8 @@ MISSING = {
     "ImportJob": "No such import job.",
     "RestoreJob": "No such restore.",
     "ExchangeRate": "No such exchange rate.",
+    "PlanningNode": "No such planning node.",
+    "PlanningFlow": "No such planning flow.",
 }
 
 

@@ -38,6 +38,9 @@ from app.graphql.ledger.backups.queries import BackupQuery
 from app.graphql.ledger.backups.types import RestoreJob
 from app.graphql.ledger.budgets.mutations import BudgetMutation
 from app.graphql.ledger.budgets.queries import BudgetQuery
+from app.graphql.ledger.cash_flow.mutations import PlanningMutation
+from app.graphql.ledger.cash_flow.queries import CashFlowQueries
+from app.graphql.ledger.cash_flow.types import PlanningFlow, PlanningNode
 from app.graphql.ledger.envelopes.mutations import EnvelopeMutation
 from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.history.mutations import HistoryMutation
@@ -82,6 +85,7 @@ class Query(
     BackupQuery,
     DashboardQuery,
     ExchangeRateQuery,
+    CashFlowQueries,
 ):
     pass
 
@@ -105,6 +109,7 @@ class Mutation(
     CategorisationMutation,
     BackupMutation,
     ExchangeRateMutation,
+    PlanningMutation,
 ):
     pass
 
@@ -146,6 +151,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             Rule,
             RestoreJob,
             ExchangeRate,
+            PlanningNode,
+            PlanningFlow,
         ],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,

@@ -12,6 +12,7 @@ from typing import Any
 from app.core.settings import Settings
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
+from app.persistence.repositories.cash_flow import CashFlowSums
 from app.persistence.repositories.dashboard_figures import DashboardFigures
 from app.persistence.repositories.entries import EntryRepository
 from app.persistence.repositories.exchange_rates import ExchangeRateRepository
@@ -30,6 +31,9 @@ from app.services.auth import AuthService
 from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
 from app.services.backups.backups import HouseholdBackups
 from app.services.backups.jobs import HouseholdRestores
+from app.services.cash_flow.pictures import CashFlowPictures
+from app.services.cash_flow.planning import PlanningService
+from app.services.cash_flow.seeding import PlanningSeeds
 from app.services.categorisation.learned import LearnedCategories, WithoutRetraining
 from app.services.categorisation.rule_book import categoriser
 from app.services.categorisation.rules import RuleService
@@ -94,6 +98,9 @@ class Services:
     exchange_rates: ExchangeRateService
     dashboard: DashboardService
     forecasts: ForecastService
+    cash_flow: CashFlowPictures
+    planning: PlanningService
+    planning_seeds: PlanningSeeds
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -149,6 +156,8 @@ class Services:
         )
         household = HouseholdStore(db)
         exchange_rates = ExchangeRateService(ExchangeRateRepository(), accounts)
+        cash_flow = CashFlowPictures(accounts, CashFlowSums())
+        planning = PlanningService(db, accounts)
         return cls(
             settings=settings,
             db=db,
@@ -188,6 +197,9 @@ class Services:
             exchange_rates=exchange_rates,
             dashboard=DashboardService(accounts, exchange_rates, DashboardFigures()),
             forecasts=ForecastService(schedules, ForecastFigures(), PaymentSourceRepository()),
+            cash_flow=cash_flow,
+            planning=planning,
+            planning_seeds=PlanningSeeds(db, planning, cash_flow),
             background=background,
         )
 

@@ -229,6 +229,25 @@ def _mutations() -> list[Probe]:
         m("RestoreBackup", fileId=A("File", "backup")),
         *_rule_mutations(m, main, food),
         *_rate_mutations(m),
+        *_planning_mutations(m, main),
+    ]  # fmt: skip
+
+
+def _planning_mutations(m: Any, main: Theirs) -> list[Probe]:
+    pay, home, wage = A("PlanningNode", "pay"), A("PlanningNode", "home"), A("PlanningFlow", "wage")
+    node, other, flow = Own("node"), Own("otherNode"), Own("flow")
+    return [
+        m("CreatePlanningNode", accountId=main, kind="INCOME", label="Mine"),
+        m("UpdatePlanningNode", id=pay, kind="INCOME", label="Mine"),
+        m("DeletePlanningNode", id=home),
+        m("CreatePlanningFlow", **{"from": pay, "to": node, "amount": "1.00"}),
+        m("CreatePlanningFlow", **{"from": node, "to": home, "amount": "1.00"}),
+        m("UpdatePlanningFlow", id=wage, **{"from": pay, "to": home, "amount": "1.00"}),
+        m("UpdatePlanningFlow", id=flow, **{"from": pay, "to": other, "amount": "1.00"}),
+        m("UpdatePlanningFlow", id=flow, **{"from": node, "to": home, "amount": "1.00"}),
+        m("DeletePlanningFlow", id=wage),
+        m("SeedPlanningFromLedger", accountId=main, **{"from": "2026-01-01", "to": "2026-01-31",
+                                                       "currency": "EUR"}),
     ]  # fmt: skip
 
 
@@ -336,6 +355,8 @@ ANA_OBJECTS = [
     A("LoginSession", "session"),
     A("ImportJob", "job"),
     A("ExchangeRate", "usd"),
+    A("PlanningNode", "pay"),
+    A("PlanningFlow", "wage"),
 ]
 
 
@@ -357,6 +378,7 @@ def _queries() -> list[Probe]:
         Probe("Query.rules", "Rules", {"accountId": A("Account", "main")}),
         Probe("Query.reviewQueue", "ReviewQueue", {"accountId": A("Account", "main")}),
         Probe("Query.restoreJob", "RestoreJob", {"id": A("RestoreJob", "restore")}),
+        Probe("Query.planningModel", "PlanningModel", {"accountId": A("Account", "main")}),
         *(Probe("Query.node", "Node", {"id": a}) for a in ANA_OBJECTS),
         Probe("Query.nodes", NODES, {"ids": [Own("account"), *ANA_OBJECTS]}),
     ]
@@ -391,6 +413,7 @@ EXEMPT = {
     "Query.baseCurrency": "the caller's own base currency; takes no id",
     "Mutation.recordExchangeRate": "a rate of the caller's own household; takes no id",
     "Mutation.setBaseCurrency": "the caller's own base currency; takes no id",
+    "Query.cashFlow": "the caller's own accounts' picture of a period; takes no id",
 }
 
 # --- the schema's id slots -------------------------------------------------------------------
@@ -513,6 +536,11 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
     me = await ana.query("Me")
     backup_file = await ana.upload(BACKUP_HEADER, name="backup.envelopes.gz", kind="backup")
     restore = await ana.do("RestoreBackup", fileId=backup_file)  # fails in its job: no manifest
+    pay = await ana.do("CreatePlanningNode", kind="INCOME", label="Pay", amount="9", currency="EUR")
+    home = await ana.do("CreatePlanningNode", kind="ACCOUNT", label="Home")
+    wage = await ana.do(
+        "CreatePlanningFlow", **{"from": pay["node"]["id"], "to": home["node"]["id"], "amount": "9"}
+    )
     ids = {
         A("Account", "main"): main["id"],
         A("Account", "savings"): savings["id"],
@@ -541,6 +569,9 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("File", "statement"): statement,
         A("ImportJob", "job"): job["job"]["id"],
         A("ExchangeRate", "usd"): usd["exchangeRate"]["id"],
+        A("PlanningNode", "pay"): pay["node"]["id"],
+        A("PlanningNode", "home"): home["node"]["id"],
+        A("PlanningFlow", "wage"): wage["flow"]["id"],
     }
     ids[A("Transaction", "opening")] = await _opening_entry(ana, main["id"])
     return ana, ids
@@ -584,7 +615,18 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
         "CreateRule", name="Bills", actions=[{"type": "SET_ENVELOPE",
                                               "envelopeId": envelopes["Bills"]}],
     )  # fmt: skip
+    node = await ben.do(
+        "CreatePlanningNode", kind="INCOME", label="Job", amount="1", currency="EUR"
+    )
+    other = await ben.do("CreatePlanningNode", kind="EXPENSE", label="Bills")
+    flow = await ben.do(
+        "CreatePlanningFlow",
+        **{"from": node["node"]["id"], "to": other["node"]["id"], "amount": "1"},
+    )
     return ben, {
+        "node": node["node"]["id"],
+        "otherNode": other["node"]["id"],
+        "flow": flow["flow"]["id"],
         "spent": spent["transaction"]["id"],
         "rule": rule["rule"]["id"],
         "file": file_id,
@@ -617,6 +659,7 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
     found["import"] = await ana.query("ImportJob", id=theirs[A("ImportJob", "job")])
     found["rules"] = await ana.query("Rules")
     found["rates"] = await ana.query("ExchangeRates")
+    found["planning"] = await ana.query("PlanningModel")
     return found
 
 

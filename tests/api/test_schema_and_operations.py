@@ -6,6 +6,7 @@ from typing import Any
 from app.graphql.export import schema_sdl
 from tests.api.ledger.test_backup import BACKUP_OPERATIONS
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
+from tests.api.ledger.test_cash_flow import CASH_FLOW_OPERATIONS
 from tests.api.ledger.test_delta_sync import SYNC_OPERATIONS
 from tests.api.ledger.test_exchange_rates import RATE_OPERATIONS
 from tests.api.ledger.test_exports import EXPORT_OPERATIONS
@@ -13,6 +14,7 @@ from tests.api.ledger.test_forecast import FORECAST_OPERATIONS
 from tests.api.ledger.test_imports import IMPORT_OPERATIONS
 from tests.api.ledger.test_learned_categorisation import LEARNED_OPERATIONS
 from tests.api.ledger.test_operations import LEDGER_OPERATIONS
+from tests.api.ledger.test_planning_model import PLANNING_OPERATIONS
 from tests.api.ledger.test_recategorise import RECATEGORISE_OPERATIONS
 from tests.api.ledger.test_reconciliation import RECONCILIATION_OPERATIONS
 from tests.api.ledger.test_review_queue import REVIEW_OPERATIONS
@@ -54,6 +56,8 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | BACKUP_OPERATIONS
         | RATE_OPERATIONS
         | FORECAST_OPERATIONS
+        | CASH_FLOW_OPERATIONS
+        | PLANNING_OPERATIONS
     )
 
 

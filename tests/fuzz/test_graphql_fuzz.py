@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ NODE_TYPES = (
     "ImportJob",
     "Rule",
     "ExchangeRate",
+    "PlanningNode", "PlanningFlow",
 )  # fmt: skip
 
 # Codes a client may be answered with while signed in; INTERNAL (a bug), UNAVAILABLE (the
@@ -169,6 +171,10 @@ ROOT_ID_KINDS = {
     "markReviewed": "Transaction",
     "updateExchangeRate": "ExchangeRate",
     "deleteExchangeRate": "ExchangeRate",
+    "updatePlanningNode": "PlanningNode",
+    "deletePlanningNode": "PlanningNode",
+    "updatePlanningFlow": "PlanningFlow",
+    "deletePlanningFlow": "PlanningFlow",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
 # idempotency keys, so repeats (replays, and conflicts across operations) happen.
@@ -419,6 +425,15 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             ]["id"]
             for source, day, rate in [("USD", "2025-01-01", "0.9"), ("JPY", "2025-01-01", "0.0061")]
         ]
+        planned = [
+            do("CreatePlanningNode", kind=kind, label=kind.title(), amount="100.00",
+               currency="EUR")["node"]["id"]
+            for kind in ("INCOME", "ACCOUNT", "EXPENSE")
+        ]  # fmt: skip
+        flows = [
+            do("CreatePlanningFlow", **{"from": a, "to": b, "amount": "50.00"})["flow"]["id"]
+            for a, b in pairwise(planned)
+        ]
         do("ShareAccount", accountId=main["id"], email="partner@example.com", role="EDITOR")
         files = [_upload(http, token, content, name) for content, name in STATEMENTS]
         jobs = [do("StartImport", accountId=main["id"], fileId=f)["job"]["id"] for f in files]
@@ -434,6 +449,8 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "Schedule": schedules,
             "Rule": rules,
             "ExchangeRate": rates,
+            "PlanningNode": planned,
+            "PlanningFlow": flows,
             "User": [me["user"]["id"], partner["user"]["id"]],
             "LoginSession": [other_device],
             "ImportJob": jobs,

@@ -24,6 +24,7 @@ const ReviewScreen = lazy(() => import("./screens/review/ReviewScreen").then((m)
 const ImportScreen = lazy(() => import("./screens/imports/ImportScreen").then((m) => ({ default: m.ImportScreen })));
 const DevicesScreen = lazy(() => import("./screens/settings/DevicesScreen").then((m) => ({ default: m.DevicesScreen })));
 const DashboardScreen = lazy(() => import("./screens/dashboard/DashboardScreen"));
+const CashFlowScreen = lazy(() => import("./screens/cashflow/CashFlowScreen").then((m) => ({ default: m.CashFlowScreen })));
 const AccountSettingsScreen = lazy(() =>
   import("./screens/account/AccountSettingsScreen").then((m) => ({ default: m.AccountSettingsScreen })),
 );
@@ -65,6 +66,7 @@ export function App() {
         <Route path="settings" element={<Screen><DevicesScreen /></Screen>} />
         <Route path="dashboard" element={<Screen label="Loading your dashboard…"><DashboardScreen /></Screen>} />
         <Route path="rules" element={<Screen label="Loading your rules…"><RulesScreen /></Screen>} />
+        <Route path="cash-flow" element={<Screen label="Loading your cash flow…"><CashFlowScreen /></Screen>} />
         <Route path="accounts/:accountId" element={<AccountLayout />}>
           <Route index element={<EnvelopeBoard />} />
           <Route path="history" element={<Screen label="Loading the history…"><HistoryScreen /></Screen>} />

@@ -38,6 +38,11 @@ from app.persistence.documents.imports import (
 )
 from app.persistence.documents.month_totals import MonthTotalDocument, PayeeMonthTotalDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
+from app.persistence.documents.planning import (
+    PlanningFlowDocument,
+    PlanningModelDocument,
+    PlanningNodeDocument,
+)
 from app.persistence.documents.reconciliations import ReconciliationDocument
 from app.persistence.documents.restore_jobs import RestoreJobDocument
 from app.persistence.documents.rules import RuleBookDocument, RuleDocument
@@ -70,4 +75,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     PayeeMonthTotalDocument,
     ExchangeRateDocument,
     BaseCurrencyDocument,
+    PlanningNodeDocument,
+    PlanningFlowDocument,
+    PlanningModelDocument,
 ]

@@ -11,6 +11,8 @@ export const NODE_TYPES = [
   "ImportJob",
   "LoginSession",
   "PaymentSource",
+  "PlanningFlow",
+  "PlanningNode",
   "Rule",
   "RestoreJob",
   "Schedule",
@@ -46,6 +48,7 @@ export const typePolicies: TypePolicies = {
     fields: {
       accounts: { merge: false },
       householdBudget: { merge: false },
+      planningModel: { merge: false },
       // `account(id)` / `transaction(id)` / `schedule(id)` read straight from the cache when the
       // object is already there (no network round trip when opening something from a list).
       account: { read: (_, { args, toReference }) => toReference({ __typename: "Account", id: args?.id }) },
@@ -62,6 +65,11 @@ export const typePolicies: TypePolicies = {
   Budget: { keyFields: false },
   EnvelopeBudget: { keyFields: false },
   Money: { keyFields: false },
+  // Diagrams: a node's id is its key within one diagram, not an object's (cash flow).
+  SankeyNode: { keyFields: false },
+  SankeyLink: { keyFields: false },
+  CashFlow: { keyFields: false },
+  PlanningModel: { keyFields: false, fields: { nodes: { merge: false }, flows: { merge: false } } },
 };
 
 export function createCache(): InMemoryCache {
