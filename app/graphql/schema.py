@@ -28,6 +28,7 @@ from app.graphql.categorisation.queries import CategorisationQuery
 from app.graphql.engine.cost import QueryCosts
 from app.graphql.engine.fast_execution import PlainFieldExecutor
 from app.graphql.engine.limits import RequestLimits, alias_limit_rule, depth_limit_rule
+from app.graphql.insights.opportunities.mutations import OpportunityMutation
 from app.graphql.ledger.accounts.mutations import AccountMutation, OpenAccountMutation
 from app.graphql.ledger.accounts.queries import AccountQuery
 from app.graphql.ledger.accounts.types import Account
@@ -100,6 +101,7 @@ class Mutation(
     ReviewMutation,
     CategorisationMutation,
     BackupMutation,
+    OpportunityMutation,
 ):
     pass
 

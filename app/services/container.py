@@ -33,6 +33,7 @@ from app.services.categorisation.rules import RuleService
 from app.services.categorisation.settings import CategorisationSettingsService
 from app.services.imports.jobs import ImportService
 from app.services.imports.runner import ImportRunner, ImportSettings, OrphanedImports
+from app.services.insights.opportunities import SavingsOpportunities
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
 from app.services.ledger.corrections import CorrectionService
@@ -85,6 +86,7 @@ class Services:
     restores: HouseholdRestores
     imports: ImportService
     import_runner: ImportRunner
+    opportunities: SavingsOpportunities
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -175,6 +177,7 @@ class Services:
             ),
             imports=ImportService(uploads, import_runner),
             import_runner=import_runner,
+            opportunities=SavingsOpportunities(db, account_service),
             background=background,
         )
 

@@ -159,14 +159,18 @@ class TestAboveUsual:
         assert "in May 2026" in found.explanation
 
     def test_the_current_month_counts_once_it_is_above_already(self) -> None:
-        months = last_months(400, 400, 400, 400, 400, 400, 400, 900, through=date(2026, 6, 1))
+        months = last_months(*[4000] * 7, 9000, through=date(2026, 6, 1))
         [found] = above_usual([spending(months)], TODAY, "EUR")
         assert found.month == date(2026, 6, 1)
-        assert found.amount_at_stake == 500
+        assert found.amount_at_stake == 5000
         assert "so far this month" in found.explanation
 
     def test_ten_percent_above_is_still_usual(self) -> None:
         months = last_months(40000, 40000, 40000, 40000, 40000, 40000, 44000)
+        assert above_usual([spending(months)], TODAY, "EUR") == []
+
+    def test_a_few_units_more_is_not_worth_a_word(self) -> None:
+        months = last_months(1399, 1399, 1399, 1399, 1599, 1599, 1599)  # a price rise: +2.00
         assert above_usual([spending(months)], TODAY, "EUR") == []
 
     def test_an_envelope_without_a_habit_has_no_usual(self) -> None:

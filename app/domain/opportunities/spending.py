@@ -4,8 +4,9 @@ An envelope's *usual* month is the median of what it spent in the six full month
 the month looked at (months without spending count as zero), provided it spent something in
 at least `MIN_MONTHS_WITH_SPENDING` of them: an envelope without a habit has no usual. The
 month looked at is the current one when its spending so far is above the usual already,
-else the last full month. Above means more than the usual by over 10 % (and one unit of the
-currency); the amount at stake is the difference.
+else the last full month. Above means more than the usual by over 10 % and over `MIN_EXCESS_UNITS`
+units of the currency (a coffee more is not worth a word); the amount at stake is the
+difference.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.domain.periods import month_start
 
 USUAL_MONTHS = 6
 MIN_MONTHS_WITH_SPENDING = 3
+MIN_EXCESS_UNITS = 5
 
 
 def usual(values: Sequence[int]) -> int:
@@ -59,8 +61,8 @@ def _usual_before(envelope: EnvelopeSpending, month: date) -> int | None:
 
 
 def _above(spent: int, usual_amount: int, currency: str) -> bool:
-    unit: int = 10 ** MINOR_DIGITS[currency]
-    return spent - usual_amount > max(usual_amount // 10, unit)
+    least: int = MIN_EXCESS_UNITS * 10 ** MINOR_DIGITS[currency]
+    return spent - usual_amount > max(usual_amount // 10, least)
 
 
 def above_usual(

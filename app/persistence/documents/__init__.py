@@ -36,6 +36,7 @@ from app.persistence.documents.imports import (
     ImportRowDocument,
 )
 from app.persistence.documents.month_totals import MonthTotalDocument
+from app.persistence.documents.opportunities import DismissedOpportunityDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
 from app.persistence.documents.restore_jobs import RestoreJobDocument
@@ -66,4 +67,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     CategorisationSettingsDocument,
     TombstoneDocument,
     RestoreJobDocument,
+    DismissedOpportunityDocument,
 ]
