@@ -17,7 +17,7 @@ from app.domain.opportunities.idle import (
     months_to_reach,
 )
 from app.domain.opportunities.recurring import recurring_charges
-from app.domain.opportunities.spending import EnvelopeSpending, above_usual, usual
+from app.domain.opportunities.spending import EnvelopeSpending, above_usual
 
 TODAY = date(2026, 6, 15)
 
@@ -142,11 +142,6 @@ def last_months(*amounts: int, through: date = date(2026, 5, 1)) -> dict[date, i
 
 
 class TestAboveUsual:
-    def test_the_usual_is_the_median(self) -> None:
-        assert usual([300, 100, 200]) == 200
-        assert usual([100, 200, 300, 1000]) == 250
-        assert usual([]) == 0
-
     def test_the_last_full_month_above_its_usual(self) -> None:
         months = last_months(40000, 42000, 39000, 41000, 40000, 43000, 55000)
         [found] = above_usual([spending(months)], TODAY, "EUR")

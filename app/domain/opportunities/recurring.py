@@ -6,11 +6,11 @@ finds them at least `SAME_PAYEE` % alike) where, walking back from the latest ch
 earlier one falls one interval before the next (weekly 7±1 days, fortnightly 14±2, monthly
 27-34, quarterly 86-97, yearly 360-371) with an amount within the tolerance of the next
 one's (10 %, or one unit of the currency, whichever is more). One step outside the tolerance
-but within ±50 % is taken as a price change (and noted); a second one ends the series.
-A series needs at least
-`MIN_OCCURRENCES` charges, and is still running when its next charge is not overdue by more
-than one interval. Intervals are tried shortest first, so a weekly charge is not also a
-monthly one; a payee may hold several series (two subscriptions with one company).
+but within ±50 % is taken as a price change (and noted); a second one ends the series. A
+series needs at least `MIN_OCCURRENCES` charges, and is still running when its next charge
+is not overdue by more than one interval. Intervals are tried shortest first, so a weekly
+charge is not also a monthly one; a payee may hold several series (two subscriptions with one
+company).
 
 The yearly cost is the latest amount times the interval's occurrences per year (52, 26, 12,
 4, 1): integers only.

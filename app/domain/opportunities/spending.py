@@ -1,12 +1,12 @@
 """Envelopes spending above their usual.
 
-An envelope's *usual* month is the median of what it spent in the six full months before
-the month looked at (months without spending count as zero), provided it spent something in
-at least `MIN_MONTHS_WITH_SPENDING` of them: an envelope without a habit has no usual. The
-month looked at is the current one when its spending so far is above the usual already,
-else the last full month. Above means more than the usual by over 10 % and over `MIN_EXCESS_UNITS`
-units of the currency (a coffee more is not worth a word); the amount at stake is the
-difference.
+An envelope's *usual* month is the dashboard's (`app.domain.usual`): the median of what it
+spent in the six full months before the month looked at (months without spending count as
+zero); here only where it spent something in at least `MIN_MONTHS_WITH_SPENDING` of them: an
+envelope without a habit has no usual. The month looked at is the current one when its
+spending so far is above the usual already, else the last full month. Above means more than
+the usual by over 10 % and over `MIN_EXCESS_UNITS` units of the currency (a coffee more is
+not worth a word); the amount at stake is the difference.
 """
 
 from __future__ import annotations
@@ -18,31 +18,10 @@ from datetime import date
 from app.domain.money import MINOR_DIGITS, format_amount
 from app.domain.opportunities import Charge, Opportunity, OpportunityKind, amount_bucket
 from app.domain.periods import month_start
+from app.domain.usual import USUAL_MONTHS, previous_months, usual
 
-USUAL_MONTHS = 6
 MIN_MONTHS_WITH_SPENDING = 3
 MIN_EXCESS_UNITS = 5
-
-
-def usual(values: Sequence[int]) -> int:
-    """The median of `values` (the lower middle's and upper middle's mean, rounded down)."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) // 2
-
-
-def months_before(month: date, count: int) -> list[date]:
-    """The first days of the `count` months before `month`'s, oldest first."""
-    found: list[date] = []
-    day = month_start(month)
-    for _ in range(count):
-        day = date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
-        found.insert(0, day)
-    return found
 
 
 @dataclass(frozen=True)
@@ -54,10 +33,10 @@ class EnvelopeSpending:
 
 
 def _usual_before(envelope: EnvelopeSpending, month: date) -> int | None:
-    values = [envelope.spent.get(m, 0) for m in months_before(month, USUAL_MONTHS)]
+    values = [envelope.spent.get(m, 0) for m in previous_months(month)]
     if sum(1 for v in values if v > 0) < MIN_MONTHS_WITH_SPENDING:
         return None
-    return usual(values)
+    return usual(dict(envelope.spent), month)
 
 
 def _above(spent: int, usual_amount: int, currency: str) -> bool:
@@ -70,7 +49,7 @@ def above_usual(
 ) -> list[Opportunity]:
     """The envelopes above their usual, the largest excess first."""
     current = month_start(today)
-    [last_full] = months_before(current, 1)
+    [last_full] = previous_months(current, 1)
     found = []
     for envelope in envelopes:
         for month in (current, last_full):

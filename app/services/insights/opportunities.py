@@ -32,13 +32,9 @@ from app.domain.opportunities.idle import (
     idle_money,
 )
 from app.domain.opportunities.recurring import recurring_charges
-from app.domain.opportunities.spending import (
-    USUAL_MONTHS,
-    EnvelopeSpending,
-    above_usual,
-    months_before,
-)
+from app.domain.opportunities.spending import EnvelopeSpending, above_usual
 from app.domain.periods import month_start, next_month
+from app.domain.usual import USUAL_MONTHS, previous_months
 from app.persistence.documents.accounts import AccountRecord
 from app.persistence.documents.entries import TransactionRecord
 from app.persistence.mongo import Database
@@ -140,7 +136,7 @@ class MonthFigures:
 
 async def _month_figures(account: AccountRecord, day: date, figures: BudgetFigures) -> MonthFigures:
     current = month_start(day)
-    months = [*months_before(current, USUAL_MONTHS + 1), current]
+    months = [*previous_months(current, USUAL_MONTHS + 1), current]
     envelopes = [e.id for e in account.live_envelopes() if not e.builtin]
     after = await figures.after(account.id, envelopes, [*months, next_month(current)])
     spent: dict[ObjectId, dict[date, int]] = {e: {} for e in envelopes}
@@ -210,7 +206,7 @@ def _available(account: AccountRecord, changes: Sequence[dict[str, Any]]) -> lis
 
 def _goals(account: AccountRecord, day: date, months: MonthFigures) -> list[GoalPace]:
     """The saving goals, with their pace: the average funding of the last full months."""
-    recent = months_before(month_start(day), PACE_PERIODS)
+    recent = previous_months(month_start(day), PACE_PERIODS)
     found = []
     for envelope in account.live_envelopes():
         if envelope.goal is None or envelope.builtin:
