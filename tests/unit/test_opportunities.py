@@ -103,6 +103,15 @@ class TestRecurringCharges:
         amounts = [1250, 8730, 3100, 15400, 4420, 990]
         assert recurring_charges(monthly("Supermarket", amounts), "EUR", TODAY) == []
 
+    def test_a_supermarket_visited_every_other_day_is_no_subscription(self) -> None:
+        # Some amount turns up at about any interval among so many; none is a habit.
+        amounts = [1500 + (i * 7919) % 9000 for i in range(200)]
+        charges = [
+            Charge(i, TODAY - timedelta(days=2 * i), amount, "Supermarket")
+            for i, amount in enumerate(amounts)
+        ]
+        assert recurring_charges(charges, "EUR", TODAY) == []
+
     def test_two_price_changes_end_the_series(self) -> None:
         found = recurring_charges(monthly("Jumpy", [1000, 1400, 1900]), "EUR", TODAY)
         assert found == []

@@ -8,9 +8,11 @@ earlier one falls one interval before the next (weekly 7±1 days, fortnightly 14
 one's (10 %, or one unit of the currency, whichever is more). One step outside the tolerance
 but within ±50 % is taken as a price change (and noted); a second one ends the series. A
 series needs at least `MIN_OCCURRENCES` charges, and is still running when its next charge
-is not overdue by more than one interval. Intervals are tried shortest first, so a weekly
-charge is not also a monthly one; a payee may hold several series (two subscriptions with one
-company).
+is not overdue by more than one interval, and is the payee's habit rather than a
+coincidence: within its span the payee has at most as many other charges as the series has
+(a supermarket visited daily offers some amount at any interval). Intervals are tried
+shortest first, so a weekly charge is not also a monthly one; a payee may hold several series
+(two subscriptions with one company).
 
 The yearly cost is the latest amount times the interval's occurrences per year (52, 26, 12,
 4, 1): integers only.
@@ -18,6 +20,7 @@ The yearly cost is the latest amount times the interval's occurrences per year (
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -98,20 +101,19 @@ def payee_groups(charges: Sequence[Charge]) -> list[list[Charge]]:
 
 
 def _series_from(
-    charges: Sequence[Charge], start: int, rhythm: Rhythm, currency: str
+    charges: Sequence[Charge], days: Sequence[int], start: int, rhythm: Rhythm, currency: str
 ) -> tuple[list[Charge], int | None]:
-    """Walking back from `charges[start]` (charges newest first) by `rhythm`: the series'
-    charges (newest first) and the amount before a price change (None: no change)."""
+    """Walking back from `charges[start]` (charges newest first; `days` their days as
+    negative ordinals) by `rhythm`: the series' charges (newest first) and the amount before
+    a price change (None: no change)."""
     found, previous, at = [charges[start]], None, start
     while True:
         current = charges[at]
-        fitting: list[tuple[int, Charge]] = []
-        for index in range(at + 1, len(charges)):
-            days = (current.day - charges[index].day).days
-            if days > rhythm.longest:
-                break
-            if days >= rhythm.shortest:
-                fitting.append((index, charges[index]))
+        day = current.day.toordinal()
+        window = range(
+            bisect_left(days, rhythm.shortest - day), bisect_right(days, rhythm.longest - day)
+        )
+        fitting = [(index, charges[index]) for index in window]
         same = [f for f in fitting if within_tolerance(f[1].amount, current.amount, currency)]
         changed = [
             f for f in fitting if previous is None and _price_change(f[1].amount, current.amount)
@@ -141,14 +143,41 @@ def find_series(group: Sequence[Charge], currency: str, today: date) -> list[Ser
 
 def _first_series(charges: Sequence[Charge], currency: str, today: date) -> Series | None:
     """The series starting at the latest charge that has one, shortest interval first."""
+    days = [-c.day.toordinal() for c in charges]  # ascending, for counting a span's charges
     for start, latest in enumerate(charges):
         for rhythm in RHYTHMS:
             if today > latest.day + timedelta(days=2 * rhythm.nominal):
                 continue  # stopped: the next charge is overdue by more than an interval
-            chain, previous = _series_from(charges, start, rhythm, currency)
-            if len(chain) >= MIN_OCCURRENCES:
+            if _too_busy(latest, charges[-1], days, rhythm):
+                continue
+            chain, previous = _series_from(charges, days, start, rhythm, currency)
+            if len(chain) >= MIN_OCCURRENCES and not _coincidence(chain, days):
                 return Series(latest.payee or "", rhythm, tuple(chain), previous)
     return None
+
+
+def _too_busy(latest: Charge, oldest: Charge, days: Sequence[int], rhythm: Rhythm) -> bool:
+    """Whether no series from `latest` can pass `_coincidence`, found without walking one:
+    any series spans at least the `MIN_OCCURRENCES - 1` shortest intervals before `latest`,
+    and holds at most one charge per shortest interval of the payee's history; more charges
+    in that least span than twice that many are more others than any series could have."""
+    end = latest.day.toordinal()
+    least = bisect_right(days, (MIN_OCCURRENCES - 1) * rhythm.shortest - end) - bisect_left(
+        days, -end
+    )
+    longest_series = 1 + (end - oldest.day.toordinal()) // rhythm.shortest
+    return least > 2 * longest_series
+
+
+def _coincidence(chain: Sequence[Charge], days: Sequence[int]) -> bool:
+    """A payee charging far more often than the series (a supermarket) offers a charge of
+    about any amount at about any interval: more of its other charges within the series'
+    span than the series has charges makes the series a coincidence, not a habit. (`days`:
+    the payee's charges' days as negative ordinals, ascending.)"""
+    within = bisect_right(days, -chain[-1].day.toordinal()) - bisect_left(
+        days, -chain[0].day.toordinal()
+    )
+    return within - len(chain) > len(chain)
 
 
 def recurring_charges(charges: Sequence[Charge], currency: str, today: date) -> list[Opportunity]:
