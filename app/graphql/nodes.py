@@ -12,7 +12,7 @@ from app.core.errors import ValidationError
 from app.core.ids import ObjectId
 from app.graphql.auth.queries import load_user
 from app.graphql.context import Info
-from app.graphql.insight.rates import load_exchange_rate
+from app.graphql.insights.rates import load_exchange_rate
 from app.graphql.ledger.accounts.queries import load_account
 from app.graphql.ledger.backups.queries import load_restore_job
 from app.graphql.ledger.cash_flow.queries import load_planning_flow, load_planning_node

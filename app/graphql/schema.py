@@ -28,8 +28,9 @@ from app.graphql.categorisation.queries import CategorisationQuery
 from app.graphql.engine.cost import QueryCosts
 from app.graphql.engine.fast_execution import PlainFieldExecutor
 from app.graphql.engine.limits import RequestLimits, alias_limit_rule, depth_limit_rule
-from app.graphql.insight.dashboard import DashboardQuery
-from app.graphql.insight.rates import ExchangeRate, ExchangeRateMutation, ExchangeRateQuery
+from app.graphql.insights.dashboard import DashboardQuery
+from app.graphql.insights.opportunities.mutations import OpportunityMutation
+from app.graphql.insights.rates import ExchangeRate, ExchangeRateMutation, ExchangeRateQuery
 from app.graphql.ledger.accounts.mutations import AccountMutation, OpenAccountMutation
 from app.graphql.ledger.accounts.queries import AccountQuery
 from app.graphql.ledger.accounts.types import Account
@@ -110,6 +111,7 @@ class Mutation(
     BackupMutation,
     ExchangeRateMutation,
     PlanningMutation,
+    OpportunityMutation,
 ):
     pass
 

@@ -40,8 +40,9 @@ from app.services.categorisation.rules import RuleService
 from app.services.categorisation.settings import CategorisationSettingsService
 from app.services.imports.jobs import ImportService
 from app.services.imports.runner import ImportRunner, ImportSettings, OrphanedImports
-from app.services.insight.dashboard import DashboardService
-from app.services.insight.exchange_rates import ExchangeRateService
+from app.services.insights.dashboard import DashboardService
+from app.services.insights.exchange_rates import ExchangeRateService
+from app.services.insights.opportunities import SavingsOpportunities
 from app.services.ledger.accounts import AccountService
 from app.services.ledger.budgets import BudgetService
 from app.services.ledger.corrections import CorrectionService
@@ -101,6 +102,7 @@ class Services:
     cash_flow: CashFlowPictures
     planning: PlanningService
     planning_seeds: PlanningSeeds
+    opportunities: SavingsOpportunities
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -200,6 +202,7 @@ class Services:
             cash_flow=cash_flow,
             planning=planning,
             planning_seeds=PlanningSeeds(db, planning, cash_flow),
+            opportunities=SavingsOpportunities(db, account_service),
             background=background,
         )
 

@@ -325,6 +325,7 @@ def _schedule_mutations(m: Any, main: Theirs, ben_account: Own, food: Theirs) ->
         m("SkipOccurrence", id=rent, date="2030-02-01"),
         m("PostOccurrenceNow", id=rent),
     ]
+    probes.append(m("DismissOpportunity", accountId=main, key="idle_money:100000"))
     return probes
 
 
@@ -379,6 +380,7 @@ def _queries() -> list[Probe]:
         Probe("Query.reviewQueue", "ReviewQueue", {"accountId": A("Account", "main")}),
         Probe("Query.restoreJob", "RestoreJob", {"id": A("RestoreJob", "restore")}),
         Probe("Query.planningModel", "PlanningModel", {"accountId": A("Account", "main")}),
+        Probe("Query.account", "SavingsOpportunities", {"id": A("Account", "main")}),
         *(Probe("Query.node", "Node", {"id": a}) for a in ANA_OBJECTS),
         Probe("Query.nodes", NODES, {"ids": [Own("account"), *ANA_OBJECTS]}),
     ]

@@ -19,6 +19,7 @@ from tests.api.ledger.test_recategorise import RECATEGORISE_OPERATIONS
 from tests.api.ledger.test_reconciliation import RECONCILIATION_OPERATIONS
 from tests.api.ledger.test_review_queue import REVIEW_OPERATIONS
 from tests.api.ledger.test_rules import RULE_OPERATIONS
+from tests.api.ledger.test_savings_opportunities import OPPORTUNITY_OPERATIONS
 from tests.api.ledger.test_schedules import SCHEDULE_OPERATIONS
 from tests.graphql_client import GraphQLClient
 
@@ -58,6 +59,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | FORECAST_OPERATIONS
         | CASH_FLOW_OPERATIONS
         | PLANNING_OPERATIONS
+        | OPPORTUNITY_OPERATIONS
     )
 
 

@@ -22,6 +22,7 @@ const SchedulesScreen = lazy(() => import("./screens/schedules/SchedulesScreen")
 const RulesScreen = lazy(() => import("./screens/rules/RulesScreen").then((m) => ({ default: m.RulesScreen })));
 const ReviewScreen = lazy(() => import("./screens/review/ReviewScreen").then((m) => ({ default: m.ReviewScreen })));
 const ImportScreen = lazy(() => import("./screens/imports/ImportScreen").then((m) => ({ default: m.ImportScreen })));
+const SavingsScreen = lazy(() => import("./screens/savings/SavingsScreen").then((m) => ({ default: m.SavingsScreen })));
 const DevicesScreen = lazy(() => import("./screens/settings/DevicesScreen").then((m) => ({ default: m.DevicesScreen })));
 const DashboardScreen = lazy(() => import("./screens/dashboard/DashboardScreen"));
 const CashFlowScreen = lazy(() => import("./screens/cashflow/CashFlowScreen").then((m) => ({ default: m.CashFlowScreen })));
@@ -77,6 +78,7 @@ export function App() {
           <Route path="reconcile" element={<Screen><ReconcileScreen /></Screen>} />
           <Route path="review" element={<Screen><ReviewScreen /></Screen>} />
           <Route path="import" element={<Screen label="Opening the import…"><ImportScreen /></Screen>} />
+          <Route path="savings" element={<Screen label="Looking for savings…"><SavingsScreen /></Screen>} />
           <Route path="members" element={<Screen><MembersScreen /></Screen>} />
           <Route path="settings" element={<Screen><AccountSettingsScreen /></Screen>} />
         </Route>

@@ -37,6 +37,7 @@ from app.persistence.documents.imports import (
     ImportRowDocument,
 )
 from app.persistence.documents.month_totals import MonthTotalDocument, PayeeMonthTotalDocument
+from app.persistence.documents.opportunities import DismissedOpportunityDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.planning import (
     PlanningFlowDocument,
@@ -78,4 +79,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     PlanningNodeDocument,
     PlanningFlowDocument,
     PlanningModelDocument,
+    DismissedOpportunityDocument,
 ]

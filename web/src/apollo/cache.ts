@@ -39,6 +39,7 @@ export const typePolicies: TypePolicies = {
       paymentSources: { merge: false },
       schedules: { merge: false },
       upcoming: { merge: false },
+      savingsOpportunities: { merge: false },
     },
   },
   User: { keyFields: ["id"], fields: { sessions: relayStylePagination() } },

@@ -11,11 +11,17 @@ from app.core.ids import ObjectId
 from app.domain.accounts import AccountType
 from app.domain.members import Role
 from app.graphql.context import Info
+from app.graphql.insights.opportunities.types import SavingsOpportunity
 from app.graphql.ledger.budgets.types import Cadence
 from app.graphql.ledger.budgets.view import Budget
 from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.forecasts.projection import BalanceProjection
-from app.graphql.ledger.history.types import Totals, TransactionConnection, TransactionFilter
+from app.graphql.ledger.history.types import (
+    SharedParts,
+    Totals,
+    TransactionConnection,
+    TransactionFilter,
+)
 from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.ledger.reconciliation.types import Reconciliation
@@ -188,3 +194,13 @@ class Account(Node):
         check_days(days)  # refused before any read
         found = await info.context.services.forecasts.projection(self.document, days)
         return BalanceProjection.of(found, self.document)
+
+    @strawberry.field(
+        description="Savings opportunities found in the history, not dismissed: recurring "
+        "charges (costliest first), envelopes above their usual, money idle in Available and "
+        "the goals it would reach sooner."
+    )
+    async def savings_opportunities(self, info: Info) -> list[SavingsOpportunity]:
+        found = await info.context.services.opportunities.of_account(self.document)
+        shared = SharedParts(self.document)
+        return [SavingsOpportunity.from_found(f, self.document, shared) for f in found]

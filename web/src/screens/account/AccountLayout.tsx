@@ -17,6 +17,7 @@ const TABS = [
   { to: "schedules", label: "Schedules" },
   { to: "paydays", label: "Paydays" },
   { to: "reconcile", label: "Reconcile" },
+  { to: "savings", label: "Savings" },
   { to: "import", label: "Import" },
   { to: "members", label: "Sharing" },
   { to: "settings", label: "Settings" },

@@ -150,6 +150,7 @@ export function renderScreen(screen: ReactNode, { client, account, path }: { cli
             <Route path="history" element={screen} />
             <Route path="reconcile" element={screen} />
             <Route path="import" element={screen} />
+            <Route path="savings" element={screen} />
           </Route>
         </Routes>
       </MemoryRouter>

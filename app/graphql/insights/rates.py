@@ -13,7 +13,7 @@ from app.graphql.mutations import Caller, Payload, UserError, mutation_field
 from app.graphql.relay import Node, decode_id, to_global_id
 from app.graphql.scalars import Decimal
 from app.persistence.documents.exchange import ExchangeRateDocument
-from app.services.insight.exchange_rates import ChangeRate, RateRef, RecordRate
+from app.services.insights.exchange_rates import ChangeRate, RateRef, RecordRate
 
 RATE_HELP = (
     'How many units of `to` one unit of `from` is worth ("1.0825"): positive, at most 10 decimals.'

@@ -44,7 +44,7 @@ from app.persistence.repositories.dashboard_figures import (
     EnvelopeMonth,
     MonthFlow,
 )
-from app.services.insight.exchange_rates import ExchangeRateService
+from app.services.insights.exchange_rates import ExchangeRateService
 
 MAX_MONTHS = 120
 MAX_FIRST = 100

@@ -1,1 +1,0 @@
-"""The dashboard, exchange rates and the base currency, as the API shows them."""

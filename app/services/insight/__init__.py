@@ -1,1 +1,0 @@
-"""Views over the whole household: exchange rates, the base currency, the dashboard."""
