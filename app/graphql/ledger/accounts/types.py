@@ -15,12 +15,7 @@ from app.graphql.insights.opportunities.types import SavingsOpportunity
 from app.graphql.ledger.budgets.types import Cadence
 from app.graphql.ledger.budgets.view import Budget
 from app.graphql.ledger.envelopes.types import Envelope
-from app.graphql.ledger.history.types import (
-    SharedParts,
-    Totals,
-    TransactionConnection,
-    TransactionFilter,
-)
+from app.graphql.ledger.history.types import Totals, TransactionConnection, TransactionFilter
 from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.ledger.reconciliation.types import Reconciliation
@@ -191,5 +186,4 @@ class Account(Node):
     )
     async def savings_opportunities(self, info: Info) -> list[SavingsOpportunity]:
         found = await info.context.services.opportunities.of_account(self.document)
-        shared = SharedParts(self.document)
-        return [SavingsOpportunity.from_found(f, self.document, shared) for f in found]
+        return SavingsOpportunity.list_of(found, self.document)
