@@ -19,6 +19,7 @@ what a failed restore wrote.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +36,7 @@ from app.persistence.documents.auth import UserProfile
 from app.persistence.documents.entries import TransactionRecord
 from app.persistence.documents.imports import CsvMappingDocument
 from app.persistence.documents.month_totals import MonthTotalDocument, PayeeMonthTotalDocument
+from app.persistence.documents.opportunities import DismissedOpportunityDocument
 from app.persistence.documents.payment_sources import PaymentSourceDocument
 from app.persistence.documents.reconciliations import ReconciliationDocument
 from app.persistence.documents.restore_jobs import RestoreJobDocument, RestoreStatus
@@ -133,6 +135,15 @@ def _import_identity(row: dict[str, Any]) -> None:
     row["import_key"] = row.get("import_key") or str(row["_id"])
 
 
+_OBJECT_ID = re.compile(r"\b[0-9a-f]{24}\b")
+
+
+def _opportunity_key(row: dict[str, Any], scope: RestoreScope) -> None:
+    """A dismissed opportunity's key may name an envelope by id: remapped like every id of the
+    household, so the restored account keeps it dismissed."""
+    row["key"] = _OBJECT_ID.sub(lambda found: str(scope.ids(found[0])), row["key"])
+
+
 ACCOUNT = RecordType(
     "account",
     ACCOUNTS,
@@ -153,6 +164,9 @@ PER_ACCOUNT: list[RecordType] = [
                ("created_at", "_id"), fix=_paused),
     # The CSV mappings saved per account and header (suggested for the next file).
     RecordType("csvMapping", "csv_mappings", CsvMappingDocument, order=("header_key", "_id")),
+    # The savings opportunities dismissed ("I know, keep it"); ids in their keys remapped.
+    RecordType("dismissedOpportunity", "dismissed_opportunities", DismissedOpportunityDocument,
+               ("dismissed_by",), ("dismissed_at", "_id"), fix=_opportunity_key),
 ]  # fmt: skip
 # The owner's categorisation rules: their envelope and account references are remapped like
 # every id of the household; restored, they join the restorer's rules after their own (the

@@ -12,6 +12,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 import app.services.insights.opportunities as opportunities_module
+from tests.api.ledger.test_backup import backup, every_account, records, restored, rewrite
 from tests.ledger_client import Member
 
 # The example operations these tests run (each one is sent below).
@@ -56,10 +57,11 @@ class Household:
         self.entries.setdefault(f"move to {to}", []).append(entry_id)
         return entry_id
 
-    async def opportunities(self, member: Member | None = None) -> list[dict[str, Any]]:
-        account = (await (member or self.member).query("SavingsOpportunities", id=self.id))[
-            "account"
-        ]
+    async def opportunities(
+        self, member: Member | None = None, account_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        reader = member or self.member
+        account = (await reader.query("SavingsOpportunities", id=account_id or self.id))["account"]
         found: list[dict[str, Any]] = account["savingsOpportunities"]
         return found
 
@@ -211,3 +213,20 @@ class TestDismissing:
         error = await ben.refused("DismissOpportunity", accountId=household.id, key=idle["key"])
         assert error["code"] == "FORBIDDEN"
         assert len(by_kind(await household.opportunities(), "IDLE_MONEY")) == 1
+
+
+class TestBackup:
+    async def test_dismissed_opportunities_travel_with_a_backup(
+        self, household: Household, ben: Member
+    ) -> None:
+        found = await household.opportunities()
+        [above] = by_kind(found, "ABOVE_USUAL")  # its key names the envelope by id
+        [idle] = by_kind(found, "IDLE_MONEY")
+        for key in (above["key"], idle["key"]):
+            await household.member.do("DismissOpportunity", accountId=household.id, key=key)
+        rows = records(await backup(household.member))
+        assert sum(1 for r in rows if r["type"] == "dismissedOpportunity") == 2
+        await restored(ben, rewrite(rows, checksum=False))
+        [restored_id] = list(await every_account(ben))
+        kinds = {o["kind"] for o in await household.opportunities(ben, restored_id)}
+        assert kinds == {"RECURRING_CHARGE", "GOAL_SOONER"}

@@ -72,6 +72,13 @@ class SavingsOpportunity:
     )
 
     @classmethod
+    def list_of(
+        cls, found: list[FoundOpportunity], account: AccountRecord
+    ) -> list[SavingsOpportunity]:
+        shared = SharedParts(account)
+        return [cls.from_found(f, account, shared) for f in found]
+
+    @classmethod
     def from_found(
         cls, found: FoundOpportunity, account: AccountRecord, shared: SharedParts
     ) -> SavingsOpportunity:

@@ -17,7 +17,6 @@ from app.graphql.ledger.budgets.view import Budget
 from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.forecasts.projection import BalanceProjection
 from app.graphql.ledger.history.types import (
-    SharedParts,
     Totals,
     TransactionConnection,
     TransactionFilter,
@@ -202,5 +201,4 @@ class Account(Node):
     )
     async def savings_opportunities(self, info: Info) -> list[SavingsOpportunity]:
         found = await info.context.services.opportunities.of_account(self.document)
-        shared = SharedParts(self.document)
-        return [SavingsOpportunity.from_found(f, self.document, shared) for f in found]
+        return SavingsOpportunity.list_of(found, self.document)
