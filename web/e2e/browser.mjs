@@ -86,6 +86,16 @@ export async function apiLogin(email, password) {
 
 export const PASSWORD = "correct horse battery staple";
 
+/** Signs a new person up through the form; they land on their (empty) accounts. */
+export async function signUp(page, who) {
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill(who.name);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Your accounts" }).waitFor();
+}
+
 /** Picks the option whose text starts with `prefix` (option texts carry balances). */
 export async function choose(select, prefix) {
   const value = await select.locator("option", { hasText: prefix }).first().getAttribute("value");
