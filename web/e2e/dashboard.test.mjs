@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { apiLogin, gql, launch, PASSWORD, person, shoot } from "./browser.mjs";
+import { apiLogin, gql, launch, PASSWORD, person, shoot, signUp } from "./browser.mjs";
 
 const dana = { name: "Dana Kowal", email: `dana-${Date.now().toString(36)}@example.com` };
 
@@ -78,13 +78,7 @@ async function seedHousehold() {
 
 test("Dana signs up and has some history in three currencies", async () => {
   p = await person(browser);
-  const { page } = p;
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill(dana.name);
-  await page.getByLabel("Email").fill(dana.email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("heading", { name: "Your accounts" }).waitFor();
+  await signUp(p.page, dana);
   await seedHousehold();
 });
 

@@ -14,8 +14,9 @@ from app.graphql.ledger.accounts.types import Account
 from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.scalars import Money, money
 from app.persistence.documents.accounts import AccountRecord, EnvelopeRecord
-from app.services.insights import dashboard as figures
-from app.services.insights.dashboard import Household, MonthRange
+from app.services.insights import figures
+from app.services.insights.dashboard import Household
+from app.services.insights.figures import MonthRange
 
 FROM = strawberry.argument(name="from")
 MISSING_HELP = "Currencies without a rate on the day that was needed: the figure is null."

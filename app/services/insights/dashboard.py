@@ -25,7 +25,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, TypeVar
 
 from app.core import clock
@@ -37,7 +37,7 @@ from app.domain.cadences import check_day
 from app.domain.exchange import Converted, RateTable
 from app.domain.periods import month_start, next_month
 from app.domain.usual import USUAL_MONTHS, largest_changes, previous_months, usual
-from app.persistence.documents.accounts import AccountRecord, EnvelopeRecord
+from app.persistence.documents.accounts import AccountRecord
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.dashboard_figures import (
     DashboardFigures,
@@ -45,99 +45,21 @@ from app.persistence.repositories.dashboard_figures import (
     MonthFlow,
 )
 from app.services.insights.exchange_rates import ExchangeRateService
+from app.services.insights.figures import (
+    MAX_FIRST,
+    Amount,
+    EnvelopeChange,
+    EnvelopeSpending,
+    IncomeExpense,
+    MonthRange,
+    NetWorth,
+    PayeeSpending,
+    PlanVsActual,
+    month_end,
+)
 
-MAX_MONTHS = 120
-MAX_FIRST = 100
 INCOME, SPENDING = "income", "expense"
 T = TypeVar("T")
-
-
-def month_end(month: date) -> date:
-    return next_month(month) - timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class MonthRange:
-    """Whole months `first`..`last` (their first days)."""
-
-    first: date
-    last: date
-
-    @classmethod
-    def of(cls, first: date, last: date, fields: tuple[str, str] = ("from", "to")) -> MonthRange:
-        """VALIDATION unless `first` is not after `last` and they span at most 120 months."""
-        start = month_start(check_day(first, [fields[0]]))
-        end = month_start(check_day(last, [fields[1]]))
-        if start > end:
-            raise ValidationError("The range ends before it starts.", field=[fields[1]])
-        if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
-            raise ValidationError(f"At most {MAX_MONTHS} months at once.", field=[fields[1]])
-        return cls(start, end)
-
-    def months(self) -> list[date]:
-        found, month = [], self.first
-        while month <= self.last:
-            found.append(month)
-            month = next_month(month)
-        return found
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A figure in the base currency; `minor` None when a rate was missing (`missing`)."""
-
-    minor: int | None
-    missing: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, converted: Converted) -> Amount:
-        return cls(converted.value, tuple(sorted(converted.missing or ())))
-
-
-@dataclass(frozen=True)
-class NetWorth:
-    month: date
-    total: Amount
-
-
-@dataclass(frozen=True)
-class IncomeExpense:
-    month: date
-    income: Amount
-    expense: Amount
-
-
-@dataclass(frozen=True)
-class EnvelopeSpending:
-    account: AccountRecord
-    envelope: EnvelopeRecord
-    spent: int  # in the account's currency
-    converted: Amount
-
-
-@dataclass(frozen=True)
-class PayeeSpending:
-    payee: str | None  # as first written; None: entries without a payee
-    spent: Amount
-
-
-@dataclass(frozen=True)
-class PlanVsActual:
-    account: AccountRecord
-    envelope: EnvelopeRecord
-    planned: int  # in the account's currency
-    actual: int
-
-
-@dataclass(frozen=True)
-class EnvelopeChange:
-    account: AccountRecord
-    envelope: EnvelopeRecord
-    month: date
-    this_month: int  # spent, in the account's currency
-    usual: int
-    difference: int
-    converted: Amount  # the difference in the base currency
 
 
 @dataclass
@@ -167,12 +89,6 @@ class Household:
     def convert(self, into: Converted, minor: int, account_id: ObjectId, month: date) -> None:
         currency = self.by_id[account_id].currency
         into.add(self.rates.convert(minor, currency, month_end(month)), currency)
-
-    def missing(self, day: date) -> list[str]:
-        """The currencies of the accounts with money that lack a rate on `day`."""
-        return sorted(
-            {a.currency for a in self.accounts if not self.rates.has_rate(a.currency, day)}
-        )
 
 
 class DashboardService:
