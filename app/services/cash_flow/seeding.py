@@ -31,7 +31,8 @@ from app.persistence.mongo import Database
 from app.persistence.repositories.planning import PlanningRepository
 from app.persistence.transactions import transactional
 from app.services.cash_flow.pictures import CashFlowPictures, CashFlowQuery, account_key
-from app.services.cash_flow.planning import PlanningModel, PlanningService
+from app.services.cash_flow.planning import PlanningService
+from app.services.cash_flow.planning_specs import PlanningModel
 
 KINDS = {
     NodeKind.INCOME: PlanningKind.INCOME,
