@@ -138,11 +138,14 @@ class PlannedFlow:
 
 
 def model_sankey(nodes: Sequence[PlannedNode], flows: Sequence[PlannedFlow]) -> Sankey:
-    """The model as a diagram: the nodes some flow touches (in their order), the flows."""
-    used = {end for flow in flows for end in (flow.source, flow.target)}
+    """The model as a diagram: the nodes some flow touches (in their order), the flows
+    (between nodes of `nodes`)."""
+    known = {node.id for node in nodes}
+    drawn = [f for f in flows if f.source in known and f.target in known]
+    used = {end for flow in drawn for end in (flow.source, flow.target)}
     shown = [node for node in nodes if node.id in used]
     index = {node.id: i for i, node in enumerate(shown)}
     return Sankey(
         nodes=[Node(n.id, n.label, n.kind.node_kind) for n in shown],
-        links=[Link(index[f.source], index[f.target], f.amount) for f in flows],
+        links=[Link(index[f.source], index[f.target], f.amount) for f in drawn],
     )

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.core.clock import utcnow
-from app.core.errors import ConflictError
+from app.core.errors import ConflictError, ValidationError
 from app.core.ids import ObjectId
 from app.core.viewer import Viewer
 from app.domain.accounts import AccountType
 from app.domain.members import Permission, require
-from app.domain.planning import PlanningKind
+from app.domain.planning import MAX_FLOWS, MAX_NODES, PlanningKind
 from app.domain.sankey import NodeKind, Sankey
 from app.persistence.documents.accounts import AccountRecord
 from app.persistence.documents.planning import PlanningFlowDocument, PlanningNodeDocument
@@ -31,7 +31,8 @@ from app.persistence.mongo import Database
 from app.persistence.repositories.planning import PlanningRepository
 from app.persistence.transactions import transactional
 from app.services.cash_flow.pictures import CashFlowPictures, CashFlowQuery, account_key
-from app.services.cash_flow.planning import PlanningModel, PlanningService
+from app.services.cash_flow.planning import PlanningService
+from app.services.cash_flow.planning_specs import PlanningModel
 
 KINDS = {
     NodeKind.INCOME: PlanningKind.INCOME,
@@ -111,6 +112,12 @@ class PlanningSeeds:
             viewer, query, include=lambda account: account.owner_id == owner_id
         )
         nodes, flows = seeded(owner_id, picture.sankey, picture.accounts)
+        if len(nodes) > MAX_NODES or len(flows) > MAX_FLOWS:
+            raise ValidationError(
+                f"The period's picture has more than {MAX_NODES} nodes or {MAX_FLOWS} flows, "
+                "more than a plan holds: choose a shorter period.",
+                field=["to"],
+            )
         async with self.db.transaction() as tx:
             repository = PlanningRepository(tx.session)
             await repository.lock(owner_id)

@@ -326,3 +326,18 @@ class TestSeedPlanning:
         labels = [n["label"] for n in (await model(ana))["nodes"]]
         assert "Salary" not in labels
         assert "Acme" in labels
+
+    async def test_a_picture_larger_than_a_plan_is_refused(self, ana: Member) -> None:
+        account = await ana.open_account()
+        for i in range(201):  # 201 income sources: with the account, more than 200 nodes
+            await ana.do(
+                "RecordIncome",
+                accountId=account["id"],
+                payee=f"Client {i}",
+                amount="1.00",
+                bookingDate="2026-03-02",
+            )
+        seed = {"from": "2026-03-01", "to": "2026-03-31", "currency": "EUR"}
+        error = await ana.refused("SeedPlanningFromLedger", **seed)
+        assert (error["code"], error["field"]) == ("VALIDATION", ["to"])
+        assert (await model(ana))["nodes"] == []

@@ -13,7 +13,7 @@ from app.graphql.mutations import Caller, Payload, UserError, mutation_field
 from app.graphql.relay import decode_id, decode_optional_id, to_global_id
 from app.graphql.scalars import Decimal
 from app.persistence.documents.planning import PlanningFlowDocument
-from app.services.cash_flow.planning import (
+from app.services.cash_flow.planning_specs import (
     CreateFlow,
     CreateNode,
     DeletedNode,
@@ -26,7 +26,7 @@ from app.services.cash_flow.planning import (
     UpdateFlow,
     UpdateNode,
 )
-from app.services.cash_flow.planning import PlanningModel as Model
+from app.services.cash_flow.planning_specs import PlanningModel as Model
 from app.services.cash_flow.seeding import SeedPlanning
 
 
@@ -232,9 +232,9 @@ class PlanningMutation:
         lambda services: services.planning.delete_node,
     )
     create_planning_flow = mutation_field(
-        "A flow between two nodes of one household's model: VALIDATION for a flow to itself or "
-        "an amount ≤ 0, CYCLE for one that would close a cycle, NOT_FOUND for a node of "
-        "another household.",
+        "A flow between two nodes of one household's model: VALIDATION for a flow to itself, "
+        "an amount ≤ 0 or money in another currency than the model's, CYCLE for one that "
+        "would close a cycle, NOT_FOUND for a node of another household.",
         CreatePlanningFlowInput,
         PlanningFlowPayload,
         lambda services: services.planning.create_flow,
@@ -253,7 +253,9 @@ class PlanningMutation:
     )
     seed_planning_from_ledger = mutation_field(
         "Make the planning model the ledger's picture of a period (your accounts of the "
-        "household in `currency`): income sources, accounts, envelopes as expenses.",
+        "household in `currency`): income sources, accounts, envelopes as expenses, and the "
+        "money between them. It replaces the model: one that is not empty needs `replace` "
+        "(else CONFLICT).",
         SeedPlanningFromLedgerInput,
         SeedPlanningPayload,
         lambda services: services.planning_seeds.seed,

@@ -23,7 +23,7 @@ from app.graphql.relay import Node, to_global_id
 from app.graphql.scalars import Money, money
 from app.persistence.documents.planning import PlanningFlowDocument, PlanningNodeDocument
 from app.services.cash_flow.pictures import CashFlowPicture
-from app.services.cash_flow.planning import PlanningModel as Model
+from app.services.cash_flow.planning_specs import PlanningModel as Model
 
 strawberry.enum(NodeKind, name="SankeyNodeKind", description="What a diagram's node stands for.")
 strawberry.enum(PlanningKind, name="PlanningNodeKind")
@@ -147,8 +147,12 @@ class PlanningModel:
         description="The currency of its money (that of the first money given; none yet: null)."
     )
     can_edit: bool = strawberry.field(description="Whether you may change it (editor or above).")
-    nodes: list[PlanningNode] = strawberry.field(description="In the order they were created.")
-    flows: list[PlanningFlow]
+    nodes: list[PlanningNode] = strawberry.field(
+        description="In the order they were created; at most 200: a list, not a connection."
+    )
+    flows: list[PlanningFlow] = strawberry.field(
+        description="In the order they were created; at most 1000."
+    )
     sankey: Sankey = strawberry.field(description="The flows as a diagram (nodes with flows).")
 
     @classmethod
