@@ -22,6 +22,7 @@ const RulesScreen = lazy(() => import("./screens/rules/RulesScreen").then((m) =>
 const ReviewScreen = lazy(() => import("./screens/review/ReviewScreen").then((m) => ({ default: m.ReviewScreen })));
 const ImportScreen = lazy(() => import("./screens/imports/ImportScreen").then((m) => ({ default: m.ImportScreen })));
 const DevicesScreen = lazy(() => import("./screens/settings/DevicesScreen").then((m) => ({ default: m.DevicesScreen })));
+const AlertsScreen = lazy(() => import("./screens/alerts/AlertsScreen"));
 const AccountSettingsScreen = lazy(() =>
   import("./screens/account/AccountSettingsScreen").then((m) => ({ default: m.AccountSettingsScreen })),
 );
@@ -62,6 +63,7 @@ export function App() {
         <Route index element={<AccountsScreen />} />
         <Route path="settings" element={<Screen><DevicesScreen /></Screen>} />
         <Route path="rules" element={<Screen label="Loading your rules…"><RulesScreen /></Screen>} />
+        <Route path="alerts" element={<Screen label="Loading your alerts…"><AlertsScreen /></Screen>} />
         <Route path="accounts/:accountId" element={<AccountLayout />}>
           <Route index element={<EnvelopeBoard />} />
           <Route path="history" element={<Screen label="Loading the history…"><HistoryScreen /></Screen>} />

@@ -28,6 +28,7 @@ export function Shell() {
             Accounts
           </NavLink>
           <NavLink to="/rules">Rules</NavLink>
+          <NavLink to="/alerts">Alerts</NavLink>
           <NavLink to="/settings">Settings</NavLink>
         </nav>
         <div className="topbar-user">
