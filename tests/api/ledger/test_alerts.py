@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from pymongo import monitoring
 from pymongo.errors import OperationFailure
 
 from app.services.alerts.events import AccountEvent
@@ -415,3 +416,68 @@ class TestReadingAndMarking:
             {"id": mine["id"]}, token=ana.token,
         )  # fmt: skip
         assert node.data == {"node": {"id": mine["id"], "kind": "ENVELOPE_OVERSPENT"}}
+
+
+class Commands(monitoring.CommandListener):
+    """The database commands sent while `on` (registered for every client of the session:
+    off, it keeps nothing)."""
+
+    def __init__(self) -> None:
+        self.on, self.seen = False, list[tuple[str, str]]()
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if self.on:
+            target = event.command.get(event.command_name)
+            self.seen.append((event.command_name, target if isinstance(target, str) else ""))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+COMMANDS = Commands()
+monitoring.register(COMMANDS)
+
+
+class TestCost:
+    """A change with nothing to report reads nothing more: it decides from the accounts it
+    holds and the watch kept on them."""
+
+    async def sent(self, member: Member, name: str, **input: Any) -> list[tuple[str, str]]:
+        COMMANDS.seen.clear()
+        COMMANDS.on = True
+        try:
+            await member.do(name, **input)
+        finally:
+            COMMANDS.on = False
+        return [c for c in COMMANDS.seen if c[0] not in ("endSessions",)]
+
+    async def test_nothing_to_report_costs_no_read(self, ana: Member, ben: Member) -> None:
+        account, ids = await budget(ana, opening="500.00")
+        await share(ana, account, ben)
+        await settings(ben, thresholds=[{"accountId": account, "balanceBelow": "10",
+                                         "transactionAbove": "250"}])  # fmt: skip
+        await fund(ana, account, ids, "Food", "100")
+        plain = await self.sent(
+            ana, "RecordExpense", accountId=account, envelopeId=ids["Food"], amount="5"
+        )
+        touched = {target for _, target in plain}
+        assert not touched & {"alerts", "alert_settings"}, plain
+        assert ("aggregate", "month_totals") not in plain
+        assert await kinds(ana) == []
+        # With a plan on the envelope, the period's figures are read (and only them).
+        await ana.do("SetPlan", accountId=account, envelopeId=ids["Food"], amount="500.00")
+        planned = await self.sent(
+            ana, "RecordExpense", accountId=account, envelopeId=ids["Food"], amount="5"
+        )
+        assert ("aggregate", "month_totals") in planned
+        assert not {target for _, target in planned} & {"alerts", "alert_settings"}
+        # A change that raises something reads the members' settings and writes the alerts.
+        raised = await self.sent(
+            ana, "RecordExpense", accountId=account, envelopeId=ids["Available"], amount="300"
+        )
+        assert ("find", "alert_settings") in raised
+        assert ("update", "alerts") in raised
+        assert await kinds(ben) == ["TRANSACTION_LARGE"]
