@@ -10,6 +10,7 @@ import strawberry
 
 from app.core.errors import ValidationError
 from app.core.ids import ObjectId
+from app.graphql.alerts.queries import load_alert
 from app.graphql.auth.queries import load_user
 from app.graphql.context import Info
 from app.graphql.insights.rates import load_exchange_rate
@@ -39,6 +40,7 @@ LOADERS: dict[str, Loader] = {
     "ExchangeRate": load_exchange_rate,
     "PlanningNode": load_planning_node,
     "PlanningFlow": load_planning_flow,
+    "Alert": load_alert,
 }
 
 

@@ -34,6 +34,7 @@ MISSING = {
     "ExchangeRate": "No such exchange rate.",
     "PlanningNode": "No such planning node.",
     "PlanningFlow": "No such planning flow.",
+    "Alert": "No such alert.",
 }
 
 

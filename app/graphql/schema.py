@@ -20,6 +20,9 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from app.core.settings import Settings
+from app.graphql.alerts.mutations import AlertMutation
+from app.graphql.alerts.queries import AlertQuery
+from app.graphql.alerts.types import Alert
 from app.graphql.auth.mutations import AuthMutation
 from app.graphql.auth.queries import AuthQuery
 from app.graphql.auth.types import LoginSession, User
@@ -87,6 +90,7 @@ class Query(
     DashboardQuery,
     ExchangeRateQuery,
     CashFlowQueries,
+    AlertQuery,
 ):
     pass
 
@@ -112,6 +116,7 @@ class Mutation(
     ExchangeRateMutation,
     PlanningMutation,
     OpportunityMutation,
+    AlertMutation,
 ):
     pass
 
@@ -155,6 +160,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             ExchangeRate,
             PlanningNode,
             PlanningFlow,
+            Alert,
         ],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,

@@ -27,6 +27,7 @@ from app.persistence.repositories.restore_jobs import RestoreJobRepository
 from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
 from app.persistence.repositories.uploads import UploadRepository
 from app.persistence.unit_of_work import UnitOfWork
+from app.services.alerts.service import AlertService
 from app.services.auth import AuthService
 from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
 from app.services.backups.backups import HouseholdBackups
@@ -103,19 +104,22 @@ class Services:
     planning: PlanningService
     planning_seeds: PlanningSeeds
     opportunities: SavingsOpportunities
+    alerts: AlertService
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:
         """Every service over `db`, which is connected (its document models bound)."""
         uow = UnitOfWork(db)
+        # Alerts observe every change of the ledger; the hub's sinks: alerts', then others'.
+        alerts = AlertService(db, uow)
         accounts = AccountRepository()
         learning = LearningRepository()
         learned = LearnedCategories(learning)
         suggester = learned  # the household's model, after the rules (see proposals.py)
         movements = MovementService(uow, suggester)
         schedule_rows = ScheduleRepository()
-        schedules = ScheduleService(uow, accounts, schedule_rows, movements)
+        schedules = ScheduleService(uow, accounts, schedule_rows, movements, hub=alerts.hub)
         sweeps = Sweeps(uow, accounts)
         background: set[asyncio.Task[Any]] = set()
         uploads = Uploads(
@@ -135,6 +139,7 @@ class Services:
             ),
             ImportSettings(settings.import_batch_size, settings.import_lease_seconds),
             lambda work, name: _start(background, work, name),
+            hub=alerts.hub,
         )
         # The kinds of work the scheduler does when they fall due; add more here.
         due_work: list[DueWork] = [
@@ -203,6 +208,7 @@ class Services:
             planning=planning,
             planning_seeds=PlanningSeeds(db, planning, cash_flow),
             opportunities=SavingsOpportunities(db, account_service),
+            alerts=alerts,
             background=background,
         )
 

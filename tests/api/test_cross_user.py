@@ -230,6 +230,9 @@ def _mutations() -> list[Probe]:
         *_rule_mutations(m, main, food),
         *_rate_mutations(m),
         *_planning_mutations(m, main),
+        m("MarkAlertsRead", ids=[A("Alert", "large")]),
+        m("MarkAlertsRead", ids=[Own("alert"), A("Alert", "large")]),
+        m("UpdateAlertSettings", thresholds=[{"accountId": main, "balanceBelow": "1.00"}]),
     ]  # fmt: skip
 
 
@@ -358,6 +361,7 @@ ANA_OBJECTS = [
     A("ExchangeRate", "usd"),
     A("PlanningNode", "pay"),
     A("PlanningFlow", "wage"),
+    A("Alert", "large"),
 ]
 
 
@@ -416,6 +420,9 @@ EXEMPT = {
     "Mutation.recordExchangeRate": "a rate of the caller's own household; takes no id",
     "Mutation.setBaseCurrency": "the caller's own base currency; takes no id",
     "Query.cashFlow": "the caller's own accounts' picture of a period; takes no id",
+    "Query.alerts": "the caller's own alerts; takes no id",
+    "Query.unreadAlertCount": "the caller's own alerts; takes no id",
+    "Query.alertSettings": "the caller's own alert settings; takes no id",
 }
 
 # --- the schema's id slots -------------------------------------------------------------------
@@ -510,7 +517,11 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         expectedAmount="900.00",
         allocations=[{"envelopeId": envelopes["Rent"], "amount": "400.00"}],
     )
+    await ana.do(
+        "UpdateAlertSettings", thresholds=[{"accountId": main["id"], "transactionAbove": "500"}]
+    )
     payday = await ana.do("RecordPayday", paymentSourceId=salary["paymentSource"]["id"])
+    [large] = (await ana.query("Alerts"))["alerts"]["edges"]
     transfer = await ana.do(
         "TransferMoney", fromAccountId=main["id"], toAccountId=savings["id"], amount="50.00"
     )
@@ -574,6 +585,7 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("PlanningNode", "pay"): pay["node"]["id"],
         A("PlanningNode", "home"): home["node"]["id"],
         A("PlanningFlow", "wage"): wage["flow"]["id"],
+        A("Alert", "large"): large["node"]["id"],
     }
     ids[A("Transaction", "opening")] = await _opening_entry(ana, main["id"])
     return ana, ids
@@ -610,9 +622,13 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
     )  # fmt: skip
     entry = await ben.query("Transactions", id=account["id"], first=1)
     file_id = await ben.upload(b"Date,Amount,Payee\n2030-01-02,-1.00,Shop\n", "s.csv")
+    await ben.do(
+        "UpdateAlertSettings", thresholds=[{"accountId": account["id"], "transactionAbove": "0.50"}]
+    )
     spent = await ben.do(
         "RecordExpense", accountId=account["id"], envelopeId=envelopes["Bills"], amount="1.00"
     )
+    [alert] = (await ben.query("Alerts"))["alerts"]["edges"]
     rule = await ben.do(
         "CreateRule", name="Bills", actions=[{"type": "SET_ENVELOPE",
                                               "envelopeId": envelopes["Bills"]}],
@@ -640,6 +656,7 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
         "available": envelopes["Available"],
         "source": source["paymentSource"]["id"],
         "ben": ben.user["id"],
+        "alert": alert["node"]["id"],
     }
 
 
@@ -662,6 +679,8 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
     found["rules"] = await ana.query("Rules")
     found["rates"] = await ana.query("ExchangeRates")
     found["planning"] = await ana.query("PlanningModel")
+    found["alerts"] = await ana.query("Alerts")
+    found["alertSettings"] = await ana.query("AlertSettings")
     return found
 
 

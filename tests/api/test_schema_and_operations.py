@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from app.graphql.export import schema_sdl
+from tests.api.ledger.test_alerts import ALERT_OPERATIONS
 from tests.api.ledger.test_backup import BACKUP_OPERATIONS
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
 from tests.api.ledger.test_cash_flow import CASH_FLOW_OPERATIONS
@@ -60,6 +61,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | CASH_FLOW_OPERATIONS
         | PLANNING_OPERATIONS
         | OPPORTUNITY_OPERATIONS
+        | ALERT_OPERATIONS
     )
 
 

@@ -26,6 +26,7 @@ const SavingsScreen = lazy(() => import("./screens/savings/SavingsScreen").then(
 const DevicesScreen = lazy(() => import("./screens/settings/DevicesScreen").then((m) => ({ default: m.DevicesScreen })));
 const DashboardScreen = lazy(() => import("./screens/dashboard/DashboardScreen"));
 const CashFlowScreen = lazy(() => import("./screens/cashflow/CashFlowScreen").then((m) => ({ default: m.CashFlowScreen })));
+const AlertsScreen = lazy(() => import("./screens/alerts/AlertsScreen"));
 const AccountSettingsScreen = lazy(() =>
   import("./screens/account/AccountSettingsScreen").then((m) => ({ default: m.AccountSettingsScreen })),
 );
@@ -68,6 +69,7 @@ export function App() {
         <Route path="dashboard" element={<Screen label="Loading your dashboard…"><DashboardScreen /></Screen>} />
         <Route path="rules" element={<Screen label="Loading your rules…"><RulesScreen /></Screen>} />
         <Route path="cash-flow" element={<Screen label="Loading your cash flow…"><CashFlowScreen /></Screen>} />
+        <Route path="alerts" element={<Screen label="Loading your alerts…"><AlertsScreen /></Screen>} />
         <Route path="accounts/:accountId" element={<AccountLayout />}>
           <Route index element={<EnvelopeBoard />} />
           <Route path="history" element={<Screen label="Loading the history…"><HistoryScreen /></Screen>} />

@@ -262,7 +262,11 @@ class Restore:
 
 
 def _visible(row: dict[str, Any]) -> dict[str, Any]:
+    # What the backup's members wanted of alerts and webhooks is not theirs here: a restored
+    # account watches for what every member wants by default until one saves settings.
     return {
+        "alert_watch": None,
+        "webhook_kinds": [],
         "member_ids": [m["user_id"] for m in row["members"]],
         "next_sweep": row.get("next_sweep"),
         "sweep_from": row.get("sweep_from"),

@@ -7,7 +7,9 @@ import { relayStylePagination } from "@apollo/client/utilities";
  */
 export const NODE_TYPES = [
   "Account",
+  "Alert",
   "Envelope",
+  "ExchangeRate",
   "ImportJob",
   "LoginSession",
   "PaymentSource",
@@ -50,6 +52,8 @@ export const typePolicies: TypePolicies = {
       accounts: { merge: false },
       householdBudget: { merge: false },
       planningModel: { merge: false },
+      // The person's alerts page in with "Show older alerts", one list per filter.
+      alerts: relayStylePagination(["unreadOnly"]),
       // `account(id)` / `transaction(id)` / `schedule(id)` read straight from the cache when the
       // object is already there (no network round trip when opening something from a list).
       account: { read: (_, { args, toReference }) => toReference({ __typename: "Account", id: args?.id }) },

@@ -30,6 +30,7 @@ export function Shell() {
           <NavLink to="/dashboard">Dashboard</NavLink>
           <NavLink to="/rules">Rules</NavLink>
           <NavLink to="/cash-flow">Cash flow</NavLink>
+          <NavLink to="/alerts">Alerts</NavLink>
           <NavLink to="/settings">Settings</NavLink>
         </nav>
         <div className="topbar-user">

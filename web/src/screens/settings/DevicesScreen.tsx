@@ -6,6 +6,7 @@ import { formatDateTime } from "../../lib/ids";
 import { useSubmit } from "../../lib/useSubmit";
 import { unplacedErrors, type UserErrorLike } from "../../lib/userErrors";
 import { Button, Empty, FormMessage, Loading, Problem, Section, TextField } from "../../ui/kit";
+import { AlertSettingsSection } from "./AlertSettingsSection";
 import { AutoCategoriseSection } from "./AutoCategoriseSection";
 import { BackupSection } from "./BackupSection";
 import { deviceName, timeAgo } from "./deviceName";
@@ -20,11 +21,12 @@ export function DevicesScreen() {
   return (
     <div className="page stack devices-screen">
       <header className="page-header">
-        <h1>Your devices, password, filing and backups</h1>
+        <h1>Your devices, password, filing, alerts and backups</h1>
       </header>
       <DeviceList />
       <ChangePasswordForm />
       <AutoCategoriseSection />
+      <AlertSettingsSection />
       <BackupSection />
     </div>
   );
