@@ -168,6 +168,9 @@ class AccountRecord(Stored):
     reconciled_balance: int = 0
     reconciled_through: datetime | None = None
     reconciliation_id: StoredId | None = None
+    # Webhooks (app/services/webhooks): the event kinds any enabled webhook of the account
+    # wants, kept with the webhooks in their changes, so a change raising none reads nothing.
+    webhook_events: list[str] = []
     created_at: datetime
     updated_at: datetime
 
