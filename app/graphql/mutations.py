@@ -50,6 +50,7 @@ class ErrorCode(Enum):
     BACKUP_INVALID = "BACKUP_INVALID"
     BACKUP_VERSION = "BACKUP_VERSION"
     RESTORE_FAILED = "RESTORE_FAILED"
+    URL_REFUSED = "URL_REFUSED"
 
 
 @strawberry.type(description="An expected failure of a mutation; nothing was changed.")

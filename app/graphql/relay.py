@@ -31,6 +31,8 @@ MISSING = {
     "LoginSession": "No such session.",
     "ImportJob": "No such import job.",
     "RestoreJob": "No such restore.",
+    "Webhook": "No such webhook.",
+    "WebhookDelivery": "No such delivery.",
 }
 
 

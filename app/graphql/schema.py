@@ -59,6 +59,8 @@ from app.graphql.ledger.schedules.mutations import ScheduleMutation
 from app.graphql.ledger.schedules.queries import ScheduleQuery
 from app.graphql.ledger.schedules.types import Schedule
 from app.graphql.ledger.sync.queries import SyncQuery
+from app.graphql.ledger.webhooks.mutations import WebhookMutation
+from app.graphql.ledger.webhooks.types import Webhook, WebhookDelivery
 from app.graphql.nodes import NodeQuery
 from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
@@ -100,6 +102,7 @@ class Mutation(
     ReviewMutation,
     CategorisationMutation,
     BackupMutation,
+    WebhookMutation,
 ):
     pass
 
@@ -140,6 +143,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             ImportJob,
             Rule,
             RestoreJob,
+            Webhook,
+            WebhookDelivery,
         ],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,

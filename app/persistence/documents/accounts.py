@@ -170,7 +170,7 @@ class AccountRecord(Stored):
     reconciliation_id: StoredId | None = None
     # Webhooks (app/services/webhooks): the event kinds any enabled webhook of the account
     # wants, kept with the webhooks in their changes, so a change raising none reads nothing.
-    webhook_events: list[str] = []
+    webhook_kinds: list[str] = []
     created_at: datetime
     updated_at: datetime
 

@@ -1,7 +1,7 @@
 """Webhooks of an account, and their deliveries (the outbox and the delivery log in one).
 
 A webhook's `events` are the event kinds it wants; the account document carries the union
-of the enabled webhooks' kinds (`AccountRecord.webhook_events`), written in the same
+of the enabled webhooks' kinds (`AccountRecord.webhook_kinds`), written in the same
 transaction, so a change with nothing a webhook wants reads nothing more.
 
 A delivery is written in the transaction of the change that raised its event (one per

@@ -65,13 +65,13 @@ class WebhookRepository:
         await self.collection.delete_one({"_id": webhook_id}, session=self.session)
 
     async def set_account_events(self, account_id: ObjectId, kinds: list[str]) -> None:
-        """Keep the account's `webhook_events` (call in the change that locked it)."""
+        """Keep the account's `webhook_kinds` (call in the change that locked it)."""
         await AccountDocument.get_pymongo_collection().update_one(
-            {"_id": account_id}, {"$set": {"webhook_events": kinds}}, session=self.session
+            {"_id": account_id}, {"$set": {"webhook_kinds": kinds}}, session=self.session
         )
 
     async def wanted_by_account(self, account_id: ObjectId) -> list[str]:
-        """The event kinds the account's enabled webhooks want (its `webhook_events`)."""
+        """The event kinds the account's enabled webhooks want (its `webhook_kinds`)."""
         kinds = await self.collection.distinct(
             "events", {"account_id": account_id, "enabled": True}, session=self.session
         )

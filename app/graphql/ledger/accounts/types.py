@@ -18,6 +18,7 @@ from app.graphql.ledger.history.types import Totals, TransactionConnection, Tran
 from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.ledger.reconciliation.types import Reconciliation
+from app.graphql.ledger.webhooks.types import Webhook
 from app.graphql.ledger.schedules.types import (
     AccountOccurrence,
     Schedule,
@@ -117,6 +118,12 @@ class Account(Node):
     async def payment_sources(self, info: Info) -> list[PaymentSource]:
         sources = await info.context.services.payment_sources.of_account(self.document)
         return [PaymentSource.from_document(source, self.document) for source in sources]
+
+    @strawberry.field(description="Webhooks, oldest first (admins and the owner; FORBIDDEN below).")
+    async def webhooks(self, info: Info) -> list[Webhook]:
+        viewer = await info.context.viewer()
+        found = await info.context.services.webhooks.of_account(viewer, self.document)
+        return [Webhook.from_document(webhook, self.document) for webhook in found]
 
     @strawberry.field(description="Scheduled transactions, oldest first.")
     async def schedules(self, info: Info) -> list[Schedule]:
