@@ -23,6 +23,7 @@ from app.persistence.repositories.restore_jobs import RestoreJobRepository
 from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
 from app.persistence.repositories.uploads import UploadRepository
 from app.persistence.unit_of_work import UnitOfWork
+from app.services.alerts.service import AlertService
 from app.services.auth import AuthService
 from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
 from app.services.backups.backups import HouseholdBackups
@@ -85,12 +86,15 @@ class Services:
     restores: HouseholdRestores
     imports: ImportService
     import_runner: ImportRunner
+    alerts: AlertService
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:
         """Every service over `db`, which is connected (its document models bound)."""
         uow = UnitOfWork(db)
+        # Alerts observe every change of the ledger; the hub's sinks: alerts', then others'.
+        alerts = AlertService(db, uow)
         accounts = AccountRepository()
         learning = LearningRepository()
         learned = LearnedCategories(learning)
@@ -175,6 +179,7 @@ class Services:
             ),
             imports=ImportService(uploads, import_runner),
             import_runner=import_runner,
+            alerts=alerts,
             background=background,
         )
 
