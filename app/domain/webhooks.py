@@ -147,8 +147,8 @@ def verify(
 def retry_delay(failures: int, jitter: float) -> timedelta:
     """The wait before the next attempt after `failures` failed ones (≥ 1); `jitter` in
     [-1, 1] spreads retries of many deliveries apart."""
-    base = min(FIRST_RETRY * 2 ** min(failures - 1, 20), LONGEST_RETRY)
-    return base * (1 + JITTER * jitter)
+    doubled: timedelta = FIRST_RETRY * 2 ** min(failures - 1, 20)
+    return min(doubled, LONGEST_RETRY) * (1 + JITTER * jitter)
 
 
 def gives_up(failures: int) -> bool:

@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import graphql
+import pytest
 from bson import ObjectId
+from fastapi import FastAPI
 
 from app.graphql.relay import to_global_id
 from app.graphql.schema import build_schema
 from tests.api.ledger.test_imports import settled
-from tests.conftest import make_settings
+from tests.conftest import ApiFactory, make_settings
 from tests.graphql_client import GraphQLClient, Response
 from tests.ledger_client import Member, operation
 
@@ -64,6 +66,9 @@ class Probe:
         return self.document if "{" in self.document else operation(self.document)
 
 
+# Ana's webhook calls loopback, which this module's API allows (the scheduler is off:
+# nothing is delivered).
+LOOPBACK_HOOK = "http://127.0.0.1:9/hook"
 NODES = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
 
 
@@ -228,7 +233,21 @@ def _mutations() -> list[Probe]:
         m("CreateBackup", accountIds=[ben_account, main]),
         m("RestoreBackup", fileId=A("File", "backup")),
         *_rule_mutations(m, main, food),
+        *_webhook_mutations(m, main),
     ]  # fmt: skip
+
+
+def _webhook_mutations(m: Any, main: Theirs) -> list[Probe]:
+    hook, events = A("Webhook", "hook"), ["TRANSACTION_RECORDED"]
+    return [
+        m("CreateWebhook", accountId=main, url=LOOPBACK_HOOK, events=events),
+        m("CreateWebhook", accountId=main, url="http://10.0.0.1/", events=events),
+        m("UpdateWebhook", id=hook, enabled=False),
+        m("UpdateWebhook", id=hook, url="http://10.0.0.1/"),
+        m("RotateWebhookSecret", id=hook),
+        m("DeleteWebhook", id=hook),
+        m("RedeliverWebhookDelivery", id=A("WebhookDelivery", "delivery")),
+    ]
 
 
 def _rule_mutations(m: Any, main: Theirs, food: Theirs) -> list[Probe]:
@@ -326,6 +345,8 @@ ANA_OBJECTS = [
     A("User", "ana"),
     A("LoginSession", "session"),
     A("ImportJob", "job"),
+    A("Webhook", "hook"),
+    A("WebhookDelivery", "delivery"),
 ]
 
 
@@ -493,6 +514,12 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         conditions=[{"type": "PAYEE", "operator": "CONTAINS", "value": "market"}],
         actions=[{"type": "SET_ENVELOPE", "envelopeId": envelopes["Food"]}],
     )  # fmt: skip
+    webhook = await ana.do(
+        "CreateWebhook", accountId=main["id"], url=LOOPBACK_HOOK, events=["TRANSACTION_RECORDED"]
+    )
+    await ana.do("RecordIncome", accountId=main["id"], amount="1.00")  # a delivery to probe
+    log = await ana.query("WebhookDeliveries", id=webhook["webhook"]["id"])
+    delivery = log["node"]["deliveries"]["edges"][0]["node"]["id"]
     me = await ana.query("Me")
     backup_file = await ana.upload(BACKUP_HEADER, name="backup.envelopes.gz", kind="backup")
     restore = await ana.do("RestoreBackup", fileId=backup_file)  # fails in its job: no manifest
@@ -523,6 +550,8 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("LoginSession", "session"): me["me"]["sessions"]["edges"][0]["node"]["id"],
         A("File", "statement"): statement,
         A("ImportJob", "job"): job["job"]["id"],
+        A("Webhook", "hook"): webhook["webhook"]["id"],
+        A("WebhookDelivery", "delivery"): delivery,
     }
     ids[A("Transaction", "opening")] = await _opening_entry(ana, main["id"])
     return ana, ids
@@ -598,6 +627,8 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
     found["imports"] = await ana.query("ImportJobs", accountId=theirs[A("Account", "main")])
     found["import"] = await ana.query("ImportJob", id=theirs[A("ImportJob", "job")])
     found["rules"] = await ana.query("Rules")
+    found["webhooks"] = await ana.query("AccountWebhooks", id=theirs[A("Account", "main")])
+    found["deliveries"] = await ana.query("WebhookDeliveries", id=theirs[A("Webhook", "hook")])
     return found
 
 
@@ -641,6 +672,12 @@ async def _ask(ben: Member, probe: Probe, ids: dict[Theirs, str], own: dict[str,
 
 def _unexpected(answer: Any) -> bool:
     return "Unexpected error" in json.dumps(answer)
+
+
+@pytest.fixture
+async def api(make_api: ApiFactory) -> AsyncIterator[tuple[FastAPI, GraphQLClient]]:
+    async with make_api(webhooks_allow_loopback=True) as pair:
+        yield pair
 
 
 async def test_another_users_ids_get_the_answer_of_ids_that_do_not_exist(

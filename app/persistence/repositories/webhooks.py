@@ -70,6 +70,12 @@ class WebhookRepository:
             {"_id": account_id}, {"$set": {"webhook_kinds": kinds}}, session=self.session
         )
 
+    async def account_name(self, account_id: ObjectId) -> str:
+        row = await AccountDocument.get_pymongo_collection().find_one(
+            {"_id": account_id}, {"name": 1}, session=self.session
+        )
+        return "" if row is None else str(row["name"])
+
     async def wanted_by_account(self, account_id: ObjectId) -> list[str]:
         """The event kinds the account's enabled webhooks want (its `webhook_kinds`)."""
         kinds = await self.collection.distinct(

@@ -167,6 +167,7 @@ class WebhookDeliveries:
             if not await hooks.switch_off(webhook.id, reason, at):
                 return False
             await AccountRepository(tx.session).bump(webhook.account_id)
+            name = await hooks.account_name(webhook.account_id)
             kinds = await hooks.wanted_by_account(webhook.account_id)
             await hooks.set_account_events(webhook.account_id, kinds)
             await DeliveryRepository(tx.session).give_up_pending(
@@ -175,7 +176,13 @@ class WebhookDeliveries:
             event = AccountEvent(
                 account_id=webhook.account_id,
                 kind=EventKind.WEBHOOK_DISABLED,
-                data={"webhookId": str(webhook.id), "url": webhook.url, "reason": reason},
+                data={
+                    "accountId": str(webhook.account_id),
+                    "accountName": name,
+                    "webhookId": str(webhook.id),
+                    "url": webhook.url,
+                    "reason": reason,
+                },
                 entry_ids=(),
                 at=at,
                 subject=f"{webhook.id}:{at.isoformat()}",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from app.core.errors import ConflictError, NotFoundError, ValidationError
 from app.core.ids import ObjectId
 from app.core.viewer import Viewer
+from app.domain.alerts import EventKind
 from app.domain.members import Permission, require
 from app.domain.webhooks import MAX_DESCRIPTION_LENGTH, MAX_WEBHOOKS
 from app.persistence.documents.accounts import AccountRecord
@@ -26,7 +27,6 @@ from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.webhooks import DeliveryRepository, WebhookRepository
 from app.persistence.transactions import transactional
 from app.persistence.unit_of_work import LedgerTransaction, UnitOfWork
-from app.domain.alerts import EventKind
 from app.services.webhooks.addresses import Addresses
 
 NO_WEBHOOK = "No such webhook."
@@ -143,6 +143,7 @@ class WebhookService:
 
     @transactional
     async def create(self, viewer: Viewer, command: CreateWebhook) -> Keyed:
+        await self._manages(viewer, command.account_id, "accountId", "No such account.")
         target = await self.addresses.check(command.url)
         async with self.uow.begin(viewer) as tx:
             account = await tx.lock(command.account_id, Permission.MANAGE)
@@ -169,7 +170,10 @@ class WebhookService:
 
     @transactional
     async def update(self, viewer: Viewer, command: UpdateWebhook) -> Saved:
-        url = None if command.url is None else (await self.addresses.check(command.url)).url
+        url = None
+        if command.url is not None:
+            await self.get(viewer, command.webhook_id)
+            url = (await self.addresses.check(command.url)).url
         async with self.uow.begin(viewer) as tx:
             webhook, account, hooks = await self._locked(tx, command.webhook_id)
             if url is not None:
@@ -225,6 +229,17 @@ class WebhookService:
                 raise ConflictError("This delivery is still being attempted.", field=["id"])
             await tx.commit()
             return again
+
+    async def _manages(
+        self, viewer: Viewer, account_id: ObjectId, field: str, missing: str
+    ) -> None:
+        """NOT_FOUND unless the caller is a member, FORBIDDEN below admin: checked before
+        a URL's name is looked up, so only the account's admins make the server resolve one
+        (the change checks again under its lock)."""
+        account = await self.accounts.for_member(account_id, viewer.user_id)
+        if account is None:
+            raise NotFoundError(missing, field=[field])
+        require(account.role_of(viewer.user_id), Permission.MANAGE)
 
     async def _locked(
         self, tx: LedgerTransaction, webhook_id: ObjectId, missing: str = NO_WEBHOOK

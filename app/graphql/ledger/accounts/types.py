@@ -18,13 +18,13 @@ from app.graphql.ledger.history.types import Totals, TransactionConnection, Tran
 from app.graphql.ledger.members.types import AccountMember, Profile
 from app.graphql.ledger.payment_sources.types import PaymentSource
 from app.graphql.ledger.reconciliation.types import Reconciliation
-from app.graphql.ledger.webhooks.types import Webhook
 from app.graphql.ledger.schedules.types import (
     AccountOccurrence,
     Schedule,
     account_upcoming,
     upcoming_bounds,
 )
+from app.graphql.ledger.webhooks.types import Webhook
 from app.graphql.relay import Node, page_request, to_global_id
 from app.graphql.scalars import Money, money
 from app.persistence.documents.accounts import AccountRecord

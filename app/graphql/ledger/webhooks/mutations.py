@@ -83,7 +83,9 @@ class WebhookSecretPayload(Payload):
 
     @classmethod
     def answer(cls, result: Keyed, caller: Caller) -> WebhookSecretPayload:
-        return cls(webhook=Webhook.from_document(result.webhook, result.account), secret=result.secret)
+        return cls(
+            webhook=Webhook.from_document(result.webhook, result.account), secret=result.secret
+        )
 
 
 @strawberry.type
