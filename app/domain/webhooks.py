@@ -106,11 +106,12 @@ def check_addresses(host: str, addresses: list[Address], allow_loopback: bool) -
     for address in addresses:
         reason = refusal(address, allow_loopback)
         if reason is not None:
-            raise UrlRefusedError(
-                f"The host {host} resolves to {reason} ({address}); webhooks call public "
-                "addresses only.",
-                field=["url"],
+            where = (
+                f"{host} is {reason}"
+                if literal_address(host) is not None
+                else f"The host {host} resolves to {reason} ({address})"
             )
+            raise UrlRefusedError(f"{where}; webhooks call public addresses only.", field=["url"])
     return addresses[0]
 
 

@@ -22,6 +22,7 @@ const RulesScreen = lazy(() => import("./screens/rules/RulesScreen").then((m) =>
 const ReviewScreen = lazy(() => import("./screens/review/ReviewScreen").then((m) => ({ default: m.ReviewScreen })));
 const ImportScreen = lazy(() => import("./screens/imports/ImportScreen").then((m) => ({ default: m.ImportScreen })));
 const DevicesScreen = lazy(() => import("./screens/settings/DevicesScreen").then((m) => ({ default: m.DevicesScreen })));
+const WebhooksScreen = lazy(() => import("./screens/webhooks/WebhooksScreen").then((m) => ({ default: m.WebhooksScreen })));
 const AccountSettingsScreen = lazy(() =>
   import("./screens/account/AccountSettingsScreen").then((m) => ({ default: m.AccountSettingsScreen })),
 );
@@ -73,6 +74,7 @@ export function App() {
           <Route path="import" element={<Screen label="Opening the import…"><ImportScreen /></Screen>} />
           <Route path="members" element={<Screen><MembersScreen /></Screen>} />
           <Route path="settings" element={<Screen><AccountSettingsScreen /></Screen>} />
+          <Route path="webhooks" element={<Screen><WebhooksScreen /></Screen>} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -82,7 +82,12 @@ class WebhookDeliveries:
             async with httpx.AsyncClient(
                 follow_redirects=False, trust_env=False, timeout=self.timeout
             ) as client:
-                await asyncio.gather(*(self._attempt(client, d) for d in claimed))
+                results = await asyncio.gather(
+                    *(self._attempt(client, d) for d in claimed), return_exceptions=True
+                )
+            for result in results:  # an outage mid-way: those deliveries' claims run out,
+                if isinstance(result, Exception):  # then they are attempted again
+                    log.error("webhook delivery failed", exc_info=result)
         return len(claimed)
 
     async def _attempt(self, client: httpx.AsyncClient, delivery: DeliveryDocument) -> None:

@@ -19,6 +19,7 @@ const TABS = [
   { to: "import", label: "Import" },
   { to: "members", label: "Sharing" },
   { to: "settings", label: "Settings" },
+  { to: "webhooks", label: "Webhooks" },
 ];
 
 export function AccountLayout() {
