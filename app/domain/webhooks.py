@@ -98,9 +98,9 @@ def refusal(address: Address, allow_loopback: bool) -> str | None:
     return next((reason for refused, reason in checks if refused), None)
 
 
-def check_addresses(host: str, addresses: list[Address], allow_loopback: bool) -> Address:
-    """The address to connect to: the first one, when every address of the host may be
-    used; URL_REFUSED naming the first one that may not."""
+def check_addresses(host: str, addresses: list[Address], allow_loopback: bool) -> list[Address]:
+    """The addresses to connect to, in order, when every address of the host may be used;
+    URL_REFUSED naming the first one that may not."""
     if not addresses:
         raise UrlRefusedError(f"The host {host} does not resolve.", field=["url"])
     for address in addresses:
@@ -112,7 +112,7 @@ def check_addresses(host: str, addresses: list[Address], allow_loopback: bool) -
                 else f"The host {host} resolves to {reason} ({address})"
             )
             raise UrlRefusedError(f"{where}; webhooks call public addresses only.", field=["url"])
-    return addresses[0]
+    return addresses
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

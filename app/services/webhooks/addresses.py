@@ -38,13 +38,14 @@ async def resolve(host: str, port: int) -> list[Address]:
 
 @dataclass(frozen=True)
 class Target:
-    """A checked webhook URL and the address to connect to."""
+    """A checked webhook URL and the addresses to connect to, in order (the next one when
+    the connection to one fails)."""
 
     url: str
     scheme: str
     host: str
     port: int
-    address: Address
+    addresses: tuple[Address, ...]
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ class Addresses:
         scheme, host, port = parse_target(url)
         literal = literal_address(host)
         found = [literal] if literal is not None else await self.resolver(host, port)
-        address = check_addresses(host, found, self.allow_loopback)
-        return Target(url.strip(), scheme, host, port, address)
+        addresses = check_addresses(host, found, self.allow_loopback)
+        return Target(url.strip(), scheme, host, port, tuple(addresses))
 
     async def check_or_none(self, url: str) -> tuple[Target | None, str | None]:
         """For a delivery: the target, or why not (an error to log, not to raise)."""

@@ -120,26 +120,37 @@ class WebhookDeliveries:
             "Envelopes-Delivery": str(delivery.id),
             "Envelopes-Signature": signature(webhook.secret, int(time.time()), body),
         }
-        request = client.build_request(
-            "POST",
-            url.copy_with(host=str(target.address)),  # the address checked, not a new lookup
-            content=body,
-            headers=headers,
-            extensions={"sni_hostname": target.host},
-        )
-        status, error = None, None
+        status: int | None = None
+        error: str | None = None
+        for address in target.addresses:  # the addresses checked, not a new lookup
+            request = client.build_request(
+                "POST",
+                url.copy_with(host=str(address)),
+                content=body,
+                headers=headers,
+                extensions={"sni_hostname": target.host},
+            )
+            status, error, unreachable = await self._post(client, request)
+            if not unreachable:
+                break
+        took = round((time.monotonic() - started) * 1000)
+        return AttemptRecord(at=at, status_code=status, error=error, duration_ms=took)
+
+    async def _post(
+        self, client: httpx.AsyncClient, request: httpx.Request
+    ) -> tuple[int | None, str | None, bool]:
+        """(status, error, whether no connection was made) of one request."""
         try:
             response = await client.send(request, stream=True)  # the answer's body is unread
             await response.aclose()
-            status = response.status_code
-            if not 200 <= status < 300:
-                error = f"HTTP {status}"
+        except httpx.ConnectError as failure:
+            return None, f"Could not connect: {failure}"[:300], True
         except httpx.TimeoutException:
-            error = f"No answer within {self.timeout:g} s."
+            return None, f"No answer within {self.timeout:g} s.", False
         except httpx.HTTPError as failure:
-            error = f"{type(failure).__name__}: {failure}"[:300]
-        took = round((time.monotonic() - started) * 1000)
-        return AttemptRecord(at=at, status_code=status, error=error, duration_ms=took)
+            return None, f"{type(failure).__name__}: {failure}"[:300], False
+        status = response.status_code
+        return status, None if 200 <= status < 300 else f"HTTP {status}", False
 
     async def _record(
         self, webhook: WebhookDocument, delivery: DeliveryDocument, attempt: AttemptRecord

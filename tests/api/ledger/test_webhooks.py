@@ -337,7 +337,21 @@ class TestDelivery:
         [delivery] = await deliveries(ana, created["webhook"]["id"])
         [attempt] = delivery["attempts"]
         assert attempt["statusCode"] is None
-        assert "Connect" in attempt["error"]
+        assert attempt["error"].startswith("Could not connect")
+
+    async def test_a_name_is_called_at_an_address_checked_with_its_own_host_header(
+        self, ana: Member, receiver: Receiver, worker: Worker
+    ) -> None:
+        """`localhost` resolves to ::1 and 127.0.0.1; the receiver listens on the second:
+        the delivery tries the checked addresses in order and names the host it was given."""
+        account = (await ana.open_account())["id"]
+        url = receiver.url(host="localhost")
+        await ana.do("CreateWebhook", accountId=account, url=url, events=["TRANSACTION_RECORDED"])
+        await ana.do("RecordIncome", accountId=account, amount="5")
+        assert await worker.run() == 1
+        [got] = receiver.received
+        assert got.headers["host"] == f"localhost:{receiver.port}"
+        assert got.path == "/hook"
 
     async def test_after_its_last_attempt_the_webhook_is_disabled_with_an_alert(
         self, ana: Member, receiver: Receiver, worker: Worker, mongo: Any
