@@ -33,6 +33,7 @@ MISSING = {
     "RestoreJob": "No such restore.",
     "Webhook": "No such webhook.",
     "WebhookDelivery": "No such delivery.",
+    "Alert": "No such alert.",
 }
 
 

@@ -56,6 +56,7 @@ NODE_TYPES = (
     "ImportJob",
     "Rule",
     "Webhook", "WebhookDelivery",
+    "Alert",
 )  # fmt: skip
 
 # Codes a client may be answered with while signed in; INTERNAL (a bug), UNAVAILABLE (the
@@ -172,6 +173,7 @@ ROOT_ID_KINDS = {
     "rotateWebhookSecret": "Webhook",
     "deleteWebhook": "Webhook",
     "redeliverWebhookDelivery": "WebhookDelivery",
+    "markAlertsRead": "Alert",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
 # idempotency keys, so repeats (replays, and conflicts across operations) happen.
@@ -389,6 +391,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "CreateWebhook", accountId=main["id"], url="http://127.0.0.1:9/hook",
             events=["TRANSACTION_RECORDED"],
         )["webhook"]["id"]  # fmt: skip
+        do("UpdateAlertSettings", thresholds=[{"accountId": main["id"], "transactionAbove": "1"}])
         do(
             "RecordIncome", accountId=main["id"], amount="300.00",
             allocations=[{"envelopeId": envelopes["Food"], "amount": "120.00"}],
@@ -428,6 +431,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
         entries = [_entry_ids(http, token, a["id"]) for a in accounts]
         other_device = _other_session(http, token)
         deliveries = _delivery_ids(http, token, webhook)
+        alerts = _alert_ids(http, token)
     seeds = Seeds(
         ids={
             "Account": [a["id"] for a in accounts],
@@ -442,6 +446,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "File": files,
             "Webhook": [webhook],
             "WebhookDelivery": deliveries,
+            "Alert": alerts,
         },
         emails=["partner@example.com", "fuzz@example.com"],
     )
@@ -473,6 +478,15 @@ def _upload(http: httpx.Client, token: str, content: bytes, name: str) -> str:
     reply.raise_for_status()
     file_id: str = reply.json()["fileId"]
     return file_id
+
+
+def _alert_ids(http: httpx.Client, token: str) -> list[str]:
+    reply = http.post(
+        "/graphql",
+        json={"query": operation("Alerts"), "variables": {"first": 10}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    return [edge["node"]["id"] for edge in reply.json()["data"]["alerts"]["edges"]]
 
 
 def _other_session(http: httpx.Client, token: str) -> str:
