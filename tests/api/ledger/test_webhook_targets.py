@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 
-from tests.conftest import ApiFactory
+from app.services.webhooks.addresses import Addresses
+from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
 from tests.webhook_receiver import Receiver, receiver_on_loopback
 
@@ -63,13 +65,16 @@ async def test_a_name_that_does_not_resolve_is_refused(ana: Member) -> None:
 
 
 async def test_changing_the_url_to_a_refused_one_is_refused(
-    ana: Member, receiver: Receiver, make_api: ApiFactory
+    ana: Member, receiver: Receiver, api: tuple[FastAPI, GraphQLClient]
 ) -> None:
+    """The webhook was made while loopback was allowed (as if the setting changed since)."""
+    webhooks = api[0].state.services.webhooks
     account = (await ana.open_account())["id"]
-    async with make_api(webhooks_allow_loopback=True) as (_, self_hosted):
-        created = await Member(self_hosted, ana.token, ana.user).do(
-            "CreateWebhook", accountId=account, url=receiver.url(), events=["BALANCE_LOW"]
-        )
+    webhooks.addresses = Addresses(allow_loopback=True)
+    created = await ana.do(
+        "CreateWebhook", accountId=account, url=receiver.url(), events=["BALANCE_LOW"]
+    )
+    webhooks.addresses = Addresses(allow_loopback=False)
     webhook = created["webhook"]["id"]
     error = await ana.refused("UpdateWebhook", id=webhook, url=receiver.url(host="localhost"))
     assert (error["code"], error["field"]) == ("URL_REFUSED", ["url"])
