@@ -44,6 +44,9 @@ class WebhookDocument(Stored, Document):
         indexes = [IndexModel([("account_id", ASCENDING), ("created_at", ASCENDING)])]
 
 
+LOG_DAYS = 30  # how long the delivery log keeps a finished delivery
+
+
 class DeliveryStatus(StrEnum):
     PENDING = "PENDING"  # to be attempted (again) at `next_attempt_at`
     DELIVERED = "DELIVERED"  # a 2xx answer
@@ -72,6 +75,9 @@ class DeliveryDocument(Stored, Document):
     claim: str | None = None
     created_at: datetime
     delivered_at: datetime | None = None
+    # Set when it ends (delivered or given up): the log keeps it `LOG_DAYS`, then MongoDB
+    # removes it (a TTL index); pending ones never expire.
+    expires_at: datetime | None = None
 
     class Settings:
         name = "webhook_deliveries"
@@ -84,6 +90,7 @@ class DeliveryDocument(Stored, Document):
                 [("webhook_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)],
                 name="log",
             ),
+            IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl"),
             # Due work: pending ones by their next attempt.
             IndexModel(
                 [("next_attempt_at", ASCENDING)],

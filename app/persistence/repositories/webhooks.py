@@ -12,6 +12,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from app.persistence.documents.accounts import AccountDocument
 from app.persistence.documents.webhooks import (
+    LOG_DAYS,
     AttemptRecord,
     DeliveryDocument,
     DeliveryStatus,
@@ -21,6 +22,7 @@ from app.persistence.keyset import Page, PageRequest, fetch_page
 from app.persistence.transactions import Session
 
 MAX_LISTED = 100
+KEEP = timedelta(days=LOG_DAYS)
 _LOG_ORDER = [("created_at", DESCENDING), ("_id", DESCENDING)]
 
 
@@ -174,6 +176,8 @@ class DeliveryRepository:
         fields: dict[str, Any] = {"status": status.value, "next_attempt_at": next_attempt_at}
         if status is DeliveryStatus.DELIVERED:
             fields["delivered_at"] = attempt.at
+        if status is not DeliveryStatus.PENDING:
+            fields["expires_at"] = attempt.at + KEEP
         result = await self.collection.update_one(
             {"_id": delivery.id, "claim": delivery.claim, "status": DeliveryStatus.PENDING.value},
             {"$set": {**fields, "claim": None}, "$push": {"attempts": attempt.model_dump()}},
@@ -186,7 +190,11 @@ class DeliveryRepository:
         await self.collection.update_many(
             {"webhook_id": webhook_id, "status": DeliveryStatus.PENDING.value},
             {
-                "$set": {"status": DeliveryStatus.FAILED.value, "next_attempt_at": None},
+                "$set": {
+                    "status": DeliveryStatus.FAILED.value,
+                    "next_attempt_at": None,
+                    "expires_at": at + KEEP,
+                },
                 "$push": {
                     "attempts": AttemptRecord(at=at, error=reason, duration_ms=0).model_dump()
                 },
@@ -205,6 +213,7 @@ class DeliveryRepository:
                         "status": DeliveryStatus.PENDING.value,
                         "next_attempt_at": at,
                         "claim": None,
+                        "expires_at": None,
                         "retry_from": {"$size": "$attempts"},
                     }
                 }

@@ -285,7 +285,7 @@ class TestDelivery:
         assert mongo["webhook_deliveries"].count_documents({}) == 0
 
     async def test_failures_are_retried_with_backoff_until_delivered(
-        self, ana: Member, receiver: Receiver, worker: Worker
+        self, ana: Member, receiver: Receiver, worker: Worker, mongo: Any
     ) -> None:
         account, webhook, _ = await open_with_webhook(ana, receiver)
         await spend(ana, account)
@@ -307,6 +307,8 @@ class TestDelivery:
         assert delivery["status"] == "DELIVERED"
         assert [a["statusCode"] for a in delivery["attempts"]] == [500, 503, 200]
         assert delivery["nextAttemptAt"] is None
+        stored = mongo["webhook_deliveries"].find_one()
+        assert stored["expires_at"] - stored["delivered_at"] == timedelta(days=30)
         assert len({r.headers["envelopes-delivery"] for r in receiver.received}) == 1
         assert len({r.body for r in receiver.received}) == 1
         hook = await log_of(ana, webhook["id"])
