@@ -18,11 +18,14 @@ import pytest
 from fastapi import FastAPI
 
 from app.core.clock import utcnow
+from app.core.ids import ObjectId
 from app.domain.webhooks import MAX_ATTEMPTS, verify
 from app.graphql.relay import node_id
+from app.services.alerts.events import AccountEvent, EventKind
 from app.services.container import Services
 from app.services.webhooks.addresses import Addresses
 from app.services.webhooks.delivery import WebhookDeliveries
+from app.services.webhooks.outbox import WebhookOutbox
 from tests.api.ledger.test_households import share
 from tests.api.ledger.test_money_movements import unknown_id
 from tests.conftest import ApiFactory
@@ -452,3 +455,43 @@ class TestDelivery:
         assert len(created) == 3
         assert created == sorted(created, reverse=True)
         assert rest["deliveries"]["pageInfo"]["hasNextPage"] is False
+
+
+class TestOutbox:
+    async def test_an_event_published_again_is_not_queued_twice(
+        self, ana: Member, receiver: Receiver, services: Services, mongo: Any
+    ) -> None:
+        """A resumed import job announces its end again: one delivery per webhook and event."""
+        account, _, _ = await open_with_webhook(ana, receiver, ["IMPORT_FINISHED"])
+        event = AccountEvent(
+            account_id=ObjectId(raw_id(account)),
+            kind=EventKind.IMPORT_FINISHED,
+            data={"fileName": "bank.csv"},
+            entry_ids=(),
+            at=utcnow(),
+            subject="job-1",
+        )
+        for _ in range(2):
+            async with services.db.transaction() as tx:
+                await WebhookOutbox().publish(tx.session, [event, event])
+                await tx.commit()
+        [row] = mongo["webhook_deliveries"].find().to_list()
+        body = json.loads(row["body"])
+        assert (body["type"], body["data"]) == ("import.finished", {"fileName": "bank.csv"})
+
+    async def test_what_a_failed_change_queued_is_gone_with_it(
+        self, ana: Member, receiver: Receiver, services: Services, mongo: Any
+    ) -> None:
+        account, _, _ = await open_with_webhook(ana, receiver, ["IMPORT_FAILED"])
+        event = AccountEvent(
+            ObjectId(raw_id(account)), EventKind.IMPORT_FAILED, {}, (), utcnow(), "job-2"
+        )
+
+        async def change_that_fails() -> None:
+            async with services.db.transaction() as tx:
+                await WebhookOutbox().publish(tx.session, [event])
+                raise RuntimeError("the change failed after its events")
+
+        with pytest.raises(RuntimeError):
+            await change_that_fails()
+        assert mongo["webhook_deliveries"].count_documents({}) == 0
