@@ -4,6 +4,7 @@ every request it gets and answers with the statuses it is told, in order (then 2
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,12 +23,13 @@ class Received:
 class Receiver:
     host: str
     port: int
+    scheme: str = "http"
     statuses: list[int] = field(default_factory=list)  # the next answers, then 200
     received: list[Received] = field(default_factory=list)
 
     def url(self, path: str = "/hook", host: str | None = None) -> str:
         shown = host or (f"[{self.host}]" if ":" in self.host else self.host)
-        return f"http://{shown}:{self.port}{path}"
+        return f"{self.scheme}://{shown}:{self.port}{path}"
 
     def answer(self) -> int:
         return self.statuses.pop(0) if self.statuses else 200
@@ -63,9 +65,14 @@ class _Server6(_Server):
 
 
 @contextmanager
-def receiver_on_loopback(host: str = "127.0.0.1") -> Iterator[Receiver]:
+def receiver_on_loopback(
+    host: str = "127.0.0.1", tls: ssl.SSLContext | None = None
+) -> Iterator[Receiver]:
+    """A receiver on `host` (over https with `tls`, a server context with its certificate)."""
     server = (_Server6 if ":" in host else _Server)((host, 0), _Handler)
-    server.receiver = Receiver(host, server.server_address[1])
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    server.receiver = Receiver(host, server.server_address[1], "http" if tls is None else "https")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

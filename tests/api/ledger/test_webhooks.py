@@ -8,10 +8,15 @@ the test moves (`Worker`), so retries come due without waiting.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
+import shutil
+import ssl
+import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +24,7 @@ from fastapi import FastAPI
 
 from app.core.clock import utcnow
 from app.core.ids import ObjectId
-from app.domain.webhooks import MAX_ATTEMPTS, verify
+from app.domain.webhooks import MAX_ATTEMPTS, Address, verify
 from app.graphql.relay import node_id
 from app.services.alerts.events import AccountEvent, EventKind
 from app.services.container import Services
@@ -495,3 +500,65 @@ class TestOutbox:
         with pytest.raises(RuntimeError):
             await change_that_fails()
         assert mongo["webhook_deliveries"].count_documents({}) == 0
+
+
+def certificate(tmp: Path, name: str) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """(server, client) TLS contexts of a self-signed certificate for `name`."""
+    key, cert = tmp / f"{name}.key", tmp / f"{name}.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={name}",
+         "-addext", f"subjectAltName=DNS:{name}"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    return server, ssl.create_default_context(cafile=str(cert))
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl to make a certificate")
+class TestHttps:
+    """An https receiver is called at the address checked, and its certificate is verified
+    against the URL's host name (sent as SNI), not the address."""
+
+    async def deliver(
+        self, ana: Member, services: Services, worker: Worker, tmp_path: Path, cert_for: str
+    ) -> tuple[Receiver, Row]:
+        server, client = certificate(tmp_path, cert_for)
+
+        async def resolver(host: str, port: int) -> list[Address]:
+            assert host == "hooks.test"
+            return [ipaddress.ip_address("127.0.0.1")]
+
+        addresses = Addresses(allow_loopback=True, resolver=resolver)
+        services.webhooks.addresses = worker.deliveries.addresses = addresses
+        worker.deliveries.verify = client
+        with receiver_on_loopback(tls=server) as receiver:
+            account = (await ana.open_account())["id"]
+            created = await ana.do(
+                "CreateWebhook",
+                accountId=account,
+                url=receiver.url(host="hooks.test"),
+                events=["TRANSACTION_RECORDED"],
+            )
+            await ana.do("RecordIncome", accountId=account, amount="5")
+            await worker.run()
+        [delivery] = await deliveries(ana, created["webhook"]["id"])
+        return receiver, delivery
+
+    async def test_a_valid_certificate_for_the_name_delivers(
+        self, ana: Member, services: Services, worker: Worker, tmp_path: Path
+    ) -> None:
+        receiver, delivery = await self.deliver(ana, services, worker, tmp_path, "hooks.test")
+        assert delivery["status"] == "DELIVERED"
+        [got] = receiver.received
+        assert got.headers["host"] == f"hooks.test:{receiver.port}"
+
+    async def test_a_certificate_for_another_name_is_refused(
+        self, ana: Member, services: Services, worker: Worker, tmp_path: Path
+    ) -> None:
+        receiver, delivery = await self.deliver(ana, services, worker, tmp_path, "other.test")
+        [attempt] = delivery["attempts"]
+        assert attempt["statusCode"] is None
+        assert "certificate" in attempt["error"].lower()
+        assert receiver.received == []
