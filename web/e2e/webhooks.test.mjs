@@ -95,7 +95,7 @@ test("spending queues a delivery that the log shows", async () => {
 test("turned off and on again, given a new secret, then deleted", async () => {
   const { page } = p;
   await card(page).getByRole("button", { name: `Turn off ${TARGET}` }).click();
-  await card(page).getByText("Disabled by a member.").waitFor();
+  await card(page).getByText("Turned off by a member.").waitFor();
   await card(page).getByText("Off", { exact: true }).waitFor();
   await shoot(page, "webhooks-off");
   await card(page).getByRole("button", { name: `Turn on ${TARGET}` }).click();

@@ -185,8 +185,12 @@ class WebhookService:
             if command.enabled is not None and command.enabled != webhook.enabled:
                 webhook.enabled = command.enabled
                 webhook.consecutive_failures = 0
-                webhook.disabled_reason = None if command.enabled else "Disabled by a member."
+                webhook.disabled_reason = None if command.enabled else "Turned off by a member."
                 webhook.disabled_at = None if command.enabled else tx.recorded_at
+                if not command.enabled:  # what was queued for it is not sent later
+                    await DeliveryRepository(tx.session).give_up_pending(
+                        webhook.id, "The webhook was turned off.", tx.recorded_at
+                    )
             webhook.updated_at = tx.recorded_at
             await hooks.replace(webhook)
             await _keep_account_events(hooks, account, await hooks.of_account(account.id))

@@ -147,7 +147,7 @@ class TestRegistry:
         assert changed["webhook"]["events"] == ["BALANCE_LOW"]
         assert mongo["accounts"].find_one()["webhook_kinds"] == ["balance.low"]
         off = (await ana.do("UpdateWebhook", id=webhook["id"], enabled=False))["webhook"]
-        assert (off["enabled"], off["disabledReason"]) == (False, "Disabled by a member.")
+        assert (off["enabled"], off["disabledReason"]) == (False, "Turned off by a member.")
         assert mongo["accounts"].find_one()["webhook_kinds"] == []
         on = (await ana.do("UpdateWebhook", id=webhook["id"], enabled=True))["webhook"]
         assert (on["enabled"], on["disabledReason"]) == (True, None)
@@ -394,6 +394,22 @@ class TestDelivery:
         account, webhook, _ = await open_with_webhook(ana, receiver)
         await spend(ana, account)
         await ana.do("UpdateWebhook", id=webhook["id"], enabled=False)
+        assert await worker.run() == 0
+        [delivery] = await deliveries(ana, webhook["id"])
+        assert (delivery["status"], delivery["nextAttemptAt"]) == ("FAILED", None)
+        assert [a["error"] for a in delivery["attempts"]] == ["The webhook was turned off."]
+        refused = await ana.refused("RedeliverWebhookDelivery", id=delivery["id"])
+        assert (refused["code"], refused["message"]) == ("CONFLICT", "Enable the webhook first.")
+        await ana.do("UpdateWebhook", id=webhook["id"], enabled=True)
+        assert await worker.run() == 0  # turning it on again does not send what was dropped
+        assert receiver.received == []
+
+    async def test_a_delivery_claimed_before_the_webhook_was_turned_off_is_not_sent(
+        self, ana: Member, receiver: Receiver, worker: Worker, mongo: Any
+    ) -> None:
+        account, webhook, _ = await open_with_webhook(ana, receiver)
+        await spend(ana, account)
+        mongo["webhooks"].update_one({}, {"$set": {"enabled": False}})
         assert await worker.run() == 1
         [delivery] = await deliveries(ana, webhook["id"])
         assert delivery["status"] == "FAILED"

@@ -142,7 +142,7 @@ function WebhookCard({ hook, onEdit, onDelete, onRotate }: { hook: Hook; onEdit:
       </div>
       {!hook.enabled && hook.disabledReason ? (
         <p className="wh-disabled" role="note">
-          Turned off {when(hook.disabledAt)}: {hook.disabledReason}
+          Off since {when(hook.disabledAt)}. {hook.disabledReason}
         </p>
       ) : null}
       <ul className="wh-events" aria-label="Events it receives">
