@@ -1419,6 +1419,7 @@ export type WebhookLogQueryVariables = Exact<{
 
 export type WebhookLogQuery = { __typename: 'Query', node:
     | { __typename: 'Account', id: string }
+    | { __typename: 'Alert', id: string }
     | { __typename: 'Envelope', id: string }
     | { __typename: 'ImportJob', id: string }
     | { __typename: 'LoginSession', id: string }
