@@ -19,6 +19,8 @@ with `extensions.code` (in queries and for authentication); any other exception 
     │                                           before changing or undoing it
     ├── BalanceMismatchError BALANCE_MISMATCH the statement balance is not the cleared balance;
     │                                           `difference` (statement - cleared, minor units)
+    ├── UrlRefusedError      URL_REFUSED      a webhook URL that is not http(s) on a public
+    │                                           address (app.domain.webhooks)
     ├── UnauthenticatedError UNAUTHENTICATED  missing, expired, tampered or revoked credentials
     ├── RateLimitedError     RATE_LIMITED     too many attempts; `retry_after` seconds
     ├── UnavailableError     UNAVAILABLE      the database cannot serve now; safe to retry

@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     import_batch_size: int = Field(default=1000, ge=1, le=5000)
     import_lease_seconds: float = Field(default=30, gt=0, le=3600)
 
+    # Webhooks (app/services/webhooks): targets on private, loopback, link-local… addresses
+    # are refused (server-side request forgery); this lets loopback through, for
+    # self-hosting next to the receiver and for the tests. Deliveries wait at most
+    # `webhooks_timeout_seconds` for an answer.
+    webhooks_allow_loopback: bool = False
+    webhooks_timeout_seconds: float = Field(default=10, gt=0, le=60)
+
     playground_assets_dir: Path = _REPO_ROOT / "playground" / "node_modules"
     # The built web app (`npm run build` in web/), served at /.
     web_dir: Path = _REPO_ROOT / "web" / "dist"

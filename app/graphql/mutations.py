@@ -51,6 +51,7 @@ class ErrorCode(Enum):
     BACKUP_VERSION = "BACKUP_VERSION"
     RESTORE_FAILED = "RESTORE_FAILED"
     CYCLE = "CYCLE"
+    URL_REFUSED = "URL_REFUSED"
 
 
 @strawberry.type(description="An expected failure of a mutation; nothing was changed.")

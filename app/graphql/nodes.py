@@ -23,6 +23,7 @@ from app.graphql.ledger.imports.queries import load_import_job
 from app.graphql.ledger.payment_sources.queries import load_payment_source
 from app.graphql.ledger.rules.queries import load_rule
 from app.graphql.ledger.schedules.queries import load_schedule
+from app.graphql.ledger.webhooks.queries import load_webhook, load_webhook_delivery
 from app.graphql.relay import Node, node_id
 
 Loader = Callable[[Info, ObjectId], Awaitable[Node | None]]
@@ -40,6 +41,8 @@ LOADERS: dict[str, Loader] = {
     "ExchangeRate": load_exchange_rate,
     "PlanningNode": load_planning_node,
     "PlanningFlow": load_planning_flow,
+    "Webhook": load_webhook,
+    "WebhookDelivery": load_webhook_delivery,
     "Alert": load_alert,
 }
 

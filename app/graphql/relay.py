@@ -34,6 +34,8 @@ MISSING = {
     "ExchangeRate": "No such exchange rate.",
     "PlanningNode": "No such planning node.",
     "PlanningFlow": "No such planning flow.",
+    "Webhook": "No such webhook.",
+    "WebhookDelivery": "No such delivery.",
     "Alert": "No such alert.",
 }
 

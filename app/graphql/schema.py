@@ -68,6 +68,8 @@ from app.graphql.ledger.schedules.mutations import ScheduleMutation
 from app.graphql.ledger.schedules.queries import ScheduleQuery
 from app.graphql.ledger.schedules.types import Schedule
 from app.graphql.ledger.sync.queries import SyncQuery
+from app.graphql.ledger.webhooks.mutations import WebhookMutation
+from app.graphql.ledger.webhooks.types import Webhook, WebhookDelivery
 from app.graphql.nodes import NodeQuery
 from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
@@ -116,6 +118,7 @@ class Mutation(
     ExchangeRateMutation,
     PlanningMutation,
     OpportunityMutation,
+    WebhookMutation,
     AlertMutation,
 ):
     pass
@@ -160,6 +163,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             ExchangeRate,
             PlanningNode,
             PlanningFlow,
+            Webhook,
+            WebhookDelivery,
             Alert,
         ],
         extensions=extensions,

@@ -26,6 +26,7 @@ from app.persistence.repositories.reconciliations import ReconciliationRepositor
 from app.persistence.repositories.restore_jobs import RestoreJobRepository
 from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
 from app.persistence.repositories.uploads import UploadRepository
+from app.persistence.repositories.webhooks import DeliveryRepository, WebhookRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.alerts.service import AlertService
 from app.services.auth import AuthService
@@ -67,6 +68,10 @@ from app.services.scheduling.worker import (
 from app.services.sync.changes import SyncService
 from app.services.tokens import BackupTokens, ExportTokens
 from app.services.uploads import UploadKind, Uploads
+from app.services.webhooks.addresses import Addresses
+from app.services.webhooks.delivery import WebhookDeliveries
+from app.services.webhooks.outbox import WebhookOutbox
+from app.services.webhooks.registry import WebhookService
 
 
 @dataclass
@@ -105,6 +110,8 @@ class Services:
     planning_seeds: PlanningSeeds
     opportunities: SavingsOpportunities
     alerts: AlertService
+    webhooks: WebhookService
+    webhook_deliveries: WebhookDeliveries
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -113,6 +120,11 @@ class Services:
         uow = UnitOfWork(db)
         # Alerts observe every change of the ledger; the hub's sinks: alerts', then others'.
         alerts = AlertService(db, uow)
+        alerts.hub.add(WebhookOutbox())
+        addresses = Addresses(allow_loopback=settings.webhooks_allow_loopback)
+        webhook_deliveries = WebhookDeliveries(
+            db, alerts.hub, addresses, timeout=settings.webhooks_timeout_seconds
+        )
         accounts = AccountRepository()
         learning = LearningRepository()
         learned = LearnedCategories(learning)
@@ -146,6 +158,7 @@ class Services:
             ScheduledPostings(schedules, schedule_rows),
             sweeps,
             OrphanedImports(import_runner),
+            webhook_deliveries,
         ]
         scheduler = Scheduler(
             due_work,
@@ -209,6 +222,10 @@ class Services:
             planning_seeds=PlanningSeeds(db, planning, cash_flow),
             opportunities=SavingsOpportunities(db, account_service),
             alerts=alerts,
+            webhooks=WebhookService(
+                uow, accounts, WebhookRepository(), DeliveryRepository(), addresses
+            ),
+            webhook_deliveries=webhook_deliveries,
             background=background,
         )
 

@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import graphql
+import pytest
 from bson import ObjectId
+from fastapi import FastAPI
 
 from app.graphql.relay import to_global_id
 from app.graphql.schema import build_schema
 from tests.api.ledger.test_imports import settled
-from tests.conftest import make_settings
+from tests.conftest import ApiFactory, make_settings
 from tests.graphql_client import GraphQLClient, Response
 from tests.ledger_client import Member, operation
 
@@ -64,6 +66,9 @@ class Probe:
         return self.document if "{" in self.document else operation(self.document)
 
 
+# Ana's webhook calls loopback, which this module's API allows (the scheduler is off:
+# nothing is delivered).
+LOOPBACK_HOOK = "http://127.0.0.1:9/hook"
 NODES = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
 
 
@@ -230,6 +235,7 @@ def _mutations() -> list[Probe]:
         *_rule_mutations(m, main, food),
         *_rate_mutations(m),
         *_planning_mutations(m, main),
+        *_webhook_mutations(m, main),
         m("MarkAlertsRead", ids=[A("Alert", "large")]),
         m("MarkAlertsRead", ids=[Own("alert"), A("Alert", "large")]),
         m("UpdateAlertSettings", thresholds=[{"accountId": main, "balanceBelow": "1.00"}]),
@@ -259,6 +265,19 @@ def _rate_mutations(m: Any) -> list[Probe]:
     return [
         m("UpdateExchangeRate", id=rate, date="2025-01-02", rate="2"),
         m("DeleteExchangeRate", id=rate),
+    ]
+
+
+def _webhook_mutations(m: Any, main: Theirs) -> list[Probe]:
+    hook, events = A("Webhook", "hook"), ["TRANSACTION_RECORDED"]
+    return [
+        m("CreateWebhook", accountId=main, url=LOOPBACK_HOOK, events=events),
+        m("CreateWebhook", accountId=main, url="http://10.0.0.1/", events=events),
+        m("UpdateWebhook", id=hook, enabled=False),
+        m("UpdateWebhook", id=hook, url="http://10.0.0.1/"),
+        m("RotateWebhookSecret", id=hook),
+        m("DeleteWebhook", id=hook),
+        m("RedeliverWebhookDelivery", id=A("WebhookDelivery", "delivery")),
     ]
 
 
@@ -361,6 +380,8 @@ ANA_OBJECTS = [
     A("ExchangeRate", "usd"),
     A("PlanningNode", "pay"),
     A("PlanningFlow", "wage"),
+    A("Webhook", "hook"),
+    A("WebhookDelivery", "delivery"),
     A("Alert", "large"),
 ]
 
@@ -546,6 +567,12 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
     )  # fmt: skip
     usd = await ana.do("RecordExchangeRate", to="EUR", date="2025-01-01", rate="0.9",
                        **{"from": "USD"})  # fmt: skip
+    webhook = await ana.do(
+        "CreateWebhook", accountId=main["id"], url=LOOPBACK_HOOK, events=["TRANSACTION_RECORDED"]
+    )
+    await ana.do("RecordIncome", accountId=main["id"], amount="1.00")  # a delivery to probe
+    log = await ana.query("WebhookDeliveries", id=webhook["webhook"]["id"])
+    delivery = log["node"]["deliveries"]["edges"][0]["node"]["id"]
     me = await ana.query("Me")
     backup_file = await ana.upload(BACKUP_HEADER, name="backup.envelopes.gz", kind="backup")
     restore = await ana.do("RestoreBackup", fileId=backup_file)  # fails in its job: no manifest
@@ -585,6 +612,8 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("PlanningNode", "pay"): pay["node"]["id"],
         A("PlanningNode", "home"): home["node"]["id"],
         A("PlanningFlow", "wage"): wage["flow"]["id"],
+        A("Webhook", "hook"): webhook["webhook"]["id"],
+        A("WebhookDelivery", "delivery"): delivery,
         A("Alert", "large"): large["node"]["id"],
     }
     ids[A("Transaction", "opening")] = await _opening_entry(ana, main["id"])
@@ -679,6 +708,8 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
     found["rules"] = await ana.query("Rules")
     found["rates"] = await ana.query("ExchangeRates")
     found["planning"] = await ana.query("PlanningModel")
+    found["webhooks"] = await ana.query("AccountWebhooks", id=theirs[A("Account", "main")])
+    found["deliveries"] = await ana.query("WebhookDeliveries", id=theirs[A("Webhook", "hook")])
     found["alerts"] = await ana.query("Alerts")
     found["alertSettings"] = await ana.query("AlertSettings")
     return found
@@ -724,6 +755,12 @@ async def _ask(ben: Member, probe: Probe, ids: dict[Theirs, str], own: dict[str,
 
 def _unexpected(answer: Any) -> bool:
     return "Unexpected error" in json.dumps(answer)
+
+
+@pytest.fixture
+async def api(make_api: ApiFactory) -> AsyncIterator[tuple[FastAPI, GraphQLClient]]:
+    async with make_api(webhooks_allow_loopback=True) as pair:
+        yield pair
 
 
 async def test_another_users_ids_get_the_answer_of_ids_that_do_not_exist(

@@ -22,6 +22,7 @@ from tests.api.ledger.test_review_queue import REVIEW_OPERATIONS
 from tests.api.ledger.test_rules import RULE_OPERATIONS
 from tests.api.ledger.test_savings_opportunities import OPPORTUNITY_OPERATIONS
 from tests.api.ledger.test_schedules import SCHEDULE_OPERATIONS
+from tests.api.ledger.test_webhooks import WEBHOOK_OPERATIONS
 from tests.graphql_client import GraphQLClient
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
@@ -61,6 +62,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | CASH_FLOW_OPERATIONS
         | PLANNING_OPERATIONS
         | OPPORTUNITY_OPERATIONS
+        | WEBHOOK_OPERATIONS
         | ALERT_OPERATIONS
     )
 

@@ -58,6 +58,7 @@ NODE_TYPES = (
     "Rule",
     "ExchangeRate",
     "PlanningNode", "PlanningFlow",
+    "Webhook", "WebhookDelivery",
     "Alert",
 )  # fmt: skip
 
@@ -79,6 +80,7 @@ EXPECTED_CODES = {
     "QUERY_TOO_DEEP",
     "TOO_MANY_ALIASES",
     "QUERY_TOO_COSTLY",
+    "URL_REFUSED",  # a webhook URL that is not http(s) on a public (or loopback) address
 }
 # Wording of Python, its libraries or the driver: never meant for a client.
 PYTHON_WORDING = re.compile(
@@ -176,6 +178,10 @@ ROOT_ID_KINDS = {
     "deletePlanningNode": "PlanningNode",
     "updatePlanningFlow": "PlanningFlow",
     "deletePlanningFlow": "PlanningFlow",
+    "updateWebhook": "Webhook",
+    "rotateWebhookSecret": "Webhook",
+    "deleteWebhook": "Webhook",
+    "redeliverWebhookDelivery": "WebhookDelivery",
     "markAlertsRead": "Alert",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
@@ -311,7 +317,8 @@ class LiveApi:
 @pytest.fixture(scope="module")
 def live_api(mongo_uri: str) -> Iterator[LiveApi]:
     database = f"envelopes_fuzz_{uuid.uuid4().hex[:8]}"
-    app = create_app(make_settings(mongo_uri, database))
+    # Webhooks may call loopback (the seeded one does; the scheduler is off: none is sent).
+    app = create_app(make_settings(mongo_uri, database, webhooks_allow_loopback=True))
     try:
         with _serving(app) as base, requests.Session() as session:
             tokens, seeds = _seed(base)
@@ -389,6 +396,10 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "OpenAccount", name="Yen", type="CASH", currency="JPY", openingBalance="20000"
         )["account"]  # fmt: skip
         envelopes = {e["name"]: e["id"] for e in main["envelopes"]}
+        webhook = do(
+            "CreateWebhook", accountId=main["id"], url="http://127.0.0.1:9/hook",
+            events=["TRANSACTION_RECORDED"],
+        )["webhook"]["id"]  # fmt: skip
         do("UpdateAlertSettings", thresholds=[{"accountId": main["id"], "transactionAbove": "1"}])
         do(
             "RecordIncome", accountId=main["id"], amount="300.00",
@@ -443,6 +454,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
         accounts = [main, savings, cash]
         entries = [_entry_ids(http, token, a["id"]) for a in accounts]
         other_device = _other_session(http, token)
+        deliveries = _delivery_ids(http, token, webhook)
         alerts = _alert_ids(http, token)
     seeds = Seeds(
         ids={
@@ -459,6 +471,8 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "LoginSession": [other_device],
             "ImportJob": jobs,
             "File": files,
+            "Webhook": [webhook],
+            "WebhookDelivery": deliveries,
             "Alert": alerts,
         },
         emails=["partner@example.com", "fuzz@example.com"],
@@ -471,6 +485,16 @@ STATEMENTS = [
     (b"!Type:Bank\nD01/04/2025\nT-5.00\nPKiosk\n^\n", "bank.qif"),
     (b"When,How much\n2025-01-02,1\n", "odd.csv"),
 ]
+
+
+def _delivery_ids(http: httpx.Client, token: str, webhook_id: str) -> list[str]:
+    reply = http.post(
+        "/graphql",
+        json={"query": operation("WebhookDeliveries"), "variables": {"id": webhook_id}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    edges = reply.json()["data"]["node"]["deliveries"]["edges"]
+    return [edge["node"]["id"] for edge in edges]
 
 
 def _upload(http: httpx.Client, token: str, content: bytes, name: str) -> str:

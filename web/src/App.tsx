@@ -27,6 +27,7 @@ const DevicesScreen = lazy(() => import("./screens/settings/DevicesScreen").then
 const DashboardScreen = lazy(() => import("./screens/dashboard/DashboardScreen"));
 const CashFlowScreen = lazy(() => import("./screens/cashflow/CashFlowScreen").then((m) => ({ default: m.CashFlowScreen })));
 const AlertsScreen = lazy(() => import("./screens/alerts/AlertsScreen"));
+const WebhooksScreen = lazy(() => import("./screens/webhooks/WebhooksScreen").then((m) => ({ default: m.WebhooksScreen })));
 const AccountSettingsScreen = lazy(() =>
   import("./screens/account/AccountSettingsScreen").then((m) => ({ default: m.AccountSettingsScreen })),
 );
@@ -83,6 +84,7 @@ export function App() {
           <Route path="savings" element={<Screen label="Looking for savings…"><SavingsScreen /></Screen>} />
           <Route path="members" element={<Screen><MembersScreen /></Screen>} />
           <Route path="settings" element={<Screen><AccountSettingsScreen /></Screen>} />
+          <Route path="webhooks" element={<Screen><WebhooksScreen /></Screen>} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -50,6 +50,7 @@ from app.persistence.documents.restore_jobs import RestoreJobDocument
 from app.persistence.documents.rules import RuleBookDocument, RuleDocument
 from app.persistence.documents.schedules import LeaseDocument, ScheduleDocument
 from app.persistence.documents.tombstones import TombstoneDocument
+from app.persistence.documents.webhooks import DeliveryDocument, WebhookDocument
 
 # Bound to the database (and their indexes created) by `Database.connect`.
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -83,4 +84,6 @@ DOCUMENT_MODELS: list[type[Document]] = [
     DismissedOpportunityDocument,
     AlertDocument,
     AlertSettingsDocument,
+    WebhookDocument,
+    DeliveryDocument,
 ]

@@ -20,6 +20,8 @@ export const NODE_TYPES = [
   "Schedule",
   "Transaction",
   "User",
+  "Webhook",
+  "WebhookDelivery",
 ] as const;
 
 const nodePolicies: TypePolicies = Object.fromEntries(
@@ -42,6 +44,7 @@ export const typePolicies: TypePolicies = {
       schedules: { merge: false },
       upcoming: { merge: false },
       savingsOpportunities: { merge: false },
+      webhooks: { merge: false },
     },
   },
   User: { keyFields: ["id"], fields: { sessions: relayStylePagination() } },
@@ -65,6 +68,9 @@ export const typePolicies: TypePolicies = {
   },
   // An import job's dry-run rows page in with "Load more"; its figures are replaced as it polls.
   ImportJob: { keyFields: ["id"], fields: { rows: relayStylePagination(), errors: { merge: false } } },
+  // A webhook's delivery log pages in with "Show older"; a delivery's attempts are replaced.
+  Webhook: { keyFields: ["id"], fields: { deliveries: relayStylePagination(), events: { merge: false } } },
+  WebhookDelivery: { keyFields: ["id"], fields: { attempts: { merge: false } } },
   ImportCounts: { keyFields: false, merge: true },
   CsvMapping: { keyFields: false, merge: true },
   Budget: { keyFields: false },

@@ -30,6 +30,7 @@ from app.graphql.ledger.schedules.types import (
     account_upcoming,
     upcoming_bounds,
 )
+from app.graphql.ledger.webhooks.types import Webhook
 from app.graphql.relay import Node, page_request, to_global_id
 from app.graphql.scalars import Money, money
 from app.persistence.documents.accounts import AccountRecord
@@ -124,6 +125,12 @@ class Account(Node):
     async def payment_sources(self, info: Info) -> list[PaymentSource]:
         sources = await info.context.services.payment_sources.of_account(self.document)
         return [PaymentSource.from_document(source, self.document) for source in sources]
+
+    @strawberry.field(description="Webhooks, oldest first (admins and the owner; FORBIDDEN below).")
+    async def webhooks(self, info: Info) -> list[Webhook]:
+        viewer = await info.context.viewer()
+        found = await info.context.services.webhooks.of_account(viewer, self.document)
+        return [Webhook.from_document(webhook, self.document) for webhook in found]
 
     @strawberry.field(description="Scheduled transactions, oldest first.")
     async def schedules(self, info: Info) -> list[Schedule]:

@@ -21,6 +21,7 @@ const TABS = [
   { to: "import", label: "Import" },
   { to: "members", label: "Sharing" },
   { to: "settings", label: "Settings" },
+  { to: "webhooks", label: "Webhooks" },
 ];
 
 export function AccountLayout() {

@@ -1,0 +1,1 @@
+"""Webhooks of an account: registry, delivery log, redelivery."""

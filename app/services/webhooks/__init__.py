@@ -1,0 +1,1 @@
+"""Webhooks: a registry per account, the outbox sink of account events, the delivery worker."""
