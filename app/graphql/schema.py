@@ -59,6 +59,7 @@ from app.graphql.ledger.schedules.mutations import ScheduleMutation
 from app.graphql.ledger.schedules.queries import ScheduleQuery
 from app.graphql.ledger.schedules.types import Schedule
 from app.graphql.ledger.sync.queries import SyncQuery
+from app.graphql.live.subscriptions import LiveSubscription
 from app.graphql.nodes import NodeQuery
 from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
@@ -104,6 +105,13 @@ class Mutation(
     pass
 
 
+@strawberry.type
+class Subscription(
+    LiveSubscription,
+):
+    pass
+
+
 class EnvelopesSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Errors are logged where they are shaped (`app.graphql.engine.router`), which knows
@@ -129,6 +137,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map={Decimal: DECIMAL_SCALAR, date: DATE_SCALAR}),
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             User,
             LoginSession,

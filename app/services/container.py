@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.settings import Settings
+from app.persistence.change_feed import ChangeFeed
+from app.persistence.documents.accounts import AccountDocument, AccountRecord
+from app.persistence.documents.imports import ImportJobDocument
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.entries import EntryRepository
@@ -45,6 +48,7 @@ from app.services.ledger.payment_sources import PaymentSourceService
 from app.services.ledger.reconciliation import ReconciliationService
 from app.services.ledger.rule_runs import RuleRuns
 from app.services.ledger.sweeps import Sweeps
+from app.services.live.hub import LiveHub
 from app.services.scheduling.schedules import ScheduleService
 from app.services.scheduling.worker import (
     DueWork,
@@ -85,6 +89,7 @@ class Services:
     restores: HouseholdRestores
     imports: ImportService
     import_runner: ImportRunner
+    live: LiveHub
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -175,6 +180,15 @@ class Services:
             ),
             imports=ImportService(uploads, import_runner),
             import_runner=import_runner,
+            live=LiveHub(
+                ChangeFeed(
+                    db,
+                    {
+                        AccountDocument.Settings.name: AccountRecord,
+                        ImportJobDocument.Settings.name: ImportJobDocument,
+                    },
+                )
+            ),
             background=background,
         )
 
@@ -182,12 +196,13 @@ class Services:
         """Start-up chores that must not delay readiness: fill in the per-month figures of
         accounts written before they existed (their totals read the entries until then);
         the scheduler's loop (when enabled); and the retraining of the learned categorisation
-        models this process holds."""
+        models this process holds; the change stream of live subscriptions."""
         backfill = MonthTotalsBackfill(self.db)
         self._start(backfill.run(), "month-totals-backfill")
         if self.settings.scheduler_enabled:
             self._start(self.scheduler.run(), "scheduler")
         self._start(self.learned.run(), "learned-categories")
+        self._start(self.live.run(), "live-change-stream")
 
     def _start(self, work: Coroutine[Any, Any, Any], name: str) -> None:
         _start(self.background, work, name)

@@ -16,6 +16,7 @@ from tests.api.ledger.test_reconciliation import RECONCILIATION_OPERATIONS
 from tests.api.ledger.test_review_queue import REVIEW_OPERATIONS
 from tests.api.ledger.test_rules import RULE_OPERATIONS
 from tests.api.ledger.test_schedules import SCHEDULE_OPERATIONS
+from tests.api.test_subscriptions import LIVE_OPERATIONS
 from tests.graphql_client import GraphQLClient
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
@@ -50,6 +51,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | LEARNED_OPERATIONS
         | SYNC_OPERATIONS
         | BACKUP_OPERATIONS
+        | LIVE_OPERATIONS
     )
 
 

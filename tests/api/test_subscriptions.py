@@ -1,0 +1,214 @@
+"""Live subscriptions over `graphql-transport-ws`, against two real API processes on one
+database: a change made through one process reaches subscribers on the other."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import MongoClient
+from websockets.exceptions import ConnectionClosed
+
+from tests.api.ledger.test_imports import csv_file, dry_run
+from tests.api_process import (
+    ApiProcess,
+    end_orphaned_transactions,
+    process_environment,
+    start_api,
+    stop,
+)
+from tests.graphql_client import GraphQLClient
+from tests.ledger_client import Member
+from tests.live_client import LiveSocket, live_socket, opened
+
+LIVE_OPERATIONS = {"AccountChanged", "ImportProgress"}
+NOT_AN_ACCOUNT = "QWNjb3VudDo2NWE5ZjNkMmUxYjJjM2Q0ZTVmNmE3Yjg="  # Account:65a9f3… (none)
+
+
+@pytest.fixture(scope="module")
+def apis(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ApiProcess]]:
+    """Two API processes on one fresh database."""
+    name = f"envelopes_live_{uuid.uuid4().hex[:8]}"
+    log = tmp_path_factory.mktemp("live") / "api.log"
+    env = process_environment(mongo_uri, name)
+    started = [start_api(env, log), start_api(env, log)]
+    yield started
+    for api in started:
+        stop(api)
+    client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri, tz_aware=True)
+    end_orphaned_transactions(client)
+    client.drop_database(name)
+    client.close()
+
+
+@pytest.fixture
+async def through_a(apis: list[ApiProcess]) -> AsyncIterator[GraphQLClient]:
+    async with httpx.AsyncClient(base_url=apis[0].url, timeout=60) as http:
+        yield GraphQLClient(http)
+
+
+async def someone(gql: GraphQLClient, name: str = "Ana") -> Member:
+    return await Member.register(gql, f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.com", name)
+
+
+async def expense(member: Member, account_id: str, amount: str, payee: str) -> dict[str, Any]:
+    return await member.do(
+        "RecordExpense", accountId=account_id, amount=amount, payee=payee,
+        envelopeId=(await member.envelope_ids(account_id))["Available"],
+    )  # fmt: skip
+
+
+async def first_state(socket: LiveSocket, op_id: str) -> dict[str, Any]:
+    change: dict[str, Any] = (await socket.data(op_id))["accountChanged"]
+    assert change["entries"] == []
+    return change
+
+
+class TestAuthentication:
+    @pytest.mark.parametrize(
+        "params",
+        [None, {"authorization": "Bearer not-a-token"}, {"authorization": "Basic abc"}],
+    )
+    async def test_a_socket_without_a_valid_token_is_closed_with_4403(
+        self, apis: list[ApiProcess], params: dict[str, Any] | None
+    ) -> None:
+        async with opened(apis[0].url, params) as connection:
+            with pytest.raises(ConnectionClosed) as closed:
+                await connection.recv()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4403
+
+    async def test_a_subscription_before_the_connection_is_acknowledged_is_4401(
+        self, apis: list[ApiProcess]
+    ) -> None:
+        from websockets.asyncio.client import connect
+
+        from tests.live_client import PROTOCOL, socket_url
+
+        async with connect(socket_url(apis[0].url), subprotocols=[PROTOCOL]) as connection:  # type: ignore[list-item]
+            subscribe = {"id": "1", "type": "subscribe", "payload": {"query": "subscription { x }"}}
+            await connection.send(json.dumps(subscribe))
+            with pytest.raises(ConnectionClosed) as closed:
+                await connection.recv()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4401
+
+    async def test_queries_are_not_served_over_the_socket(
+        self, apis: list[ApiProcess], through_a: GraphQLClient
+    ) -> None:
+        ana = await someone(through_a)
+        async with live_socket(apis[0].url, ana.token) as socket:
+            op = await socket.subscribe("Me")
+            message = await socket.message(op)
+        assert message["type"] == "error", message
+        [error] = message["payload"]
+        assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", error
+
+
+class TestAccountChanged:
+    async def test_it_starts_with_the_account_then_sends_each_change_with_its_entries(
+        self, apis: list[ApiProcess], through_a: GraphQLClient
+    ) -> None:
+        ana = await someone(through_a)
+        account = await ana.open_account(openingBalance="100.00")
+        async with live_socket(apis[0].url, ana.token) as socket:
+            op = await socket.subscribe("AccountChanged", accountId=account["id"])
+            start = await first_state(socket, op)
+            assert start["account"]["balance"]["amount"] == "100.00"
+            await expense(ana, account["id"], "12.50", "Bakery")
+            change = (await socket.data(op))["accountChanged"]
+        assert change["account"]["balance"]["amount"] == "87.50"
+        [entry] = change["entries"]
+        assert (entry["kind"], entry["payee"], entry["amount"]["amount"]) == (
+            "EXPENSE", "Bakery", "-12.50",
+        )  # fmt: skip
+        assert entry["recordedBy"]["displayName"] == "Ana"
+
+    async def test_a_change_through_one_process_reaches_a_subscriber_on_another(
+        self, apis: list[ApiProcess], through_a: GraphQLClient
+    ) -> None:
+        ana = await someone(through_a)
+        account = await ana.open_account(openingBalance="50.00")
+        async with live_socket(apis[1].url, ana.token) as socket:
+            op = await socket.subscribe("AccountChanged", accountId=account["id"])
+            await first_state(socket, op)
+            for i in range(3):
+                await expense(ana, account["id"], "1.00", f"Shop {i}")
+            seen: list[dict[str, Any]] = []
+            while len(seen) < 3:
+                seen += (await socket.data(op))["accountChanged"]["entries"]
+        assert [e["payee"] for e in seen] == ["Shop 0", "Shop 1", "Shop 2"]
+        assert [e["sequence"] for e in seen] == [2, 3, 4]
+
+    async def test_a_member_removed_gets_not_found_and_the_subscription_ends(
+        self, apis: list[ApiProcess], through_a: GraphQLClient
+    ) -> None:
+        ana, ben = await someone(through_a), await someone(through_a, "Ben")
+        account = await ana.open_account(openingBalance="10.00")
+        await ana.do(
+            "ShareAccount", accountId=account["id"], email=ben.user["email"], role="VIEWER"
+        )
+        async with live_socket(apis[1].url, ben.token) as socket:
+            op = await socket.subscribe("AccountChanged", accountId=account["id"])
+            await first_state(socket, op)
+            await ana.do("RemoveMember", accountId=account["id"], userId=ben.user["id"])
+            ended = await socket.message(op)
+            assert ended["type"] == "next", ended
+            [error] = ended["payload"]["errors"]
+            assert error["extensions"]["code"] == "NOT_FOUND"
+            assert (await socket.message(op))["type"] == "complete"
+
+    @pytest.mark.parametrize("whose", ["nobody's", "another user's", "not an account id"])
+    async def test_an_account_you_cannot_see_is_not_found(
+        self, apis: list[ApiProcess], through_a: GraphQLClient, whose: str
+    ) -> None:
+        ana, eve = await someone(through_a), await someone(through_a, "Eve")
+        account = await ana.open_account()
+        account_id = {
+            "nobody's": NOT_AN_ACCOUNT,
+            "another user's": account["id"],
+            "not an account id": "bm9wZQ==",
+        }[whose]
+        async with live_socket(apis[0].url, eve.token) as socket:
+            op = await socket.subscribe("AccountChanged", accountId=account_id)
+            message = await socket.message(op)
+        errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+        assert [e["extensions"]["code"] for e in errors] == ["NOT_FOUND"]
+
+
+class TestImportProgress:
+    async def test_it_follows_a_commit_until_done(
+        self, apis: list[ApiProcess], through_a: GraphQLClient
+    ) -> None:
+        ana = await someone(through_a)
+        account = await ana.open_account(openingBalance="100.00")
+        rows = [(date(2026, 1, 1 + i), f"-{i + 1}.00", f"Payee {i}") for i in range(20)]
+        job = await dry_run(ana, account["id"], csv_file(*rows), "s.csv")
+        async with live_socket(apis[1].url, ana.token) as socket:
+            op = await socket.subscribe("ImportProgress", jobId=job["id"])
+            statuses = [(await socket.data(op))["importProgress"]["status"]]
+            await ana.do("CommitImport", jobId=job["id"])
+            while True:
+                message = await socket.message(op)
+                if message["type"] == "complete":
+                    break
+                statuses.append(message["payload"]["data"]["importProgress"]["status"])
+        assert statuses[0] == "PREVIEW"
+        assert statuses[-1] == "DONE"
+
+    async def test_another_users_job_is_not_found(
+        self, apis: list[ApiProcess], through_a: GraphQLClient
+    ) -> None:
+        ana, eve = await someone(through_a), await someone(through_a, "Eve")
+        account = await ana.open_account()
+        job = await dry_run(ana, account["id"], csv_file((date(2026, 1, 1), "-1", "X")), "a.csv")
+        async with live_socket(apis[0].url, eve.token) as socket:
+            op = await socket.subscribe("ImportProgress", jobId=job["id"])
+            message = await socket.message(op)
+        errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+        assert [e["extensions"]["code"] for e in errors] == ["NOT_FOUND"]
