@@ -23,15 +23,21 @@ in the same transaction as the effect. A repeat with the same request ends the b
 it starts, and the use case answers with the first outcome (the accounts as they are now); a
 repeat with another request is a CONFLICT. Of concurrent repeats one commits; the others
 conflict on the key, run again, find it and replay.
+
+Commit observers (`UnitOfWork.observe`, e.g. the alerts' `ChangeWatcher`) see every change
+after its accounts, entries and figures are written and before it commits, with its session:
+what they write commits or aborts with the change. An observer must decide from what the
+change holds (`Committing`: the accounts as locked and as left, the new entries) before it
+reads anything, so that a change with nothing to report costs no round trip more.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, Protocol
 
 from bson import ObjectId
@@ -56,7 +62,7 @@ from app.persistence.repositories.month_totals import MonthTotals
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
 from app.persistence.repositories.reconciliations import ReconciliationRepository
-from app.persistence.transactions import AlreadyDone, Transaction, TryAgain
+from app.persistence.transactions import AlreadyDone, Session, Transaction, TryAgain
 
 MAX_KEY_LENGTH = 200
 KEY_LIFETIME = timedelta(days=30)
@@ -89,11 +95,34 @@ class _Request:
         return cls(key, command.OPERATION, hashlib.sha256(body.encode()).hexdigest())
 
 
+@dataclass(frozen=True)
+class Committing:
+    """A change about to commit: who made it, when, the accounts it locked or opened (each
+    with its row as locked, `stored`, and its document as left, `document`) and its entries
+    in the order recorded."""
+
+    viewer: Viewer
+    at: datetime
+    accounts: Sequence[LockedAccount]
+    entries: Sequence[TransactionRecord]
+
+
+class CommitObserver(Protocol):
+    async def committing(self, session: Session, change: Committing) -> None:
+        """Called inside the change's transaction, just before it commits."""
+        ...
+
+
 class UnitOfWork:
     """Begins the transactions of ledger changes; shared by every ledger service."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.observers: list[CommitObserver] = []
+
+    def observe(self, observer: CommitObserver) -> None:
+        """Call `observer` with every change, inside its transaction, before it commits."""
+        self.observers.append(observer)
 
     def begin(
         self, viewer: Viewer, command: IdempotentCommand | None = None, key: str | None = None
@@ -142,7 +171,7 @@ class LedgerScope:
             await attempt.__aexit__(type(error), error, error.__traceback__)
             raise
         if request is None or found is None:
-            return LedgerTransaction(attempt, self._viewer, request)
+            return LedgerTransaction(attempt, self._viewer, request, self._uow.observers)
         # The key was used before: this attempt writes nothing; answer as the first one did.
         await attempt.__aexit__(None, None, None)
         raise AlreadyDone(await self._uow.replay(self._viewer, found, request))
@@ -156,7 +185,13 @@ class LedgerScope:
 class LedgerTransaction:
     """One attempt of a change (see the module docstring)."""
 
-    def __init__(self, attempt: Transaction, viewer: Viewer, request: _Request | None) -> None:
+    def __init__(
+        self,
+        attempt: Transaction,
+        viewer: Viewer,
+        request: _Request | None,
+        observers: Sequence[CommitObserver] = (),
+    ) -> None:
         session = attempt.session
         self.session = session  # for repositories of other features (schedules)
         self.viewer = viewer
@@ -171,6 +206,7 @@ class LedgerTransaction:
         self._keys = IdempotencyRepository(session)
         self._attempt = attempt
         self._request = request
+        self._observers = observers
         self._locked: dict[ObjectId, LockedAccount] = {}
         self._journal: list[TransactionRecord] = []  # the entries, in the order recorded
 
@@ -228,6 +264,10 @@ class LedgerTransaction:
         await self._figures.add(outcome.entries)
         if self._request is not None:
             await self._store_key(self._request, outcome)
+        if self._observers:
+            change = Committing(self.viewer, self.recorded_at, accounts, outcome.entries)
+            for observer in self._observers:
+                await observer.committing(self.session, change)
         await self._attempt.commit()
         return outcome
 

@@ -12,6 +12,7 @@ from typing import Any
 from app.core.settings import Settings
 from app.persistence.change_feed import ChangeFeed
 from app.persistence.documents.accounts import AccountDocument, AccountRecord
+from app.persistence.documents.alerts import AlertDocument, AlertRecord
 from app.persistence.documents.imports import ImportJobDocument
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
@@ -26,6 +27,7 @@ from app.persistence.repositories.restore_jobs import RestoreJobRepository
 from app.persistence.repositories.schedules import LeaseRepository, ScheduleRepository
 from app.persistence.repositories.uploads import UploadRepository
 from app.persistence.unit_of_work import UnitOfWork
+from app.services.alerts.service import AlertService
 from app.services.auth import AuthService
 from app.services.backups.backups import LINK_SECONDS as BACKUP_LINK_SECONDS
 from app.services.backups.backups import HouseholdBackups
@@ -89,6 +91,7 @@ class Services:
     restores: HouseholdRestores
     imports: ImportService
     import_runner: ImportRunner
+    alerts: AlertService
     live: LiveHub
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
@@ -96,6 +99,8 @@ class Services:
     def build(cls, settings: Settings, db: Database) -> Services:
         """Every service over `db`, which is connected (its document models bound)."""
         uow = UnitOfWork(db)
+        # Alerts observe every change of the ledger; the hub's sinks: alerts', then others'.
+        alerts = AlertService(db, uow)
         accounts = AccountRepository()
         learning = LearningRepository()
         learned = LearnedCategories(learning)
@@ -180,12 +185,14 @@ class Services:
             ),
             imports=ImportService(uploads, import_runner),
             import_runner=import_runner,
+            alerts=alerts,
             live=LiveHub(
                 ChangeFeed(
                     db,
                     {
                         AccountDocument.Settings.name: AccountRecord,
                         ImportJobDocument.Settings.name: ImportJobDocument,
+                        AlertDocument.Settings.name: AlertRecord,
                     },
                 )
             ),

@@ -20,6 +20,7 @@ from __future__ import annotations
 from beanie import Document
 
 from app.persistence.documents.accounts import AccountDocument
+from app.persistence.documents.alerts import AlertDocument, AlertSettingsDocument
 from app.persistence.documents.auth import (
     LoginDocument,
     LoginFailureDocument,
@@ -66,4 +67,6 @@ DOCUMENT_MODELS: list[type[Document]] = [
     CategorisationSettingsDocument,
     TombstoneDocument,
     RestoreJobDocument,
+    AlertDocument,
+    AlertSettingsDocument,
 ]

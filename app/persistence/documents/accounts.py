@@ -21,6 +21,7 @@ from app.domain.budgets import Goal, GoalKind, Plan, PlanVersion, Rollover
 from app.domain.cadences import MONTHLY, Cadence, CadenceKind
 from app.domain.envelopes import Envelope, EnvelopeId, Ledger
 from app.domain.members import Role
+from app.persistence.documents.alerts import AlertWatchRecord
 from app.persistence.documents.base import Stored, StoredId, stored_day
 
 
@@ -168,6 +169,12 @@ class AccountRecord(Stored):
     reconciled_balance: int = 0
     reconciled_through: datetime | None = None
     reconciliation_id: StoredId | None = None
+    # Alerts and webhooks (app/services/alerts): what the members' alert settings ask of a
+    # change (None: every member has the defaults; kept by the alerts' settings and by
+    # changes of the members), and the event kinds some webhook of the account wants (kept
+    # by webhooks). A change reads these to tell whether it has anything to report.
+    alert_watch: AlertWatchRecord | None = None
+    webhook_kinds: list[str] = []
     created_at: datetime
     updated_at: datetime
 
