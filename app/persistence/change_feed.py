@@ -37,6 +37,7 @@ class Change:
     """One change of a followed document: `document` is it parsed (None once deleted)."""
 
     collection: str
+    operation: str  # insert, update, replace or delete
     key: ObjectId
     document: BaseModel | None
 
@@ -115,4 +116,4 @@ class ChangeFeed:
         except ValidationError:  # a bug elsewhere must not stop every subscription
             log.exception("unreadable %s document in the change stream", collection)
             return None
-        return Change(collection, event["documentKey"]["_id"], document)
+        return Change(collection, event["operationType"], event["documentKey"]["_id"], document)

@@ -19,6 +19,7 @@ Rules the subscribers keep:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from app.core.ids import ObjectId
 from app.core.viewer import Viewer
 from app.persistence.change_feed import Change, ChangeFeed
 from app.persistence.documents.accounts import AccountDocument, AccountRecord
+from app.persistence.documents.alerts import AlertDocument, AlertRecord
 from app.persistence.documents.entries import TransactionRecord
 from app.persistence.documents.imports import ImportJobDocument
 from app.persistence.failures import DatabaseError, unavailable
@@ -45,9 +47,11 @@ MAX_ENTRIES = 5000  # entries of one change handed to subscribers (an import bat
 _READS_KEPT = 64  # entry reads shared by subscribers at the same point
 _READ_RETRY_SECONDS = 0.5
 _READ_ATTEMPTS = 120  # about a minute without a primary
+MAX_WAITING_ALERTS = 1000  # a subscriber this far behind is ended (it resubscribes)
 
 T = TypeVar("T")
 Key = ObjectId
+_END: Any = object()  # wakes a subscriber whose mailbox was ended
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,37 @@ class _AccountMailbox(_Latest[AccountRecord]):
             self.offer(account)
 
 
+class _AlertMailbox:
+    """A subscriber's alerts in the order they were raised, each once."""
+
+    def __init__(self) -> None:
+        self.waiting: asyncio.Queue[AlertRecord] = asyncio.Queue(MAX_WAITING_ALERTS)
+        self.error: AppError | None = None
+        self.seen: OrderedDict[ObjectId, None] = OrderedDict()
+
+    def offer(self, alert: AlertRecord) -> None:
+        if alert.id in self.seen:
+            return
+        self.seen[alert.id] = None
+        if len(self.seen) > MAX_WAITING_ALERTS:
+            self.seen.popitem(last=False)
+        try:
+            self.waiting.put_nowait(alert)
+        except asyncio.QueueFull:
+            self.end(UnavailableError(LOST))
+
+    def end(self, error: AppError) -> None:
+        self.error = error
+        with contextlib.suppress(asyncio.QueueFull):
+            self.waiting.put_nowait(_END)
+
+    async def take(self) -> AlertRecord:
+        alert = await self.waiting.get()
+        if self.error is not None:
+            raise self.error
+        return alert
+
+
 class LiveHub:
     def __init__(self, feed: ChangeFeed) -> None:
         self.feed = feed
@@ -109,17 +144,18 @@ class LiveHub:
         self._ready = asyncio.Event()
         self._by_account: dict[Key, set[_AccountMailbox]] = {}
         self._by_job: dict[Key, set[_Latest[ImportJobDocument]]] = {}
+        self._by_user: dict[Key, set[_AlertMailbox]] = {}
         self._handlers: dict[str, Callable[[Change], None]] = {
             AccountDocument.Settings.name: self._account_changed,
             ImportJobDocument.Settings.name: self._job_changed,
+            AlertDocument.Settings.name: self._alert_raised,
         }
         self._reads: OrderedDict[tuple[Key, int, int], asyncio.Task[Any]] = OrderedDict()
 
     @property
     def subscribers(self) -> int:
-        return sum(len(s) for s in self._by_account.values()) + sum(
-            len(s) for s in self._by_job.values()
-        )
+        groups: list[set[Any]] = [*self._by_account.values(), *self._by_job.values()]
+        return sum(len(group) for group in [*groups, *self._by_user.values()])
 
     async def run(self) -> None:
         """Follow the change stream until cancelled (the services' background work)."""
@@ -166,6 +202,14 @@ class LiveHub:
                 async for update in _job_updates(job, account, jobs, members):
                     yield update
 
+    async def alerts(self, viewer: Viewer) -> AsyncIterator[AlertRecord]:
+        """The viewer's alerts as they are raised (from now on)."""
+        mailbox = _AlertMailbox()
+        await self._ready.wait()
+        with _registered(self._by_user, viewer.user_id, mailbox):
+            while True:
+                yield await mailbox.take()
+
     # --- the change stream ----------------------------------------------------------------
 
     def _dispatch(self, change: Change) -> None:
@@ -185,12 +229,21 @@ class LiveHub:
             for mailbox in self._by_job.get(change.key, ()):
                 mailbox.offer(job)
 
+    def _alert_raised(self, change: Change) -> None:
+        alert = change.document
+        if change.operation == "insert" and isinstance(alert, AlertRecord):
+            for mailbox in self._by_user.get(alert.user_id, ()):
+                mailbox.offer(alert)
+
     def _lost(self) -> None:
         error = UnavailableError(LOST)
         mailboxes: list[_Latest[Any]] = [m for g in self._by_account.values() for m in g]
         mailboxes += [m for g in self._by_job.values() for m in g]
         for mailbox in mailboxes:
             mailbox.end(error)
+        for group in self._by_user.values():
+            for alerts in group:
+                alerts.end(error)
 
     # --- shared reads ---------------------------------------------------------------------
 
