@@ -2,7 +2,7 @@
 
 --repeat N        repeats of every measurement (default 3); medians and all values
 --only PARTS      comma-separated: mutations,pages,totals,budget,export,imports,backup,
-                  catchup,footprint,web,categorise
+                  catchup,footprint,web,categorise,live
                   (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
@@ -28,7 +28,7 @@ import pymongo
 from pymongo import AsyncMongoClient
 
 from app.devtools.localmongo import ReplicaSet, start_replica_set
-from bench import backup, categorise, export, imports, phases, report, store, web
+from bench import backup, categorise, export, imports, live, phases, report, store, web
 from bench.gql import Api, Household
 from bench.infra import (
     ROOT,
@@ -45,7 +45,7 @@ from bench.stats import median
 
 PARTS = (
     "mutations", "pages", "totals", "budget", "export", "imports", "backup", "catchup",
-    "footprint", "web", "categorise",
+    "footprint", "web", "categorise", "live",
 )  # fmt: skip
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
@@ -185,6 +185,10 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
         if "categorise" in plan.parts:
             print("==> learned categorisation against the last-payee baseline", flush=True)
             await _part(results, "categorise", categorise.categorise(plan))
+        if "live" in plan.parts:
+            print("==> live subscriptions: 1,000 subscribers on one API process", flush=True)
+            await _part(results, "live", live.live(plan, api, api_process, run_id, created))
+            _mark_memory(results, "after live", api_process)
         if "catchup" in plan.parts:
             print("==> catching up due scheduled occurrences", flush=True)
             env = api_environment(rs.uri, store.DATABASE)

@@ -63,6 +63,14 @@ class Context(BaseContext):
         _scheme, _, token = (self._authorization or "").partition(" ")
         return self.services.auth.expires_at(token.strip())
 
+    @property
+    def shared_identity(self) -> ObjectId | None:
+        """Who a socket's subscription events are executed for (its token was confirmed when
+        it connected): subscribers with the same identity may share an execution."""
+        if self._confirming is None or not self._confirming[1].done():
+            return None
+        return self._confirming[0].user_id
+
     async def _load_profiles(self, user_ids: Sequence[ObjectId]) -> list[UserProfile | None]:
         found = await self.services.history.profiles(list(user_ids))
         return [found.get(user_id) for user_id in user_ids]

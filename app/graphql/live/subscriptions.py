@@ -23,6 +23,8 @@ class AccountChange:
         description="The entries written or changed since the previous AccountChange "
         "(none in the first, which is the account as it was when subscribing)."
     )
+    # The event, for executing it once for all who ask alike (see engine/shared_events.py).
+    shared_key: strawberry.Private[tuple[object, ...]]
 
     @classmethod
     def of(cls, update: AccountUpdate, viewer_id: ObjectId) -> AccountChange:
@@ -30,6 +32,7 @@ class AccountChange:
         return cls(
             account=Account.from_document(update.account, viewer_id),
             entries=[Transaction.from_record(e, update.account, shared) for e in update.entries],
+            shared_key=(update.account.id, update.since, update.account.version),
         )
 
 

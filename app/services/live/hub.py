@@ -56,10 +56,12 @@ _END: Any = object()  # wakes a subscriber whose mailbox was ended
 
 @dataclass(frozen=True)
 class AccountUpdate:
-    """An account's state, and the entries stamped since the subscriber's previous one."""
+    """An account's state, and the entries stamped since the subscriber's previous one
+    (`since`: that state's version; None for the first state a subscriber gets)."""
 
     account: AccountRecord
     entries: tuple[TransactionRecord, ...]
+    since: int | None
 
 
 class _Latest(Generic[T]):
@@ -173,15 +175,15 @@ class LiveHub:
             account = await self.accounts.for_member(account_id, viewer.user_id)
             if account is None:
                 raise NotFoundError(NO_ACCOUNT, field=["accountId"])
-            yield AccountUpdate(account, ())
+            yield AccountUpdate(account, (), None)
             seen = account.version
             while True:
                 state = await mailbox.take()
                 if state.version <= seen:
                     continue
                 entries = await self._entries_between(account_id, seen, state.version)
+                yield AccountUpdate(state, entries, seen)
                 seen = state.version
-                yield AccountUpdate(state, entries)
 
     async def import_progress(
         self, viewer: Viewer, job_id: ObjectId
