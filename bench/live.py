@@ -70,11 +70,14 @@ async def _subscriber(url: str, token: str, account_gid: str, receipts: Receipts
     connection = await connect(url, subprotocols=["graphql-transport-ws"], max_queue=None)  # type: ignore[list-item]
     init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
     await connection.send(json.dumps(init))
-    assert json.loads(await connection.recv())["type"] == "connection_ack"
+    ack = json.loads(await connection.recv())
+    if ack["type"] != "connection_ack":
+        raise RuntimeError(f"socket refused: {ack}")
     payload = {"query": operation("live/AccountChanged"), "variables": {"accountId": account_gid}}
     await connection.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
     first = json.loads(await connection.recv())
-    assert first["type"] == "next" and "errors" not in first["payload"], first
+    if first["type"] != "next" or "errors" in first["payload"]:
+        raise RuntimeError(f"subscription refused: {first}")
     reader = asyncio.create_task(_read(connection, receipts))
     return connection, reader
 
@@ -134,7 +137,8 @@ async def _layout(
         "subscribers": subscribers, "accounts": len(accounts),
         "subscribers_per_account": per_account, "rounds": rounds,
         "events_expected": rounds * subscribers, "events_received": len(receipts.reads),
-        "p50_ms": round(percentile(latencies, 50), 1), "p99_ms": round(percentile(latencies, 99), 1),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
         "max_ms": round(max(latencies, default=0.0), 1),
         "from_send_p50_ms": round(percentile(upper, 50), 1),
         "from_send_p99_ms": round(percentile(upper, 99), 1),
