@@ -40,10 +40,22 @@ class EventKind(StrEnum):
     WEBHOOK_DISABLED = "webhook.disabled"
 
 
-# The kinds a user may turn on and off (transaction.recorded is for webhooks only).
-ALERT_KINDS: tuple[EventKind, ...] = tuple(
-    k for k in EventKind if k is not EventKind.TRANSACTION_RECORDED
-)
+class AlertKind(StrEnum):
+    """The kinds of event that make alerts, which a user turns on and off (every one but
+    transaction.recorded, which is for webhooks)."""
+
+    ENVELOPE_OVERSPENT = EventKind.ENVELOPE_OVERSPENT.value
+    PLAN_EXCEEDED = EventKind.PLAN_EXCEEDED.value
+    GOAL_BEHIND = EventKind.GOAL_BEHIND.value
+    BALANCE_LOW = EventKind.BALANCE_LOW.value
+    TRANSACTION_LARGE = EventKind.TRANSACTION_LARGE.value
+    SCHEDULE_FAILED = EventKind.SCHEDULE_FAILED.value
+    IMPORT_FINISHED = EventKind.IMPORT_FINISHED.value
+    IMPORT_FAILED = EventKind.IMPORT_FAILED.value
+    WEBHOOK_DISABLED = EventKind.WEBHOOK_DISABLED.value
+
+
+ALERT_KINDS: tuple[EventKind, ...] = tuple(EventKind(k.value) for k in AlertKind)
 # Kinds that only a threshold turns on (absent threshold: off, whatever the switch says).
 THRESHOLD_KINDS = frozenset({EventKind.BALANCE_LOW, EventKind.TRANSACTION_LARGE})
 NEVER_LARGE = frozenset(
@@ -147,6 +159,13 @@ def exceeded_share(spent_before: int, spent_after: int, planned: int, share: int
         return False
     limit = planned * share
     return spent_before * 100 <= limit < spent_after * 100
+
+
+def may_exceed(spent_before: int, spent_after: int, planned: int, lowest_share: int) -> bool:
+    """Whether spending that grew may have crossed the share of some member, whose shares
+    are `lowest_share` or more: it is past the lowest one now (each member's own share
+    is checked with `exceeded_share`)."""
+    return planned > 0 and spent_after > spent_before and spent_after * 100 > planned * lowest_share
 
 
 def fell_behind(before: GoalStatus, after: GoalStatus) -> bool:

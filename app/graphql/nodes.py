@@ -10,6 +10,7 @@ import strawberry
 
 from app.core.errors import ValidationError
 from app.core.ids import ObjectId
+from app.graphql.alerts.queries import load_alert
 from app.graphql.auth.queries import load_user
 from app.graphql.context import Info
 from app.graphql.ledger.accounts.queries import load_account
@@ -34,6 +35,7 @@ LOADERS: dict[str, Loader] = {
     "ImportJob": load_import_job,
     "Rule": load_rule,
     "RestoreJob": load_restore_job,
+    "Alert": load_alert,
 }
 
 

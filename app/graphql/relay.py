@@ -31,6 +31,7 @@ MISSING = {
     "LoginSession": "No such session.",
     "ImportJob": "No such import job.",
     "RestoreJob": "No such restore.",
+    "Alert": "No such alert.",
 }
 
 

@@ -20,6 +20,9 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from app.core.settings import Settings
+from app.graphql.alerts.mutations import AlertMutation
+from app.graphql.alerts.queries import AlertQuery
+from app.graphql.alerts.types import Alert
 from app.graphql.auth.mutations import AuthMutation
 from app.graphql.auth.queries import AuthQuery
 from app.graphql.auth.types import LoginSession, User
@@ -79,6 +82,7 @@ class Query(
     CategorisationQuery,
     SyncQuery,
     BackupQuery,
+    AlertQuery,
 ):
     pass
 
@@ -101,6 +105,7 @@ class Mutation(
     ReviewMutation,
     CategorisationMutation,
     BackupMutation,
+    AlertMutation,
 ):
     pass
 
@@ -149,6 +154,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             ImportJob,
             Rule,
             RestoreJob,
+            Alert,
         ],
         extensions=extensions,
         execution_context_class=PlainFieldExecutor,

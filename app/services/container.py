@@ -107,7 +107,7 @@ class Services:
         suggester = learned  # the household's model, after the rules (see proposals.py)
         movements = MovementService(uow, suggester)
         schedule_rows = ScheduleRepository()
-        schedules = ScheduleService(uow, accounts, schedule_rows, movements)
+        schedules = ScheduleService(uow, accounts, schedule_rows, movements, hub=alerts.hub)
         sweeps = Sweeps(uow, accounts)
         background: set[asyncio.Task[Any]] = set()
         uploads = Uploads(
@@ -127,6 +127,7 @@ class Services:
             ),
             ImportSettings(settings.import_batch_size, settings.import_lease_seconds),
             lambda work, name: _start(background, work, name),
+            hub=alerts.hub,
         )
         # The kinds of work the scheduler does when they fall due; add more here.
         due_work: list[DueWork] = [

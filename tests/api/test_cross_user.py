@@ -228,6 +228,9 @@ def _mutations() -> list[Probe]:
         m("CreateBackup", accountIds=[ben_account, main]),
         m("RestoreBackup", fileId=A("File", "backup")),
         *_rule_mutations(m, main, food),
+        m("MarkAlertsRead", ids=[A("Alert", "large")]),
+        m("MarkAlertsRead", ids=[Own("alert"), A("Alert", "large")]),
+        m("UpdateAlertSettings", thresholds=[{"accountId": main, "balanceBelow": "1.00"}]),
     ]  # fmt: skip
 
 
@@ -326,6 +329,7 @@ ANA_OBJECTS = [
     A("User", "ana"),
     A("LoginSession", "session"),
     A("ImportJob", "job"),
+    A("Alert", "large"),
 ]
 
 
@@ -376,6 +380,9 @@ EXEMPT = {
     "Mutation.openAccount": "creates a new account; takes no id",
     "Query.categorisationSettings": "the caller's own household's settings; takes no id",
     "Mutation.setAutoCategorise": "the caller's own household's threshold; takes no id",
+    "Query.alerts": "the caller's own alerts; takes no id",
+    "Query.unreadAlertCount": "the caller's own alerts; takes no id",
+    "Query.alertSettings": "the caller's own alert settings; takes no id",
 }
 
 # Ids probed by their own tests, over a WebSocket (this file's client speaks HTTP only).
@@ -479,7 +486,11 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         expectedAmount="900.00",
         allocations=[{"envelopeId": envelopes["Rent"], "amount": "400.00"}],
     )
+    await ana.do(
+        "UpdateAlertSettings", thresholds=[{"accountId": main["id"], "transactionAbove": "500"}]
+    )
     payday = await ana.do("RecordPayday", paymentSourceId=salary["paymentSource"]["id"])
+    [large] = (await ana.query("Alerts"))["alerts"]["edges"]
     transfer = await ana.do(
         "TransferMoney", fromAccountId=main["id"], toAccountId=savings["id"], amount="50.00"
     )
@@ -532,6 +543,7 @@ async def _ana_household(gql: GraphQLClient) -> tuple[Member, dict[Theirs, str]]
         A("LoginSession", "session"): me["me"]["sessions"]["edges"][0]["node"]["id"],
         A("File", "statement"): statement,
         A("ImportJob", "job"): job["job"]["id"],
+        A("Alert", "large"): large["node"]["id"],
     }
     ids[A("Transaction", "opening")] = await _opening_entry(ana, main["id"])
     return ana, ids
@@ -568,9 +580,13 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
     )  # fmt: skip
     entry = await ben.query("Transactions", id=account["id"], first=1)
     file_id = await ben.upload(b"Date,Amount,Payee\n2030-01-02,-1.00,Shop\n", "s.csv")
+    await ben.do(
+        "UpdateAlertSettings", thresholds=[{"accountId": account["id"], "transactionAbove": "0.50"}]
+    )
     spent = await ben.do(
         "RecordExpense", accountId=account["id"], envelopeId=envelopes["Bills"], amount="1.00"
     )
+    [alert] = (await ben.query("Alerts"))["alerts"]["edges"]
     rule = await ben.do(
         "CreateRule", name="Bills", actions=[{"type": "SET_ENVELOPE",
                                               "envelopeId": envelopes["Bills"]}],
@@ -587,6 +603,7 @@ async def _ben(gql: GraphQLClient) -> tuple[Member, dict[str, str]]:
         "available": envelopes["Available"],
         "source": source["paymentSource"]["id"],
         "ben": ben.user["id"],
+        "alert": alert["node"]["id"],
     }
 
 
@@ -607,6 +624,8 @@ async def snapshot(ana: Member, theirs: dict[Theirs, str]) -> dict[str, Any]:
     found["imports"] = await ana.query("ImportJobs", accountId=theirs[A("Account", "main")])
     found["import"] = await ana.query("ImportJob", id=theirs[A("ImportJob", "job")])
     found["rules"] = await ana.query("Rules")
+    found["alerts"] = await ana.query("Alerts")
+    found["alertSettings"] = await ana.query("AlertSettings")
     return found
 
 

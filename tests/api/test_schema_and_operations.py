@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from app.graphql.export import schema_sdl
+from tests.api.ledger.test_alerts import ALERT_OPERATIONS
 from tests.api.ledger.test_backup import BACKUP_OPERATIONS
 from tests.api.ledger.test_budgets import BUDGET_OPERATIONS
 from tests.api.ledger.test_delta_sync import SYNC_OPERATIONS
@@ -51,6 +52,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | LEARNED_OPERATIONS
         | SYNC_OPERATIONS
         | BACKUP_OPERATIONS
+        | ALERT_OPERATIONS
         | LIVE_OPERATIONS
     )
 

@@ -55,6 +55,7 @@ NODE_TYPES = (
     "Account", "Envelope", "Transaction", "PaymentSource", "User", "LoginSession", "Schedule",
     "ImportJob",
     "Rule",
+    "Alert",
 )  # fmt: skip
 
 # Codes a client may be answered with while signed in; INTERNAL (a bug), UNAVAILABLE (the
@@ -166,6 +167,7 @@ ROOT_ID_KINDS = {
     "reorderRules": "Rule",
     "recategoriseTransaction": "Transaction",
     "markReviewed": "Transaction",
+    "markAlertsRead": "Alert",
 }
 # Planted strings: currencies with 2, 0 and 3 decimals (one in lower case); a few
 # idempotency keys, so repeats (replays, and conflicts across operations) happen.
@@ -378,6 +380,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "OpenAccount", name="Yen", type="CASH", currency="JPY", openingBalance="20000"
         )["account"]  # fmt: skip
         envelopes = {e["name"]: e["id"] for e in main["envelopes"]}
+        do("UpdateAlertSettings", thresholds=[{"accountId": main["id"], "transactionAbove": "1"}])
         do(
             "RecordIncome", accountId=main["id"], amount="300.00",
             allocations=[{"envelopeId": envelopes["Food"], "amount": "120.00"}],
@@ -416,6 +419,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
         accounts = [main, savings, cash]
         entries = [_entry_ids(http, token, a["id"]) for a in accounts]
         other_device = _other_session(http, token)
+        alerts = _alert_ids(http, token)
     seeds = Seeds(
         ids={
             "Account": [a["id"] for a in accounts],
@@ -428,6 +432,7 @@ def _seed(base: str) -> tuple[list[str], Seeds]:
             "LoginSession": [other_device],
             "ImportJob": jobs,
             "File": files,
+            "Alert": alerts,
         },
         emails=["partner@example.com", "fuzz@example.com"],
     )
@@ -449,6 +454,15 @@ def _upload(http: httpx.Client, token: str, content: bytes, name: str) -> str:
     reply.raise_for_status()
     file_id: str = reply.json()["fileId"]
     return file_id
+
+
+def _alert_ids(http: httpx.Client, token: str) -> list[str]:
+    reply = http.post(
+        "/graphql",
+        json={"query": operation("Alerts"), "variables": {"first": 10}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    return [edge["node"]["id"] for edge in reply.json()["data"]["alerts"]["edges"]]
 
 
 def _other_session(http: httpx.Client, token: str) -> str:

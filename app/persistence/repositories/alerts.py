@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bson import ObjectId
 from pymongo import UpdateOne
@@ -23,6 +23,12 @@ from app.persistence.transactions import Session
 
 NEWEST_FIRST: SortSpec = [("created_at", -1), ("_id", -1)]
 MAX_MARKED = 1000  # alerts marked read by id in one request
+
+
+class AccountMembers(NamedTuple):
+    member_ids: list[ObjectId]
+    currency: str
+    name: str
 
 
 class AlertRepository:
@@ -52,16 +58,17 @@ class AlertRepository:
         ]
         await self.alerts.bulk_write(writes, ordered=True, session=self.session)
 
-    async def members(
-        self, account_ids: Sequence[ObjectId]
-    ) -> dict[ObjectId, tuple[list[ObjectId], str]]:
-        """(members, currency) of each account."""
+    async def members(self, account_ids: Sequence[ObjectId]) -> dict[ObjectId, AccountMembers]:
+        """The members, currency and name of each account."""
         rows = self.accounts.find(
             {"_id": {"$in": list(account_ids)}},
-            {"member_ids": 1, "currency": 1},
+            {"member_ids": 1, "currency": 1, "name": 1},
             session=self.session,
         )
-        return {row["_id"]: (list(row["member_ids"]), row["currency"]) async for row in rows}
+        return {
+            row["_id"]: AccountMembers(list(row["member_ids"]), row["currency"], row["name"])
+            async for row in rows
+        }
 
     async def set_watch(self, account_id: ObjectId, watch: AlertWatchRecord | None) -> None:
         value = None if watch is None else watch.model_dump()

@@ -16,13 +16,14 @@ from typing import Any
 from app.domain.alerts import (
     EventKind,
     PeriodChange,
-    exceeded_share,
     fell_behind,
     figures_before,
     is_large,
+    may_exceed,
+    went_below,
     went_overspent,
 )
-from app.domain.budgets import GoalKind, goal_progress, plan_for
+from app.domain.budgets import Goal, GoalKind, goal_progress, plan_for
 from app.domain.cadences import Period
 from app.persistence.documents.accounts import AccountRecord, EnvelopeRecord
 from app.persistence.documents.entries import TransactionRecord
@@ -105,50 +106,71 @@ async def _events_of(
                 data = {**_entry_data(entry), "amount": money(entry.size, currency)}
                 event(EventKind.TRANSACTION_LARGE, data, [entry.id], str(entry.id))
     budgeted = kinds & {EventKind.PLAN_EXCEEDED, EventKind.GOAL_BEHIND}
-    if budgeted and entries and document.month_totals:
+    if budgeted and document.month_totals:
+        before = {row["id"]: row["balance"] for row in stored.get("envelopes", [])}
         for kind, envelope, data in await _budget_events(
-            session, document, entries, at.date(), budgeted, watch.plan_share
+            session, document, before, entries, at.date(), budgeted, watch.plan_share
         ):
             event(kind, data, entry_ids, str(envelope.id))
     return events
 
 
+def _by_balance(goal: Goal) -> bool:
+    """Goals whose status follows the envelope's balance alone (behind: below the target);
+    a saving goal with a date also depends on the period's figures."""
+    return goal.kind is GoalKind.KEEP_AT_LEAST or (
+        goal.kind is GoalKind.SAVE and goal.target_date is None
+    )
+
+
 async def _budget_events(
     session: Session,
     account: AccountRecord,
+    balances_before: Mapping[Any, int],
     entries: Sequence[TransactionRecord],
     today: date,
     kinds: frozenset[str],
     share: int | None,
 ) -> list[tuple[EventKind, EnvelopeRecord, Data]]:
-    """plan.exceeded and goal.behind: of the envelopes the change took money from in the
-    current period that have a plan or a goal (the only reads, and only then)."""
+    """plan.exceeded and goal.behind, of the envelopes the change took money from in the
+    current period. Goals that follow the balance are decided from it; plans, and saving
+    goals with a date not yet reached, need the period's figures: the only read, and only
+    for those."""
     cadence = account.cadence()
     period = cadence.period_of(today)
     changes = _period_changes(entries, period)
+    currency = account.currency
+    found: list[tuple[EventKind, EnvelopeRecord, Data]] = []
     candidates = []
     for envelope in account.live_envelopes(include_archived=True):
         change = changes.get(envelope.id)
         if envelope.builtin or change is None or change.spent + max(0, -change.funded) <= 0:
             continue  # only a change that took money out can raise these
-        has_plan = plan_for(envelope.plan_history(), period) is not None and share is not None
-        if (has_plan and EventKind.PLAN_EXCEEDED in kinds) or (
-            envelope.goal is not None and EventKind.GOAL_BEHIND in kinds
-        ):
-            candidates.append((envelope, change))
+        plan = plan_for(envelope.plan_history(), period)
+        wants_plan = plan is not None and share is not None and EventKind.PLAN_EXCEEDED in kinds
+        goal = envelope.goal.goal() if envelope.goal is not None else None
+        if goal is None or EventKind.GOAL_BEHIND not in kinds or goal.kind is GoalKind.PER_PERIOD:
+            goal = None
+        elif _by_balance(goal):
+            if went_below(balances_before.get(envelope.id, 0), envelope.balance, goal.target):
+                found.append((EventKind.GOAL_BEHIND, envelope, _goal_data(
+                    envelope, goal, period, goal.target - envelope.balance, currency)))  # fmt: skip
+            goal = None
+        elif envelope.balance >= goal.target:
+            goal = None  # reached
+        if wants_plan or goal is not None:
+            candidates.append((envelope, change, goal))
     if not candidates:
-        return []
-    ids = [envelope.id for envelope, _ in candidates]
+        return found
+    ids = [envelope.id for envelope, _, _ in candidates]
     after = await BudgetFigures(session).after(account.id, ids, [period.start, period.end])
-    found: list[tuple[EventKind, EnvelopeRecord, Data]] = []
-    currency = account.currency
-    for envelope, change in candidates:
+    for envelope, change, goal in candidates:
         now = _figures(envelope, after[period.start], after[period.end])
         then = figures_before(now, change)
         plan = plan_for(envelope.plan_history(), period)
         if plan is not None and share is not None and EventKind.PLAN_EXCEEDED in kinds:
             planned = plan.planned(period)
-            if exceeded_share(then.spent, now.spent, planned, share):
+            if may_exceed(then.spent, now.spent, planned, share):
                 data = {
                     **_envelope_data(envelope),
                     **_period_data(period),
@@ -157,20 +179,25 @@ async def _budget_events(
                     "planned": money(planned, currency),
                 }
                 found.append((EventKind.PLAN_EXCEEDED, envelope, data))
-        if envelope.goal is not None and EventKind.GOAL_BEHIND in kinds:
-            goal = envelope.goal.goal()
+        if goal is not None:
             left = _periods_left(cadence, period, goal.target_date)
             before = goal_progress(goal, then, period, left, None)
             progress = goal_progress(goal, now, period, left, None)
-            if goal.kind is not GoalKind.PER_PERIOD and fell_behind(before.status, progress.status):
-                data = {
-                    **_envelope_data(envelope),
-                    **_period_data(period),
-                    "stillNeeded": money(progress.still_needed, currency),
-                    "target": money(goal.target, currency),
-                }
+            if fell_behind(before.status, progress.status):
+                data = _goal_data(envelope, goal, period, progress.still_needed, currency)
                 found.append((EventKind.GOAL_BEHIND, envelope, data))
     return found
+
+
+def _goal_data(
+    envelope: EnvelopeRecord, goal: Goal, period: Period, still: int, currency: str
+) -> Data:
+    return {
+        **_envelope_data(envelope),
+        **_period_data(period),
+        "stillNeeded": money(still, currency),
+        "target": money(goal.target, currency),
+    }
 
 
 def _period_changes(

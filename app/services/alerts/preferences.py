@@ -54,7 +54,8 @@ async def refresh_watches(repository: AlertRepository, account_ids: Sequence[Obj
     """Keep on each account what its members' settings now ask (in the repository's
     session: call it in the transaction that changed the settings or the members)."""
     accounts = await repository.members(account_ids)
-    users = list({user for members, _currency in accounts.values() for user in members})
+    users = list({user for found in accounts.values() for user in found.member_ids})
     settings = await repository.settings_of(users)
-    for account_id, (members, _currency) in accounts.items():
-        await repository.set_watch(account_id, watch_record(account_id, members, settings))
+    for account_id, found in accounts.items():
+        watch = watch_record(account_id, found.member_ids, settings)
+        await repository.set_watch(account_id, watch)

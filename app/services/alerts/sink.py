@@ -7,6 +7,7 @@ it because it crossed the strictest one, kept on the account)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from app.core.ids import ObjectId
@@ -34,18 +35,19 @@ class AlertSink:
             return
         repository = AlertRepository(session)
         accounts = await repository.members(list({e.account_id for e in raised}))
-        users = list({user for members, _currency in accounts.values() for user in members})
+        users = list({user for found in accounts.values() for user in found.member_ids})
         settings = await repository.settings_of(users)
         alerts: list[AlertRecord] = []
         for event in raised:
             found = accounts.get(event.account_id)
             if found is None:
                 continue
-            members, currency = found
-            for user in members:
+            if "accountName" not in event.data:
+                event = replace(event, data={**event.data, "accountName": found.name})
+            for user in found.member_ids:
                 preferences = preferences_of(settings.get(user), event.account_id)
-                if receives(preferences, event, currency):
-                    alerts.append(alert_for(user, event, preferences, currency))
+                if receives(preferences, event, found.currency):
+                    alerts.append(alert_for(user, event, preferences, found.currency))
         await repository.add(alerts)
 
 

@@ -46,6 +46,7 @@ from app.persistence.repositories.imports import (
 )
 from app.persistence.transactions import Session, transactional
 from app.persistence.unit_of_work import UnitOfWork
+from app.services.alerts.events import AccountEvent, EventHub, EventKind
 from app.services.categorisation.proposals import Categoriser
 from app.services.imports.booking import BatchResult, book, judge, preview_rows
 from app.services.imports.formats import CsvMapping
@@ -89,11 +90,13 @@ class ImportRunner:
         categoriser: Callable[[Session | None], Categoriser],
         settings: ImportSettings,
         spawn: Callable[[Coroutine[Any, Any, None], str], None],
+        hub: EventHub | None = None,
     ) -> None:
         """`categoriser(session)`: the account's rules (read in `session`) then the learned
         model; `spawn(work, name)` runs work in the background of this process."""
         self.uow, self.uploads, self.categoriser = uow, uploads, categoriser
         self.settings, self.spawn = settings, spawn
+        self.hub = hub  # import.finished / import.failed, with the job's last change
         self.jobs, self.rows = ImportJobRepository(), ImportRowRepository()
         self.accounts = AccountRepository()
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -182,12 +185,26 @@ class ImportRunner:
 
     async def _fail(self, job_id: ObjectId, reason: str) -> None:
         now = clock.utcnow()
-        await self.jobs.change(
+        await self._end(
             job_id,
             {"holder": self.holder, "status": {"$in": ["analysing", "queued", "running"]}},
             {"status": "failed", "failure": reason, "finished_at": now, "updated_at": now,
              "holder": None, "lease_until": None},
+            EventKind.IMPORT_FAILED,
         )  # fmt: skip
+
+    @transactional
+    async def _end(
+        self, job_id: ObjectId, when: dict[str, Any], fields: dict[str, Any], kind: EventKind
+    ) -> ImportJobDocument | None:
+        """The job's last change (done or failed), and its event in the same transaction:
+        raised once, by whichever process ends the job."""
+        async with self.uow.db.transaction() as tx:
+            changed = await ImportJobRepository(tx.session).change(job_id, when, fields)
+            if changed is not None and self.hub is not None:
+                await self.hub.publish(tx.session, [_ended(changed, kind)])
+            await tx.commit()
+        return changed
 
     def _read(self, job: ImportJobDocument, file: StoredFile) -> AsyncIterator[list[Item]]:
         return batches(
@@ -261,9 +278,16 @@ class ImportRunner:
                 await self._commit_batch(job, waiting)
                 job.cursor += len(waiting)
         now = clock.utcnow()
-        return await self._to(
-            job, "running", {"status": "done", "finished_at": now, "holder": None}
-        )
+        done = await self._end(
+            job.id,
+            {"status": "running", "holder": self.holder},
+            {"status": "done", "finished_at": now, "holder": None, "updated_at": now,
+             "lease_until": self.lease_until()},
+            EventKind.IMPORT_FINISHED,
+        )  # fmt: skip
+        if done is None:
+            raise LeaseLost
+        return done
 
     @transactional
     async def _commit_batch(self, job: ImportJobDocument, items: list[Item]) -> None:
@@ -276,6 +300,22 @@ class ImportRunner:
             await book(result, account, entries)
             await self._advance(ImportJobRepository(tx.session), job, "running", items, result)
             await tx.commit()
+
+
+def _ended(job: ImportJobDocument, kind: EventKind) -> AccountEvent:
+    counts = job.counts
+    data = {
+        "jobId": str(job.id),
+        "fileName": job.file_name,
+        "new": counts.new,
+        "duplicates": counts.duplicates,
+        "matched": counts.matched,
+        "flagged": counts.flagged,
+        "errors": counts.errors,
+        "reason": job.failure,
+    }
+    at = job.finished_at or clock.utcnow()
+    return AccountEvent(job.account_id, kind, data, (), at, str(job.id))
 
 
 class OrphanedImports:

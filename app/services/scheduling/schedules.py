@@ -65,6 +65,7 @@ from app.persistence.repositories.idempotency import IdempotencyRepository
 from app.persistence.repositories.schedules import ScheduleRepository
 from app.persistence.transactions import Session, transactional
 from app.persistence.unit_of_work import LedgerTransaction, UnitOfWork
+from app.services.alerts.events import AccountEvent, EventHub, EventKind, money
 from app.services.ledger import commands as ledger
 from app.services.ledger.movements import MovementService
 from app.services.scheduling.commands import (
@@ -124,6 +125,26 @@ class Upcoming:
     skipped: bool  # skipped ahead of time: it will not be posted
 
 
+def _failed(
+    schedule: ScheduleRecord, occurrence: Occurrence, result: OccurrenceRecord
+) -> AccountEvent:
+    """The event of an occurrence the scheduler could not post."""
+    amount = None if schedule.amount is None else money(schedule.amount, schedule.currency)
+    data = {
+        "scheduleId": str(schedule.id),
+        "scheduleKind": schedule.kind.value,
+        "scheduled": occurrence.scheduled.isoformat(),
+        "amount": amount,
+        "payee": schedule.payee,
+        "code": result.code,
+        "reason": result.reason,
+    }
+    subject = f"{schedule.id}:{occurrence.scheduled.isoformat()}"
+    return AccountEvent(
+        schedule.account_id, EventKind.SCHEDULE_FAILED, data, (), result.at, subject
+    )
+
+
 def occurrence_key(schedule_id: ObjectId, scheduled: date) -> str:
     """The idempotency key of one occurrence's posting."""
     return f"schedule:{schedule_id}:{scheduled.isoformat()}"
@@ -150,8 +171,10 @@ class ScheduleService:
         schedules: ScheduleRepository,
         movements: MovementService,
         today: Callable[[], date] = clock.today,
+        hub: EventHub | None = None,
     ) -> None:
         self.uow = uow
+        self.hub = hub  # schedule.failed, in the transaction that keeps the failure
         self.accounts = accounts
         self.schedules = schedules
         self.movements = movements
@@ -413,6 +436,8 @@ class ScheduleService:
         async with self.uow.db.transaction() as tx:
             rev = await AccountRepository(tx.session).bump(schedule.account_id)
             after = await self._advance_in(tx.session, rev or 0, schedule, occurrence, result)
+            if after is not None and self.hub and result.status is OccurrenceStatus.FAILED:
+                await self.hub.publish(tx.session, [_failed(schedule, occurrence, result)])
             await tx.commit()
             return after
 

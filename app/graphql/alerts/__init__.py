@@ -1,0 +1,1 @@
+"""Alerts: the viewer's alerts (a connection), marking them read, and the alert settings."""
