@@ -15,6 +15,7 @@ from pymongo import MongoClient
 from websockets.exceptions import ConnectionClosed
 
 from app.graphql.relay import to_global_id
+from tests.api.ledger.categorising import budget, fund
 from tests.api.ledger.test_imports import csv_file, dry_run
 from tests.api_process import (
     ApiProcess,
@@ -27,7 +28,7 @@ from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
 from tests.live_client import LiveSocket, live_socket, opened
 
-LIVE_OPERATIONS = {"AccountChanged", "ImportProgress"}
+LIVE_OPERATIONS = {"AccountChanged", "ImportProgress", "AlertRaised"}
 NOT_AN_ACCOUNT = to_global_id("Account", "65a9f3d2e1b2c3d4e5f6a7b8")
 NOT_A_JOB = to_global_id("ImportJob", "65a9f3d2e1b2c3d4e5f6a7b8")
 
@@ -187,6 +188,29 @@ async def refusal(api: ApiProcess, member: Member, name: str, **variables: Any) 
         assert message["payload"]["data"] is None, message
         assert (await socket.message(op))["type"] == "complete"
     return message["payload"]["errors"]
+
+
+class TestAlertRaised:
+    async def test_a_member_gets_their_alert_as_it_is_raised(
+        self, apis: list[ApiProcess], through_a: GraphQLClient
+    ) -> None:
+        ana = await someone(through_a)
+        account, ids = await budget(ana, opening="100.00", names=("Food",), allowOverdraft=True)
+        await fund(ana, account, ids, Food="10")
+        async with live_socket(apis[1].url, ana.token) as socket:
+            alerts = await socket.subscribe("AlertRaised")
+            # Subscriptions start in the order they were sent: once this later one has
+            # answered, the alert subscription is listening.
+            await first_state(socket, await socket.subscribe("AccountChanged", accountId=account))
+            await ana.do(
+                "RecordExpense", accountId=account, envelopeId=ids["Food"], amount="15.00",
+                payee="Market",
+            )  # fmt: skip
+            alert = (await socket.data(alerts))["alertRaised"]
+        assert alert["kind"] == "ENVELOPE_OVERSPENT"
+        assert alert["envelope"]["name"] == "Food"
+        assert alert["amount"] == {"amount": "-5.00", "currency": "EUR"}
+        assert alert["account"]["id"] == account
 
 
 class TestImportProgress:

@@ -8,6 +8,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from app.core.ids import ObjectId
+from app.graphql.alerts.types import Alert
 from app.graphql.context import Info
 from app.graphql.ledger.accounts.types import Account
 from app.graphql.ledger.history.types import SharedParts, Transaction
@@ -51,6 +52,14 @@ class LiveSubscription:
         updates = hub.account_changes(viewer, decode_id(account_id, "Account", "accountId"))
         async for update in updates:
             yield AccountChange.of(update, viewer.user_id)
+
+    @strawberry.subscription(
+        description="Your alerts as they are raised (from now on), each once, in order."
+    )
+    async def alert_raised(self, info: Info) -> AsyncGenerator[Alert, None]:
+        viewer = await info.context.viewer()
+        async for alert in info.context.services.live.alerts(viewer):
+            yield Alert.from_record(alert)
 
     @strawberry.subscription(
         description="An import job now, then as it progresses, until it is done or "
