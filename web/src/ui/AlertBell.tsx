@@ -24,7 +24,7 @@ export function AlertBell() {
   const label = unread === 0 ? "Alerts, none unread" : `Alerts, ${unread} unread`;
   return (
     <Link to="/alerts" className={`bell${unread > 0 ? " bell-unread" : ""}`} aria-label={label} title={label}>
-      <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+      <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
         <path
           d="M12 3a6 6 0 0 0-6 6v3.6L4.3 15.5A1 1 0 0 0 5.2 17h13.6a1 1 0 0 0 .9-1.5L18 12.6V9a6 6 0 0 0-6-6Z"
           fill="currentColor"
