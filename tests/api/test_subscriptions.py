@@ -3,10 +3,13 @@ database: a change made through one process reaches subscribers on the other."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,7 +29,7 @@ from tests.api_process import (
 )
 from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
-from tests.live_client import LiveSocket, live_socket, opened
+from tests.live_client import WAIT_SECONDS, LiveSocket, live_socket, opened
 
 LIVE_OPERATIONS = {"AccountChanged", "ImportProgress", "AlertRaised"}
 NOT_AN_ACCOUNT = to_global_id("Account", "65a9f3d2e1b2c3d4e5f6a7b8")
@@ -111,6 +114,29 @@ class TestAuthentication:
         assert message["type"] == "error", message
         [error] = message["payload"]
         assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", error
+
+    async def test_the_socket_is_closed_when_its_token_expires(
+        self, mongo_uri: str, tmp_path: Path
+    ) -> None:
+        name = f"envelopes_live_ttl_{uuid.uuid4().hex[:8]}"
+        env = process_environment(mongo_uri, name, ACCESS_TOKEN_TTL_SECONDS="2")
+        api = start_api(env, tmp_path / "api.log")
+        try:
+            async with httpx.AsyncClient(base_url=api.url, timeout=60) as http:
+                ana = await someone(GraphQLClient(http))
+                account = await ana.open_account()
+            async with live_socket(api.url, ana.token) as socket:
+                op = await socket.subscribe("AccountChanged", accountId=account["id"])
+                await first_state(socket, op)
+                with contextlib.suppress(ConnectionClosed):  # the reader ends with the socket
+                    await asyncio.wait_for(socket.reader, WAIT_SECONDS)
+                closed = (socket.connection.close_code, socket.connection.close_reason)
+        finally:
+            stop(api)
+            client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)
+            client.drop_database(name)
+            client.close()
+        assert closed == (4403, "Token expired")
 
 
 class TestAccountChanged:
