@@ -34,10 +34,13 @@ class LiveSocket:
 
     async def subscribe(self, name: str, **variables: Any) -> str:
         """Start the example subscription `name`; its operation id."""
+        return await self.subscribe_document(operation(name), **variables)
+
+    async def subscribe_document(self, document: str, **variables: Any) -> str:
         self.next_id += 1
         op_id = str(self.next_id)
         self.queues[op_id] = asyncio.Queue()
-        payload = {"query": operation(name), "variables": variables}
+        payload = {"query": document, "variables": variables}
         await self.send({"id": op_id, "type": "subscribe", "payload": payload})
         return op_id
 

@@ -31,6 +31,10 @@ from tests.graphql_client import GraphQLClient
 from tests.ledger_client import Member
 from tests.live_client import WAIT_SECONDS, LiveSocket, live_socket, opened
 
+PAGE = """transactions(first: 100) { edges { node { lines { envelope { id } amount { amount } }
+  amount { amount } balanceAfter { amount } recordedBy { id } } } }"""
+COSTLY = f"""subscription($id: ID!) {{ accountChanged(accountId: $id) {{
+  account {{ one: {PAGE} two: {PAGE} }} entries {{ id }} }} }}"""  # over the default 5,000
 LIVE_OPERATIONS = {"AccountChanged", "ImportProgress", "AlertRaised"}
 NOT_AN_ACCOUNT = to_global_id("Account", "65a9f3d2e1b2c3d4e5f6a7b8")
 NOT_A_JOB = to_global_id("ImportJob", "65a9f3d2e1b2c3d4e5f6a7b8")
@@ -137,6 +141,21 @@ class TestAuthentication:
             client.drop_database(name)
             client.close()
         assert closed == (4403, "Token expired")
+
+
+class TestLimits:
+    async def test_a_subscription_over_the_cost_limit_is_refused(
+        self, apis: list[ApiProcess], through_a: GraphQLClient
+    ) -> None:
+        ana = await someone(through_a)
+        account = await ana.open_account()
+        async with live_socket(apis[0].url, ana.token) as socket:
+            op = await socket.subscribe_document(COSTLY, id=account["id"])
+            message = await socket.message(op)
+        assert message["type"] == "next", message
+        [error] = message["payload"]["errors"]
+        assert error["extensions"]["code"] == "QUERY_TOO_COSTLY", error
+        assert error["message"].startswith("The request's estimated cost is")
 
 
 class TestAccountChanged:
