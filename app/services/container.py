@@ -195,7 +195,8 @@ class Services:
                         ImportJobDocument.Settings.name: ImportJobDocument,
                         AlertDocument.Settings.name: AlertRecord,
                     },
-                )
+                ),
+                lambda work, name: _start(background, work, name),
             ),
             background=background,
         )
@@ -204,13 +205,13 @@ class Services:
         """Start-up chores that must not delay readiness: fill in the per-month figures of
         accounts written before they existed (their totals read the entries until then);
         the scheduler's loop (when enabled); and the retraining of the learned categorisation
-        models this process holds; the change stream of live subscriptions."""
+        models this process holds. (The change stream of live subscriptions starts with the
+        first subscription.)"""
         backfill = MonthTotalsBackfill(self.db)
         self._start(backfill.run(), "month-totals-backfill")
         if self.settings.scheduler_enabled:
             self._start(self.scheduler.run(), "scheduler")
         self._start(self.learned.run(), "learned-categories")
-        self._start(self.live.run(), "live-change-stream")
 
     def _start(self, work: Coroutine[Any, Any, Any], name: str) -> None:
         _start(self.background, work, name)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -138,8 +138,16 @@ class _AlertMailbox:
 
 
 class LiveHub:
-    def __init__(self, feed: ChangeFeed) -> None:
+    """The subscriptions of this process. The change stream is opened with the first
+    subscription (`start` runs it in the background work of the process) and followed until
+    the process stops: a process nobody subscribes to holds no stream."""
+
+    def __init__(
+        self, feed: ChangeFeed, start: Callable[[Coroutine[Any, Any, None], str], None]
+    ) -> None:
         self.feed = feed
+        self._start = start
+        self._running = False
         self.accounts = AccountRepository()
         self.entries = EntryRepository()
         self.jobs = ImportJobRepository()
@@ -163,6 +171,13 @@ class LiveHub:
         """Follow the change stream until cancelled (the services' background work)."""
         await self.feed.follow(self._dispatch, self._ready.set, self._lost)
 
+    async def _following(self) -> None:
+        """Once the change stream is open (opening it for the first subscriber)."""
+        if not self._running:
+            self._running = True
+            self._start(self.run(), "live-change-stream")
+        await self._ready.wait()
+
     # --- subscriptions --------------------------------------------------------------------
 
     async def account_changes(
@@ -170,7 +185,7 @@ class LiveHub:
     ) -> AsyncIterator[AccountUpdate]:
         """The account as it is now (no entries), then each later state with its entries."""
         mailbox = _AccountMailbox(viewer.user_id)
-        await self._ready.wait()
+        await self._following()
         with _registered(self._by_account, account_id, mailbox):
             account = await self.accounts.for_member(account_id, viewer.user_id)
             if account is None:
@@ -191,7 +206,7 @@ class LiveHub:
         """The job as it is now, then each change of it, until it is done or cancelled."""
         jobs: _Latest[ImportJobDocument] = _Latest()
         members = _AccountMailbox(viewer.user_id)
-        await self._ready.wait()
+        await self._following()
         with _registered(self._by_job, job_id, jobs):
             job = await self.jobs.get(job_id)
             if job is None:
@@ -207,7 +222,7 @@ class LiveHub:
     async def alerts(self, viewer: Viewer) -> AsyncIterator[AlertRecord]:
         """The viewer's alerts as they are raised (from now on)."""
         mailbox = _AlertMailbox()
-        await self._ready.wait()
+        await self._following()
         with _registered(self._by_user, viewer.user_id, mailbox):
             while True:
                 yield await mailbox.take()
