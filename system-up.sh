@@ -52,7 +52,7 @@ echo "==> starting the API on 127.0.0.1:$port"
 ENVELOPES_MONGODB_URI="$mongo_uri" \
 ENVELOPES_JWT_SECRET="$(cat .data/jwt-secret)" \
   setsid nohup .venv/bin/uvicorn app.main:create_app_from_env --factory \
-    --host 127.0.0.1 --port "$port" --no-access-log >> .data/api.log 2>&1 < /dev/null &
+    --host 127.0.0.1 --port "$port" --no-access-log --ws-per-message-deflate false >> .data/api.log 2>&1 < /dev/null &
 echo $! > .data/api.pid
 
 if ! wait_ready 60; then

@@ -13,7 +13,7 @@ from app.core.logs import configure_logging
 from app.core.middleware import PathGuardMiddleware, RequestIdMiddleware
 from app.core.settings import Settings
 from app.exports import backups_router, exports_router
-from app.graphql.context import get_context
+from app.graphql.context import get_context, open_socket
 from app.graphql.engine.playground import assets_installed, assets_router
 from app.graphql.engine.rate_limit import rate_limit_guard
 from app.graphql.engine.router import EnvelopesGraphQLRouter
@@ -53,7 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    graphql = EnvelopesGraphQLRouter(build_schema(settings), get_context, settings)
+    graphql = EnvelopesGraphQLRouter(build_schema(settings), get_context, settings, open_socket)
     app.include_router(graphql, prefix="/graphql")
     if settings.playground_enabled:
         app.include_router(assets_router(settings))

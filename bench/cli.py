@@ -2,7 +2,7 @@
 
 --repeat N        repeats of every measurement (default 3); medians and all values
 --only PARTS      comma-separated: mutations,pages,totals,budget,export,imports,backup,
-                  catchup,footprint,web,categorise,dashboard,forecast
+                  catchup,footprint,web,categorise,dashboard,forecast,live
                   (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
@@ -28,7 +28,7 @@ import pymongo
 from pymongo import AsyncMongoClient
 
 from app.devtools.localmongo import ReplicaSet, start_replica_set
-from bench import backup, categorise, export, imports, phases, report, store, web
+from bench import backup, categorise, export, imports, live, phases, report, store, web
 from bench import dashboard as board
 from bench import forecast as forecasts
 from bench.gql import Api, Household
@@ -47,7 +47,7 @@ from bench.stats import median
 
 PARTS = (
     "mutations", "pages", "totals", "budget", "export", "imports", "backup", "catchup",
-    "footprint", "web", "categorise", "dashboard", "forecast",
+    "footprint", "web", "categorise", "dashboard", "forecast", "live",
 )  # fmt: skip
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
@@ -194,6 +194,10 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
         if "forecast" in plan.parts:
             print("==> forecasts: chosen method against the baselines, 30 envelopes", flush=True)
             await _part(results, "forecast", forecasts.forecast(plan, rig, run_id))
+        if "live" in plan.parts:
+            print("==> live subscriptions: 1,000 subscribers on one API process", flush=True)
+            await _part(results, "live", live.live(plan, api, api_process, run_id, created))
+            _mark_memory(results, "after live", api_process)
         if "catchup" in plan.parts:
             print("==> catching up due scheduled occurrences", flush=True)
             env = api_environment(rs.uri, store.DATABASE)

@@ -105,6 +105,7 @@ class ApiProcess:
         command = [
             sys.executable, "-m", "uvicorn", "app.main:create_app_from_env", "--factory",
             "--host", HOST, "--port", str(port), "--no-access-log", "--log-level", "warning",
+            "--ws-per-message-deflate", "false",  # as deployed (containers/api/Dockerfile)
         ]  # fmt: skip
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as sink:

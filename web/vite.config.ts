@@ -14,8 +14,12 @@ export default defineConfig({
   server: {
     // `ENVELOPES_API=http://127.0.0.1:8011 npm run dev` to work against another API.
     // The dev server sends the API's paths on: GraphQL, file downloads, uploads.
+    // /graphql also carries the subscriptions' WebSocket (`ws: true`).
     proxy: Object.fromEntries(
-      ["/graphql", "/exports", "/backups", "/uploads"].map((path) => [path, process.env["ENVELOPES_API"] ?? "http://127.0.0.1:8000"]),
+      ["/graphql", "/exports", "/backups", "/uploads"].map((path) => [
+        path,
+        { target: process.env["ENVELOPES_API"] ?? "http://127.0.0.1:8000", ws: path === "/graphql" },
+      ]),
     ),
   },
   test: {

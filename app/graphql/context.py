@@ -1,13 +1,16 @@
 """The typed context of every GraphQL request: services, client info, the caller, and the
-HTTP request and response (for the headers and cookies of the answer)."""
+HTTP request and response (for the headers and cookies of the answer). A WebSocket has one
+context for its whole life, authenticated once by `open_socket`."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
-from fastapi import Request, Response
+from fastapi import Response
+from starlette.requests import HTTPConnection
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
@@ -22,7 +25,7 @@ T = TypeVar("T")
 
 
 class Context(BaseContext):
-    def __init__(self, services: Services, http_request: Request) -> None:
+    def __init__(self, services: Services, http_request: HTTPConnection) -> None:
         super().__init__()
         self.services = services
         self.http_request = http_request
@@ -30,7 +33,9 @@ class Context(BaseContext):
             ip=http_request.client.host if http_request.client else None,
             user_agent=http_request.headers.get("user-agent"),
         )
-        self._authorization = http_request.headers.get("authorization")
+        is_socket = http_request.scope["type"] == "websocket"
+        # A socket's token comes in its connection_init message, never its handshake.
+        self._authorization = None if is_socket else http_request.headers.get("authorization")
         self._confirming: tuple[Viewer, asyncio.Future[Viewer]] | None = None
         # Who recorded an entry / who is a member: one query per request for all of them.
         self.profiles: DataLoader[ObjectId, UserProfile | None] = DataLoader(
@@ -45,6 +50,26 @@ class Context(BaseContext):
         if not isinstance(self.response, Response):
             raise RuntimeError("no HTTP response: not an HTTP request")
         return self.response
+
+    async def open_socket(self) -> datetime:
+        """Authenticate a WebSocket by the token of its `connection_init` payload
+        (`{"authorization": "Bearer …"}`): when the token expires; UNAUTHENTICATED as
+        `viewer()` otherwise."""
+        params = self.connection_params if isinstance(self.connection_params, dict) else {}
+        authorization = params.get("authorization", params.get("Authorization"))
+        self._authorization = authorization if isinstance(authorization, str) else None
+        self._confirming = None
+        await self.viewer()
+        _scheme, _, token = (self._authorization or "").partition(" ")
+        return self.services.auth.expires_at(token.strip())
+
+    @property
+    def shared_identity(self) -> ObjectId | None:
+        """Who a socket's subscription events are executed for (its token was confirmed when
+        it connected): subscribers with the same identity may share an execution."""
+        if self._confirming is None or not self._confirming[1].done():
+            return None
+        return self._confirming[0].user_id
 
     async def _load_profiles(self, user_ids: Sequence[ObjectId]) -> list[UserProfile | None]:
         found = await self.services.history.profiles(list(user_ids))
@@ -101,5 +126,9 @@ class Context(BaseContext):
 Info = StrawberryInfo[Context, None]
 
 
-async def get_context(request: Request) -> Context:
-    return Context(request.app.state.services, request)
+async def get_context(connection: HTTPConnection) -> Context:
+    return Context(connection.app.state.services, connection)
+
+
+async def open_socket(context: Context) -> datetime:
+    return await context.open_socket()

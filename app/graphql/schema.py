@@ -70,6 +70,7 @@ from app.graphql.ledger.schedules.types import Schedule
 from app.graphql.ledger.sync.queries import SyncQuery
 from app.graphql.ledger.webhooks.mutations import WebhookMutation
 from app.graphql.ledger.webhooks.types import Webhook, WebhookDelivery
+from app.graphql.live.subscriptions import LiveSubscription
 from app.graphql.nodes import NodeQuery
 from app.graphql.scalars import DATE_SCALAR, DECIMAL_SCALAR, Decimal
 
@@ -124,6 +125,13 @@ class Mutation(
     pass
 
 
+@strawberry.type
+class Subscription(
+    LiveSubscription,
+):
+    pass
+
+
 class EnvelopesSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Errors are logged where they are shaped (`app.graphql.engine.router`), which knows
@@ -149,6 +157,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map={Decimal: DECIMAL_SCALAR, date: DATE_SCALAR}),
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             User,
             LoginSession,

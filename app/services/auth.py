@@ -216,6 +216,11 @@ class AuthService:
         claims = self._access.decode(access_token)
         return Viewer(claims.user_id, claims.login_id)
 
+    def expires_at(self, access_token: str) -> datetime:
+        """When a well-signed, unexpired access token ends (UNAUTHENTICATED if it is not):
+        how long a live connection opened with it may last."""
+        return self._access.decode(access_token).expires_at
+
     async def confirm(self, claimed: Viewer) -> tuple[Viewer, UserProfile]:
         """The caller, once their login is known to be still open (not signed out, not
         revoked), and their profile, which comes with the same round trip; UNAUTHENTICATED

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.settings import Settings
+from app.persistence.change_feed import ChangeFeed
+from app.persistence.documents.accounts import AccountDocument, AccountRecord
+from app.persistence.documents.alerts import AlertDocument, AlertRecord
+from app.persistence.documents.imports import ImportJobDocument
 from app.persistence.mongo import Database
 from app.persistence.repositories.accounts import AccountRepository
 from app.persistence.repositories.cash_flow import CashFlowSums
@@ -58,6 +62,7 @@ from app.services.ledger.payment_sources import PaymentSourceService
 from app.services.ledger.reconciliation import ReconciliationService
 from app.services.ledger.rule_runs import RuleRuns
 from app.services.ledger.sweeps import Sweeps
+from app.services.live.hub import LiveHub
 from app.services.scheduling.schedules import ScheduleService
 from app.services.scheduling.worker import (
     DueWork,
@@ -112,6 +117,7 @@ class Services:
     alerts: AlertService
     webhooks: WebhookService
     webhook_deliveries: WebhookDeliveries
+    live: LiveHub
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -226,6 +232,17 @@ class Services:
                 uow, accounts, WebhookRepository(), DeliveryRepository(), addresses
             ),
             webhook_deliveries=webhook_deliveries,
+            live=LiveHub(
+                ChangeFeed(
+                    db,
+                    {
+                        AccountDocument.Settings.name: AccountRecord,
+                        ImportJobDocument.Settings.name: ImportJobDocument,
+                        AlertDocument.Settings.name: AlertRecord,
+                    },
+                ),
+                lambda work, name: _start(background, work, name),
+            ),
             background=background,
         )
 
@@ -233,7 +250,8 @@ class Services:
         """Start-up chores that must not delay readiness: fill in the per-month figures of
         accounts written before they existed (their totals read the entries until then);
         the scheduler's loop (when enabled); and the retraining of the learned categorisation
-        models this process holds."""
+        models this process holds. (The change stream of live subscriptions starts with the
+        first subscription.)"""
         backfill = MonthTotalsBackfill(self.db)
         self._start(backfill.run(), "month-totals-backfill")
         if self.settings.scheduler_enabled:

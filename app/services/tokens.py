@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -22,6 +22,7 @@ _REQUIRED_CLAIMS = ["sub", "sid", "iat", "exp", "jti"]
 class AccessClaims:
     user_id: ObjectId
     login_id: ObjectId
+    expires_at: datetime
 
 
 class AccessTokens:
@@ -53,7 +54,7 @@ class AccessTokens:
         user_id, login_id = _object_id(claims["sub"]), _object_id(claims["sid"])
         if user_id is None or login_id is None:
             raise UnauthenticatedError("Invalid access token.")
-        return AccessClaims(user_id, login_id)
+        return AccessClaims(user_id, login_id, datetime.fromtimestamp(claims["exp"], UTC))
 
 
 def _object_id(value: object) -> ObjectId | None:

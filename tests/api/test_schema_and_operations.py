@@ -23,6 +23,7 @@ from tests.api.ledger.test_rules import RULE_OPERATIONS
 from tests.api.ledger.test_savings_opportunities import OPPORTUNITY_OPERATIONS
 from tests.api.ledger.test_schedules import SCHEDULE_OPERATIONS
 from tests.api.ledger.test_webhooks import WEBHOOK_OPERATIONS
+from tests.api.test_subscriptions import LIVE_OPERATIONS
 from tests.graphql_client import GraphQLClient
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
@@ -64,6 +65,7 @@ def test_every_operation_file_is_exercised_by_a_test() -> None:
         | OPPORTUNITY_OPERATIONS
         | WEBHOOK_OPERATIONS
         | ALERT_OPERATIONS
+        | LIVE_OPERATIONS
     )
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import Request, Response
+from fastapi import Response
+from starlette.requests import HTTPConnection
 
 from app.graphql.context import Context
 
@@ -32,7 +33,7 @@ COOKIE_PATH = "/graphql"
 class WebClient:
     """A request of the web app: where its refresh token comes from and goes to."""
 
-    request: Request
+    request: HTTPConnection
     response: Response
     secure: bool
     max_age: int

@@ -53,6 +53,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from app.graphql.engine.gathering import gather_completing
 from app.graphql.engine.gathering import install as install_gathering
+from app.graphql.engine.shared_events import shared_key, shared_result
 
 Complete = Callable[[Any], Any]
 
@@ -95,6 +96,16 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         self._fast = not self.middleware_manager or not self.middleware_manager.middlewares
         free = _directive_free(self.operation, self.fragment_definitions)
         self._shared = _shared_plans(self.schema) if free else None
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        """A subscription event (`serially` False) is executed once for all subscribers who
+        would get the same answer (`app.graphql.engine.shared_events`)."""
+        key = shared_key(self) if serially is False else None
+        if key is None:
+            return super().execute_operation(serially)
+        return shared_result(
+            key, lambda: super(PlainFieldExecutor, self).execute_operation(serially), self.operation
+        )
 
     def execute_fields(
         self,

@@ -23,6 +23,7 @@ from graphql import (
     ValidationRule,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from app.core.settings import Settings
 from app.graphql.engine.cost import QueryCosts
@@ -130,6 +131,10 @@ class RequestLimits(SchemaExtension):
         )  # fmt: skip
         self.requested = plan.requested(context.variables)
         if self.requested > self.max_cost:
+            if context.operation_type is OperationType.SUBSCRIPTION:
+                # A subscription is not stopped by a preset result (Strawberry subscribes
+                # regardless): raising here answers with the error instead.
+                raise self._too_costly()
             context.result = ExecutionResult(data=None, errors=[self._too_costly()])
             yield
             return

@@ -1,4 +1,7 @@
 import { ApolloClient, ApolloLink, HttpLink } from "@apollo/client";
+import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
+import { OperationTypeNode } from "graphql";
+import { createClient as createSocketClient, type Client as SocketClient } from "graphql-ws";
 import { defer, of, switchMap } from "rxjs";
 
 import type { Session } from "../auth/session";
@@ -42,10 +45,40 @@ export function authLink(session: Session): ApolloLink {
   );
 }
 
-export function createClient(session: Session, fetchImpl?: typeof fetch): ApolloClient {
+/** The WebSocket URL of the API's GraphQL endpoint, beside the page (ws: or wss:). */
+export function socketUrl(location: Pick<Location, "protocol" | "host">): string {
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${GRAPHQL_PATH}`;
+}
+
+/**
+ * Subscriptions over `graphql-transport-ws`: one socket, opened when the first subscription
+ * starts (lazy) and closed a little after the last one ends. It authenticates with the current
+ * access token (refreshed first when it is about to run out); when the token expires the API
+ * closes the socket (4403) and it reconnects, with a fresh token, for as long as the tab lives.
+ */
+export function socketClient(session: Session, url: string): SocketClient {
+  return createSocketClient({
+    url,
+    lazy: true,
+    lazyCloseTimeout: 3_000,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: () => true,
+    connectionParams: async () => {
+      const token = await session.token();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+  });
+}
+
+function isSubscription(operation: ApolloLink.Operation): boolean {
+  return operation.operationType === OperationTypeNode.SUBSCRIPTION;
+}
+
+export function createClient(session: Session, fetchImpl?: typeof fetch, sockets?: SocketClient): ApolloClient {
   const http = new HttpLink({ uri: GRAPHQL_PATH, credentials: "same-origin", ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const live = new GraphQLWsLink(sockets ?? socketClient(session, socketUrl(window.location)));
   return new ApolloClient({
-    link: ApolloLink.from([authLink(session), http]),
+    link: ApolloLink.split(isSubscription, live, ApolloLink.from([authLink(session), http])),
     cache: createCache(),
     defaultOptions: {
       watchQuery: { fetchPolicy: "cache-and-network" },

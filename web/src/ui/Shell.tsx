@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet } from "react-router";
 
 import { useAuth } from "../auth/AuthProvider";
 import { ViewerDocument } from "../gql/graphql";
+import { AlertBell } from "./AlertBell";
 import { Avatar } from "./kit";
 
 /** The frame of every signed-in screen: brand, the person, and sign-out. */
@@ -34,6 +35,7 @@ export function Shell() {
           <NavLink to="/settings">Settings</NavLink>
         </nav>
         <div className="topbar-user">
+          <AlertBell />
           {me ? (
             <span className="who">
               <Avatar name={me.displayName} color={me.avatarColor} size={26} />

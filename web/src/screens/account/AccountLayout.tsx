@@ -1,8 +1,9 @@
-import { useQuery } from "@apollo/client/react";
+import { useQuery, useSubscription } from "@apollo/client/react";
 import { useCallback, useEffect, useState } from "react";
 import { NavLink, Outlet, useParams } from "react-router";
 
-import { AccountBoardDocument } from "../../gql/graphql";
+import { afterMoneyChange } from "../../apollo/afterChange";
+import { AccountBoardDocument, AccountLiveDocument } from "../../gql/graphql";
 import { can, ROLE_LABEL } from "../../lib/roles";
 import { Amount, Button, Empty, Loading, Problem } from "../../ui/kit";
 import { RecordDialog } from "./RecordDialog";
@@ -28,6 +29,15 @@ export function AccountLayout() {
   const { accountId = "" } = useParams();
   const { data, loading, error, refetch } = useQuery(AccountBoardDocument, { variables: { id: accountId } });
   const [recording, setRecording] = useState<{ kind: RecordKind; envelopeId?: string | undefined } | null>(null);
+  // Live: changes made elsewhere (another tab or member, a schedule, an import) update the
+  // board in place through the cache; new entries refresh the history pages.
+  useSubscription(AccountLiveDocument, {
+    variables: { accountId },
+    skip: !accountId,
+    onData: ({ client, data: live }) => {
+      if (live.data?.accountChanged.entries.length) afterMoneyChange(client.cache, [accountId]);
+    },
+  });
   const account = data?.account;
   const writable = can.edit(account?.myRole) && !account?.closed;
 

@@ -21,6 +21,17 @@ export interface Call {
 
 export type Responder = (call: Call) => unknown;
 
+const STREAM = Symbol("stream");
+
+/** An answer of several results in turn (a subscription's events), then complete. */
+export function stream(...results: unknown[]): unknown {
+  return { [STREAM]: results };
+}
+
+function resultsOf(answer: unknown): unknown[] {
+  return answer && typeof answer === "object" && STREAM in answer ? (answer as { [STREAM]: unknown[] })[STREAM] : [answer];
+}
+
 /** A client whose every request is answered by `respond` (its `data`), each call recorded. */
 export function mockClient(respond: Responder) {
   const calls: Call[] = [];
@@ -29,16 +40,21 @@ export function mockClient(respond: Responder) {
       new Observable((observer) => {
         const call = { operationName: operation.operationName ?? "", variables: operation.variables };
         calls.push(call);
-        // Answered on a later tick, as a network would.
-        const timer = setTimeout(() => {
-          try {
-            observer.next({ data: respond(call) } as ApolloLink.Result);
-            observer.complete();
-          } catch (error) {
-            observer.error(error);
-          }
-        }, 0);
-        return () => clearTimeout(timer);
+        // Answered on a later tick, as a network would; each result of a stream on its own.
+        let results: unknown[];
+        try {
+          results = resultsOf(respond(call));
+        } catch (error) {
+          const failed = setTimeout(() => observer.error(error), 0);
+          return () => clearTimeout(failed);
+        }
+        const timers = results.map((data, i) =>
+          setTimeout(() => {
+            observer.next({ data } as ApolloLink.Result);
+            if (i === results.length - 1) observer.complete();
+          }, i * 10),
+        );
+        return () => timers.forEach(clearTimeout);
       }),
   );
   const client = new ApolloClient({ cache: createCache(), link });

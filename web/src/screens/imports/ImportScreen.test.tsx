@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
-import { boardAccount, mockClient, renderScreen, type Call } from "../history/testing";
+import { boardAccount, mockClient, stream, renderScreen, type Call } from "../history/testing";
 import { ImportScreen } from "./ImportScreen";
 import { BLANK_MAPPING } from "./mapping";
 
@@ -184,17 +184,16 @@ describe("ImportScreen", { timeout: 20_000 }, () => {
   });
 
   it("commits with an idempotency key and follows the progress to the summary", async () => {
-    let polls = 0;
     const { client, calls } = mockClient((call: Call) => {
       if (call.operationName === "ImportJobsWeb") return noJobs;
       if (call.operationName === "ImportJobWeb") return { importJob: withRows(PREVIEW, PREVIEW_ROWS) };
       if (call.operationName === "CommitImportWeb") {
         return { commitImport: { __typename: "ImportJobPayload", job: { ...PREVIEW, status: "QUEUED", rowsDone: 0, counts: counts(), previewCounts: PREVIEW.counts }, userErrors: [] } };
       }
-      if (call.operationName === "ImportProgressWeb") {
-        polls += 1;
+      if (call.operationName === "ImportProgressLive") {
         const done = { ...PREVIEW, status: "DONE", rowsDone: 4, previewCounts: PREVIEW.counts, finishedAt: "2026-11-29T10:01:00Z" };
-        return { importJob: polls === 1 ? { ...PREVIEW, status: "RUNNING", rowsDone: 2, counts: counts({ new: 1 }), previewCounts: PREVIEW.counts } : done };
+        const running = { ...PREVIEW, status: "RUNNING", rowsDone: 2, counts: counts({ new: 1 }), previewCounts: PREVIEW.counts };
+        return stream({ importProgress: running }, { importProgress: done });
       }
       if (call.operationName === "AccountBoard") return { account: boardAccount("EDITOR") };
       throw new Error(`unexpected ${call.operationName}`);

@@ -1,4 +1,4 @@
-import { useApolloClient, useMutation, useQuery } from "@apollo/client/react";
+import { useApolloClient, useMutation, useQuery, useSubscription } from "@apollo/client/react";
 import { useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 
@@ -8,7 +8,7 @@ import {
   CancelImportWebDocument,
   CommitImportWebDocument,
   ImportJobWebDocument,
-  ImportProgressWebDocument,
+  ImportProgressLiveDocument,
   ResumeImportWebDocument,
   StartImportWebDocument,
   type CsvMappingInput,
@@ -30,7 +30,6 @@ import { RecentImports } from "./RecentImports";
 import "./imports.css";
 
 const PAGE = 50;
-const POLL_MS = 600;
 /** A job at work whose figures have not moved for this long may have lost its process. */
 const STALLED_MS = 60_000;
 
@@ -75,8 +74,9 @@ function JobView({ jobId, fileId, accountId, writable, onOpen, onClose }: JobVie
   const main = useQuery(ImportJobWebDocument, { variables: { id: jobId, first: PAGE } });
   const job = main.data?.importJob;
   const working = job ? isWorking(job.status) : false;
-  // While some process works on the job, its figures are polled (the rows are not).
-  useQuery(ImportProgressWebDocument, { variables: { id: jobId }, skip: !working, pollInterval: POLL_MS, fetchPolicy: "network-only" });
+  // While some process works on the job, its figures come live from `importProgress` (the
+  // job by id in the cache; the rows are not sent), whichever API process does the work.
+  useSubscription(ImportProgressLiveDocument, { variables: { jobId }, skip: !working });
   useSettled(job?.status, accountId, () => void main.refetch());
   const [remapping, setRemapping] = useState(false);
   const [loadingMore, setLoadingMore] = useState(false);

@@ -1,0 +1,108 @@
+"""GraphQL over WebSocket (`graphql-transport-ws`, the protocol of Apollo Client's
+`GraphQLWsLink`): for subscriptions only. Queries and mutations stay on HTTP, behind its
+rate limits; every result streamed is shaped like an HTTP answer (codes, masking).
+
+A socket is authenticated once, by the access token in `connection_init`'s payload
+(`{"authorization": "Bearer …"}`); a missing or bad token closes it with 4403 Forbidden. The
+socket lasts no longer than its token: when the token expires the server closes it with
+4403 "Token expired", ending its subscriptions, and the client reconnects with a fresh one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import weakref
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.schema.base import BaseSchema
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.types.graphql import OperationType
+
+from app.core.errors import AppError
+from app.graphql.engine.errors import shape_errors
+
+EXPIRED = 4403  # graphql-ws retries it (4401 would be fatal): the client comes back fresh
+
+# Authenticates the socket of a context from its `connection_params`: when its token ends.
+SocketAuthenticator = Callable[[Any], Awaitable[datetime]]
+
+
+class SubscriptionsOnly:
+    """The schema as a socket sees it: subscriptions only, each result's errors shaped."""
+
+    def __init__(self, schema: BaseSchema) -> None:
+        self.schema = schema
+
+    async def stream(self, *args: Any, **kwargs: Any) -> AsyncGenerator[Any, None]:
+        kwargs["allowed_operation_types"] = (OperationType.SUBSCRIPTION,)
+        source = await self.schema.stream(*args, **kwargs)
+        return _shaped(source)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.schema, name)
+
+
+async def _shaped(source: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+    async with contextlib.aclosing(source):
+        async for result in source:
+            if getattr(result, "errors", None):
+                result.errors = shape_errors([_not_here(e) for e in result.errors])
+            yield result
+
+
+def _not_here(error: GraphQLError) -> GraphQLError:
+    if not isinstance(error.original_error, InvalidOperationTypeError):
+        return error
+    return GraphQLError(
+        "Only subscriptions are served over WebSocket: send queries and mutations over HTTP.",
+        extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+    )
+
+
+class SocketHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    """Strawberry's handler with the schema seen through `SubscriptionsOnly`, closing the
+    socket when its token expires (see the module docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.schema = SubscriptionsOnly(self.schema)  # type: ignore[assignment]
+        self.expiry: asyncio.Task[None] | None = None
+
+    async def handle_connection_init(self, message: Any) -> None:
+        await super().handle_connection_init(message)
+        expires_at = self.view.socket_expiries.pop(self.context, None)  # type: ignore[attr-defined]
+        if self.connection_acknowledged and expires_at is not None:
+            self.expiry = asyncio.create_task(self._close_at(expires_at))
+
+    async def shutdown(self) -> None:
+        if self.expiry is not None:
+            self.expiry.cancel()
+        await super().shutdown()
+
+    async def _close_at(self, expires_at: datetime) -> None:
+        await asyncio.sleep(max((expires_at - datetime.now(UTC)).total_seconds(), 0))
+        with contextlib.suppress(Exception):  # already closed by the client
+            await self.websocket.close(code=EXPIRED, reason="Token expired")
+
+
+class SocketAuthentication:
+    """The router's side of `connection_init`: the token checked, its expiry kept for the
+    socket's handler."""
+
+    def __init__(self, authenticator: SocketAuthenticator) -> None:
+        self.authenticator = authenticator
+        self.expiries: weakref.WeakKeyDictionary[Any, datetime] = weakref.WeakKeyDictionary()
+
+    async def connect(self, context: Any) -> None:
+        try:
+            self.expiries[context] = await self.authenticator(context)
+        except AppError as error:
+            raise ConnectionRejectionError() from error

@@ -1,0 +1,1 @@
+"""Live subscriptions: account changes, alerts, import progress (`app.services.live`)."""
