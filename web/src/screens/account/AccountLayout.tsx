@@ -22,7 +22,7 @@ const TABS = [
   { to: "import", label: "Import" },
   { to: "members", label: "Sharing" },
   { to: "settings", label: "Settings" },
-  { to: "webhooks", label: "Webhooks" },
+  { to: "webhooks", label: "Webhooks", admins: true }, // a webhook's URL may carry a token
 ];
 
 export function AccountLayout() {
@@ -105,7 +105,7 @@ export function AccountLayout() {
         ) : null}
       </header>
       <nav className="tabs" aria-label="Account">
-        {TABS.map((tab) => (
+        {TABS.filter((tab) => !tab.admins || account.myRole === "OWNER" || account.myRole === "ADMIN").map((tab) => (
           <NavLink key={tab.to} to={tab.to} end={tab.end ?? false} className="tab">
             {tab.label}
           </NavLink>
