@@ -101,9 +101,11 @@ test("the Alerts screen: unread ones stand out, mark read, filter, page, mark al
   const { page } = p;
   await main(page).getByRole("link", { name: "Alerts", exact: true }).click();
   await page.getByRole("heading", { name: /Alerts/ }).waitFor();
-  await page.getByLabel("22 unread").waitFor();
+  await page.getByLabel("22 unread", { exact: true }).waitFor();
   const list = page.getByRole("list", { name: "Alerts" });
   const rows = list.getByRole("listitem");
+  // The unread count can come first (the bell asked for it already); wait for the page.
+  await rows.nth(19).waitFor();
   assert.equal(await rows.count(), 20);
   assert.equal(await list.locator(".alert-unread").count(), 20);
   await rows.first().getByText("Client 20").waitFor(); // newest first
@@ -116,7 +118,7 @@ test("the Alerts screen: unread ones stand out, mark read, filter, page, mark al
 
   const first = rows.first();
   await first.getByRole("button", { name: /Mark .* read/ }).click();
-  await page.getByLabel("21 unread").waitFor();
+  await page.getByLabel("21 unread", { exact: true }).waitFor();
   await first.getByRole("button", { name: /Mark .* read/ }).waitFor({ state: "detached" });
   assert.equal(await list.locator(".alert-unread").count(), 21);
 

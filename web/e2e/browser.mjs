@@ -118,13 +118,3 @@ export async function record(page, kind, fill) {
     throw new Error(`the form stayed open: ${await dialog.innerText()}`, { cause: error });
   });
 }
-
-/** Signs a new person up through the form; waits for their (empty) accounts. */
-export async function signUp(page, who) {
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill(who.name);
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("heading", { name: "Your accounts" }).waitFor();
-}
