@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graphql import GraphQLError
+from starlette.websockets import WebSocketDisconnect
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -28,6 +30,7 @@ from strawberry.types.graphql import OperationType
 
 from app.core.errors import AppError
 from app.graphql.engine.errors import shape_errors
+from app.graphql.engine.shared_events import next_message
 
 EXPIRED = 4403  # graphql-ws retries it (4401 would be fatal): the client comes back fresh
 
@@ -81,6 +84,18 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         expires_at = self.view.socket_expiries.pop(self.context, None)  # type: ignore[attr-defined]
         if self.connection_acknowledged and expires_at is not None:
             self.expiry = asyncio.create_task(self._close_at(expires_at))
+
+    async def send_message(self, message: Any) -> None:
+        """Every message as Strawberry sends it, but a "next" one built around the payload's
+        JSON written once for all who share it (`shared_events.next_message`)."""
+        if message.get("type") != "next":
+            await super().send_message(message)
+            return
+        try:
+            socket = self.websocket.ws  # type: ignore[attr-defined]  # ASGIWebSocketAdapter
+            await socket.send_text(next_message(message["id"], message["payload"]))
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
 
     async def shutdown(self) -> None:
         if self.expiry is not None:
