@@ -33,7 +33,7 @@ log = logging.getLogger("envelopes")
 # hundred thousand short-lived objects; with the defaults that ran hundreds of passes per
 # round, promoting objects still in flight until a full pass came (up to 370 ms, a stall of
 # every subscriber and request), and cost about 40 µs of CPU per event delivered.
-GC_THRESHOLDS = (20_000, 20, 10)
+GC_THRESHOLDS = (20_000, 10, 10)
 
 
 def _tune_garbage_collector() -> None:
