@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +28,25 @@ from app.web import WebRoute, index_built
 log = logging.getLogger("envelopes")
 
 
+# Allocations between the collector's young passes (Python's default 700), and young passes
+# per middle one (default 10). A change fanned out to 1,000 live subscribers allocates a few
+# hundred thousand short-lived objects; with the defaults that ran hundreds of passes per
+# round, promoting objects still in flight until a full pass came (up to 370 ms, a stall of
+# every subscriber and request), and cost about 40 µs of CPU per event delivered.
+GC_THRESHOLDS = (20_000, 10, 10)
+
+
+def _tune_garbage_collector() -> None:
+    """Once per process: the thresholds above, and what imports and startup made (the
+    schema, models, modules: about 150,000 objects alive until the process ends) taken out
+    of the collector's full passes, which took about 80 ms over them. Objects made later
+    are collected as usual."""
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
+
+
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -40,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
                 log.warning("playground assets missing in %s", settings.playground_assets_dir)
             if not index_built(settings.web_dir):
                 log.warning("web app not built: no index.html in %s", settings.web_dir)
+            _tune_garbage_collector()
             log.info("ready", extra={"database": settings.mongodb_database})
             yield
             await services.stop_background_work()

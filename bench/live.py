@@ -29,7 +29,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.gql import Api, Household, gather_limited, open_household, operation
-from bench.infra import ApiProcess, RssSampler, read_status_kib
+from bench.infra import ApiProcess, RssSampler, cpu_seconds, read_status_kib
 from bench.phases import Plan
 from bench.report import Target, target
 from bench.stats import percentile
@@ -114,6 +114,7 @@ async def _layout(
     sampler = RssSampler(api_process.pid, every=0.05)
     sampler.start()
     per_account = subscribers // len(accounts)
+    api_cpu, bench_cpu = cpu_seconds(api_process.pid), time.process_time()
     try:
         for r in range(rounds):
             receipts.arrived.clear()
@@ -127,6 +128,7 @@ async def _layout(
             except TimeoutError:
                 break
     finally:
+        api_cpu, bench_cpu = cpu_seconds(api_process.pid) - api_cpu, time.process_time() - bench_cpu
         sampler.stop()
         for connection, reader in opened:
             reader.cancel()
@@ -142,6 +144,8 @@ async def _layout(
         "max_ms": round(max(latencies, default=0.0), 1),
         "from_send_p50_ms": round(percentile(upper, 50), 1),
         "from_send_p99_ms": round(percentile(upper, 99), 1),
+        "api_cpu_us_per_event": round(api_cpu / max(len(receipts.reads), 1) * 1e6),
+        "bench_cpu_us_per_event": round(bench_cpu / max(len(receipts.reads), 1) * 1e6),
         "rss_connected_mb": round(rss_connected, 1),
         "rss_peak_mb": round(max(sampler.samples_kib, default=0) / 1024, 1),
     }  # fmt: skip
@@ -174,7 +178,8 @@ async def live(
                 f"{run['from_send_p50_ms']}, p99 {run['from_send_p99_ms']} ms), "
                 f"{run['events_received']}/{run['events_expected']} "
                 f"events; API RSS {run['rss_connected_mb']} MB connected, peak "
-                f"{run['rss_peak_mb']} MB",
+                f"{run['rss_peak_mb']} MB; CPU per event: API {run['api_cpu_us_per_event']} µs, "
+                f"benchmark {run['bench_cpu_us_per_event']} µs",
                 flush=True,
             )
     targets = []

@@ -19,14 +19,15 @@ per origin.
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
 from collections.abc import Callable, Sequence
 from enum import StrEnum
+from types import ModuleType
 from typing import Any
 
 import numpy as np
-from statsmodels.tsa.holtwinters import ExponentialSmoothing, SimpleExpSmoothing
 
 SEASON = 12
 # What a method raises on a series it cannot fit (numpy's LinAlgError is a ValueError).
@@ -70,13 +71,19 @@ def _finite(values: np.ndarray, steps: int) -> list[float]:
     return found
 
 
+def _smoothing() -> ModuleType:
+    """statsmodels' exponential smoothing, imported when first needed: with scipy and pandas
+    it is over 100 MB of memory that a process serving no forecast never loads."""
+    return importlib.import_module("statsmodels.tsa.holtwinters")
+
+
 def _exponential_smoothing(past: Sequence[float], steps: int) -> list[float]:
     data = np.asarray(past, dtype=float)
     if np.ptp(data) == 0:  # a constant series: its level is the value (no fit needed)
         return [float(data[-1])] * steps
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fitted = SimpleExpSmoothing(data, initialization_method="estimated").fit()
+        fitted = _smoothing().SimpleExpSmoothing(data, initialization_method="estimated").fit()
         return _finite(fitted.forecast(steps), steps)
 
 
@@ -86,7 +93,7 @@ def _holt_winters(past: Sequence[float], steps: int) -> list[float]:
         return [float(data[-1])] * steps
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = ExponentialSmoothing(
+        model = _smoothing().ExponentialSmoothing(
             data,
             trend=None,
             seasonal="add",
@@ -114,27 +121,41 @@ def _filtered(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if method is ForecastMethod.EXPONENTIAL_SMOOTHING:
-            fitted = SimpleExpSmoothing(data[:start], initialization_method="estimated").fit()
+            fitted = (
+                _smoothing()
+                .SimpleExpSmoothing(data[:start], initialization_method="estimated")
+                .fit()
+            )
             params = fitted.params
-            run = SimpleExpSmoothing(
-                data, initialization_method="known", initial_level=params["initial_level"]
-            ).fit(smoothing_level=params["smoothing_level"], optimized=False)
+            run = (
+                _smoothing()
+                .SimpleExpSmoothing(
+                    data, initialization_method="known", initial_level=params["initial_level"]
+                )
+                .fit(smoothing_level=params["smoothing_level"], optimized=False)
+            )
         else:
             seasonal: dict[str, Any] = {"seasonal": "add", "seasonal_periods": SEASON}
-            fitted = ExponentialSmoothing(
-                data[:start], initialization_method="heuristic", **seasonal
-            ).fit()
+            fitted = (
+                _smoothing()
+                .ExponentialSmoothing(data[:start], initialization_method="heuristic", **seasonal)
+                .fit()
+            )
             params = fitted.params
-            run = ExponentialSmoothing(
-                data,
-                initialization_method="known",
-                initial_level=params["initial_level"],
-                initial_seasonal=params["initial_seasons"],
-                **seasonal,
-            ).fit(
-                smoothing_level=params["smoothing_level"],
-                smoothing_seasonal=params["smoothing_seasonal"],
-                optimized=False,
+            run = (
+                _smoothing()
+                .ExponentialSmoothing(
+                    data,
+                    initialization_method="known",
+                    initial_level=params["initial_level"],
+                    initial_seasonal=params["initial_seasons"],
+                    **seasonal,
+                )
+                .fit(
+                    smoothing_level=params["smoothing_level"],
+                    smoothing_seasonal=params["smoothing_seasonal"],
+                    optimized=False,
+                )
             )
         predicted = _finite(np.asarray(run.fittedvalues)[start:], len(past) - start)
         return predicted, _finite(run.forecast(steps), steps) if steps else []

@@ -4,12 +4,14 @@ answer (app/graphql/engine/shared_events.py)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from types import SimpleNamespace
 from typing import Any
 
 from graphql import ExecutionResult
 
-from app.graphql.engine.shared_events import shared_key, shared_result
+from app.graphql.engine import shared_events
+from app.graphql.engine.shared_events import next_message, shared_key, shared_result
 
 
 def executor(event: object, identity: object, variables: dict[str, Any], operation: object) -> Any:
@@ -69,3 +71,35 @@ class TestTheResult:
         results = await asyncio.gather(*(shared_result(key, slow, object()) for _ in range(5)))
         assert all(r is results[0] for r in results)
         assert runs == [1]
+
+
+class TestTheMessage:
+    def test_each_socket_gets_its_own_id_around_the_same_payload(self) -> None:
+        data = {"accountChanged": {"entries": [{"payee": 'Zoë "Q"'}]}}
+        one = json.loads(next_message("1", {"data": data}))
+        two = json.loads(next_message('a"b', {"data": data}))
+        assert one == {"id": "1", "type": "next", "payload": {"data": data}}
+        assert two == {"id": 'a"b', "type": "next", "payload": {"data": data}}
+
+    def test_the_data_of_a_result_is_encoded_once(self) -> None:
+        data = {"n": 1}
+        next_message("1", {"data": data})
+        data["n"] = 2  # (results are never changed: this shows the text was kept)
+        assert json.loads(next_message("2", {"data": data}))["payload"] == {"data": {"n": 1}}
+
+    def test_equal_but_distinct_data_is_encoded_on_its_own(self) -> None:
+        next_message("1", {"data": {"n": 1}})
+        assert json.loads(next_message("1", {"data": {"n": 2}}))["payload"] == {"data": {"n": 2}}
+
+    def test_a_payload_with_errors_is_encoded_every_time(self) -> None:
+        data = {"n": 1}
+        first = {"data": data, "errors": [{"message": "a"}]}
+        second = {"data": data, "errors": [{"message": "b"}]}
+        assert json.loads(next_message("1", first))["payload"] == first
+        assert json.loads(next_message("1", second))["payload"] == second
+        assert json.loads(next_message("1", {"data": data}))["payload"] == {"data": data}
+
+    def test_only_recent_results_are_kept(self) -> None:
+        for n in range(shared_events.KEPT + 10):
+            next_message("1", {"data": {"n": n}})
+        assert len(shared_events._encoded) == shared_events.KEPT

@@ -6,6 +6,9 @@ versions it goes from and to) is executed once per (event, operation document, v
 viewer): subscribers that sent the same document with the same variables as the same user
 get the same result object. The viewer is part of the key because answers depend on who
 asks (`myRole`); the context names it (`shared_identity`), or nothing is shared.
+
+The JSON of a shared result is written once too (`next_message`): every socket gets the
+same payload text inside its own `{"id": …, "type": "next"}` envelope.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from graphql import ExecutionResult
 KEPT = 256  # results of recent events (an event's subscribers all ask within moments)
 
 _results: OrderedDict[tuple[Hashable, ...], tuple[object, Any]] = OrderedDict()
+# The JSON of recent results' data, by the data's id (the data kept alive beside it).
+_encoded: OrderedDict[int, tuple[object, str]] = OrderedDict()
 
 
 def shared_key(executor: Any) -> tuple[Hashable, ...] | None:
@@ -50,3 +55,26 @@ def shared_result(key: tuple[Hashable, ...], execute: Any, operation: object) ->
 
 async def _await_shared(future: asyncio.Future[ExecutionResult]) -> ExecutionResult:
     return await asyncio.shield(future)
+
+
+def next_message(operation_id: str, payload: dict[str, Any]) -> str:
+    """The text of a graphql-transport-ws "next" message. A payload of data alone (no errors,
+    no extensions: those are the subscriber's own) is encoded once per data object, so the
+    subscribers of a shared result cost one `json.dumps` between them."""
+    if payload.keys() != {"data"}:
+        text = _dumps(payload)
+    else:
+        data = payload["data"]
+        found = _encoded.get(id(data))
+        if found is not None and found[0] is data:
+            text = found[1]
+        else:
+            text = _dumps(payload)
+            _encoded[id(data)] = (data, text)
+            while len(_encoded) > KEPT:
+                _encoded.popitem(last=False)
+    return f'{{"id":{_dumps(operation_id)},"type":"next","payload":{text}}}'
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))  # as Strawberry's `encode_json`

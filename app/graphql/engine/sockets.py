@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from graphql import GraphQLError
+from starlette.websockets import WebSocketDisconnect
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -28,7 +31,14 @@ from strawberry.types.graphql import OperationType
 
 from app.core.errors import AppError
 from app.graphql.engine.errors import shape_errors
+from app.graphql.engine.shared_events import next_message
 
+# A closed socket leaves its objects (cyclic, old) to the collector's full pass, which the
+# process runs rarely (`app.main.GC_THRESHOLDS`): one is run once sockets stop closing for a
+# moment (at the latest a while after the first close), so that a thousand closed sockets'
+# memory is reused by the next ones, and the pass does not fall amid a fan-out.
+COLLECT_AFTER_CLOSE_SECONDS = 1.0
+COLLECT_AT_THE_LATEST_SECONDS = 30.0
 EXPIRED = 4403  # graphql-ws retries it (4401 would be fatal): the client comes back fresh
 
 # Authenticates the socket of a context from its `connection_params`: when its token ends.
@@ -82,15 +92,57 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         if self.connection_acknowledged and expires_at is not None:
             self.expiry = asyncio.create_task(self._close_at(expires_at))
 
+    async def send_message(self, message: Any) -> None:
+        """Every message as Strawberry sends it, but a "next" one built around the payload's
+        JSON written once for all who share it (`shared_events.next_message`)."""
+        if message.get("type") != "next":
+            await super().send_message(message)
+            return
+        try:
+            socket = self.websocket.ws  # type: ignore[attr-defined]  # ASGIWebSocketAdapter
+            await socket.send_text(next_message(message["id"], message["payload"]))
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
+
     async def shutdown(self) -> None:
         if self.expiry is not None:
             self.expiry.cancel()
         await super().shutdown()
+        _closed_garbage.collect_soon()
 
     async def _close_at(self, expires_at: datetime) -> None:
         await asyncio.sleep(max((expires_at - datetime.now(UTC)).total_seconds(), 0))
         with contextlib.suppress(Exception):  # already closed by the client
             await self.websocket.close(code=EXPIRED, reason="Token expired")
+
+
+class _ClosedSocketGarbage:
+    """One full collection after sockets close (see COLLECT_AFTER_CLOSE_SECONDS)."""
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.pending: asyncio.TimerHandle | None = None
+        self.first = 0.0  # when the first close since the last collection was
+
+    def collect_soon(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop is not self.loop:  # (a new loop: tests)
+            self.loop, self.pending = loop, None
+        now = loop.time()
+        if self.pending is None:
+            self.first = now
+        elif now + COLLECT_AFTER_CLOSE_SECONDS <= self.first + COLLECT_AT_THE_LATEST_SECONDS:
+            self.pending.cancel()
+        else:
+            return
+        self.pending = loop.call_at(now + COLLECT_AFTER_CLOSE_SECONDS, self._collect)
+
+    def _collect(self) -> None:
+        self.pending = None
+        gc.collect()
+
+
+_closed_garbage = _ClosedSocketGarbage()
 
 
 class SocketAuthentication:

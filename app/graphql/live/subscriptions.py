@@ -3,6 +3,7 @@ the change stream of every API process (`app.services.live`)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncGenerator
 
 import strawberry
@@ -15,6 +16,8 @@ from app.graphql.ledger.history.types import SharedParts, Transaction
 from app.graphql.ledger.imports.types import ImportJob
 from app.graphql.relay import decode_id
 from app.services.live.hub import AccountUpdate
+
+_CHANGES_KEPT = 64  # the AccountChange of recent (event, viewer)s (as the hub keeps reads)
 
 
 @strawberry.type(description="An account after a change, with the entries the change wrote.")
@@ -29,12 +32,26 @@ class AccountChange:
 
     @classmethod
     def of(cls, update: AccountUpdate, viewer_id: ObjectId) -> AccountChange:
+        """The change as `viewer_id` sees it: built once for all of their subscribers to the
+        same event (they share its execution too), not once per socket."""
+        shared_key = (update.account.id, update.since, update.account.version)
+        key = (*shared_key, viewer_id)
+        found = _changes.get(key)
+        if found is not None:
+            return found
         shared = SharedParts(update.account)
-        return cls(
+        change = cls(
             account=Account.from_document(update.account, viewer_id),
             entries=[Transaction.from_record(e, update.account, shared) for e in update.entries],
-            shared_key=(update.account.id, update.since, update.account.version),
+            shared_key=shared_key,
         )
+        _changes[key] = change
+        while len(_changes) > _CHANGES_KEPT:
+            _changes.popitem(last=False)
+        return change
+
+
+_changes: OrderedDict[tuple[object, ...], AccountChange] = OrderedDict()
 
 
 @strawberry.type
