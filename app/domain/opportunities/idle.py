@@ -78,10 +78,11 @@ def idle_money(
     return Opportunity(
         kind=OpportunityKind.IDLE_MONEY,
         key=f"{OpportunityKind.IDLE_MONEY}:{amount_bucket(lowest)}",
-        title="Money idle in Available",
+        title="Money idle in Ready to assign",
         explanation=(
-            f"Available has held at least {shown} since {since.isoformat()} ({weeks} weeks) "
-            "without it being needed: it could fill an envelope or a goal, or earn interest."
+            f"Ready to assign (Available) has held at least {shown} since {since.isoformat()} "
+            f"({weeks} weeks) without it being needed: it could fill an envelope or a goal, "
+            "or earn interest."
         ),
         amount_at_stake=lowest,
         based_on=tuple(c.id for c in based_on),
