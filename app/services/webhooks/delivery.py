@@ -44,6 +44,10 @@ from app.persistence.transactions import transactional
 from app.services.alerts.events import AccountEvent, EventHub, EventKind
 from app.services.webhooks.addresses import Addresses, Target
 
+# Jitter from a generator of its own, not the random module's shared one (which other code,
+# e.g. a property-based test driving this API in its own process, may rely on).
+_JITTER = random.Random()  # noqa: S311 (spreading retries, not a secret)
+
 log = logging.getLogger("envelopes.webhooks")
 
 LEASE = timedelta(seconds=60)  # more than TIMEOUT: a claim outlives its attempt
@@ -168,7 +172,7 @@ class WebhookDeliveries:
         failed = failures(delivery) + 1
         last = gives_up(failed)
         status = DeliveryStatus.FAILED if last else DeliveryStatus.PENDING
-        later = None if last else self.now() + retry_delay(failed, random.uniform(-1, 1))  # noqa: S311
+        later = None if last else self.now() + retry_delay(failed, _JITTER.uniform(-1, 1))
         if not await self.deliveries.record_attempt(delivery, attempt, status, later):
             return  # taken over meanwhile: the other process records its own attempt
         await self.webhooks.record_failure(webhook.id)
