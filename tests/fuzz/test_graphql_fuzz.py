@@ -47,7 +47,17 @@ from tests.conftest import make_settings
 from tests.graphql_client import LOGIN, PASSWORD, REGISTER
 from tests.ledger_client import operation
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # Hypothesis warns when the `random` module's shared state moves while it draws, meaning
+    # a strategy used it. Here the API runs in a thread of this process, and the libraries it
+    # loads or uses mid-run (on a commitImport, say) may move that state concurrently: not a
+    # strategy of ours (ours draw from `random.Random(case.body)`), so not a failure.
+    pytest.mark.filterwarnings(
+        "ignore:Do not use the `random` module inside strategies"
+        ":hypothesis.errors.HypothesisDeprecationWarning"
+    ),
+]
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 EXAMPLES = int(os.environ.get("ENVELOPES_FUZZ_EXAMPLES", "50"))
