@@ -34,7 +34,7 @@ from app.persistence.transactions import Session
 from app.persistence.unit_of_work import Committing
 from app.services.alerts.events import AccountEvent, EventHub, money
 from app.services.alerts.preferences import refresh_watches, watch_on
-from app.services.ledger.budgets import _figures, _periods_left
+from app.services.ledger.budgets import period_figures, periods_left
 
 Data = dict[str, Any]
 
@@ -165,7 +165,7 @@ async def _budget_events(
     ids = [envelope.id for envelope, _, _ in candidates]
     after = await BudgetFigures(session).after(account.id, ids, [period.start, period.end])
     for envelope, change, goal in candidates:
-        now = _figures(envelope, after[period.start], after[period.end])
+        now = period_figures(envelope, after[period.start], after[period.end])
         then = figures_before(now, change)
         plan = plan_for(envelope.plan_history(), period)
         if plan is not None and share is not None and EventKind.PLAN_EXCEEDED in kinds:
@@ -180,7 +180,7 @@ async def _budget_events(
                 }
                 found.append((EventKind.PLAN_EXCEEDED, envelope, data))
         if goal is not None:
-            left = _periods_left(cadence, period, goal.target_date)
+            left = periods_left(cadence, period, goal.target_date)
             before = goal_progress(goal, then, period, left, None)
             progress = goal_progress(goal, now, period, left, None)
             if fell_behind(before.status, progress.status):

@@ -404,12 +404,12 @@ async def compute_budget(
     after = await figures.after(account.id, [e.id for e in envelopes], days)
     available = account.available()
     result = AccountBudget(
-        account, period, _figures(available, after[period.start], after[period.end])
+        account, period, period_figures(available, after[period.start], after[period.end])
     )
     for envelope in envelopes:
         if envelope.builtin:
             continue
-        found = _figures(envelope, after[period.start], after[period.end])
+        found = period_figures(envelope, after[period.start], after[period.end])
         version = version_for(envelope.plan_history(), period)
         plan = version.plan if version else None
         planned = plan.planned(period) if plan else 0
@@ -422,7 +422,7 @@ async def compute_budget(
                 goal,
                 found,
                 period,
-                _periods_left(cadence, period, goal.target_date),
+                periods_left(cadence, period, goal.target_date),
                 _projection(cadence, period, goal, found.end, pace),
             )
             needed = max(needed, progress.still_needed)
@@ -432,7 +432,7 @@ async def compute_budget(
     return result
 
 
-def _figures(envelope: EnvelopeRecord, at_start: After, at_end: After) -> Figures:
+def period_figures(envelope: EnvelopeRecord, at_start: After, at_end: After) -> Figures:
     empty = Sums()
     s, e = at_start.get(envelope.id, empty), at_end.get(envelope.id, empty)
     return Figures(
@@ -444,10 +444,10 @@ def _figures(envelope: EnvelopeRecord, at_start: After, at_end: After) -> Figure
 
 
 def _funded(envelope: EnvelopeRecord, at_start: After, at_end: After) -> int:
-    return _figures(envelope, at_start, at_end).funded
+    return period_figures(envelope, at_start, at_end).funded
 
 
-def _periods_left(cadence: Cadence, period: Period, target: date | None) -> int:
+def periods_left(cadence: Cadence, period: Period, target: date | None) -> int:
     if target is None or target < period.start:
         return 1
     return max(1, cadence.starts_within(Period(period.start, target + timedelta(days=1))))
