@@ -1,8 +1,10 @@
 #!/bin/sh
 # Bootstrap of the rs0 replica set, run by the mongo-init one-shot service on every
-# `docker compose up`. Idempotent:
-#   1. wait until mongo1..3 answer ping over the compose network;
-#   2. as root on mongo1 (direct connection), rs.initiate() unless already initiated;
+# `docker compose up` (and by the mongo-init Job of deploy/k8s, with MONGO_MEMBERS set to
+# its members' names: deploy/k8s/base/init-replica.sh is a copy of this file). Idempotent:
+#   1. wait until the members (MONGO_MEMBERS, default mongo1 mongo2 mongo3; port 27017)
+#      answer ping over the network;
+#   2. as root on the first member (direct connection), rs.initiate() unless already initiated;
 #   3. wait until some member reports PRIMARY;
 #   4. create (or update) user envelopes@envelopes through the replica-set URI, so the
 #      write goes to the primary.
@@ -12,7 +14,11 @@ set -eu
 : "${MONGO_ROOT_PASSWORD:?MONGO_ROOT_PASSWORD is not set}"
 : "${MONGO_APP_PASSWORD:?MONGO_APP_PASSWORD is not set}"   # read by the JS via process.env
 TIMEOUT="${INIT_TIMEOUT:-120}"
-RS_URI="mongodb://mongo1:27017,mongo2:27017,mongo3:27017/admin?replicaSet=rs0&serverSelectionTimeoutMS=10000"
+MONGO_MEMBERS="${MONGO_MEMBERS:-mongo1 mongo2 mongo3}"
+export MONGO_MEMBERS   # read by the JS too
+FIRST="${MONGO_MEMBERS%% *}"
+RS_HOSTS=$(printf '%s:27017,' $MONGO_MEMBERS)
+RS_URI="mongodb://${RS_HOSTS%,}/admin?replicaSet=rs0&serverSelectionTimeoutMS=10000"
 
 log() { echo "init-replica: $*"; }
 
@@ -45,24 +51,21 @@ wait_for() {
     log "$what: ok"
 }
 
-# 1. Over the network, not localhost: on mongo1's first boot the entrypoint's temporary
-#    mongod (no replSet, 127.0.0.1 only) may have satisfied the healthcheck already.
-for host in mongo1 mongo2 mongo3; do
+# 1. Over the network, not localhost: on the first member's first boot the entrypoint's
+#    temporary mongod (no replSet, 127.0.0.1 only) may have satisfied the healthcheck already.
+for host in $MONGO_MEMBERS; do
     wait_for "$host reachable" mongosh --quiet --norc "$(direct_uri "$host")" \
         --eval "quit(db.adminCommand({ ping: 1 }).ok ? 0 : 1)"
 done
 
-# 2. Initiate on mongo1, the only member holding data (the root user); mongo2/mongo3 are
-#    empty and copy it by initial sync. rs.status() throws code 94 (NotYetInitialized)
+# 2. Initiate on the first member, the only one holding data (the root user); the others
+#    are empty and copy it by initial sync. rs.status() throws code 94 (NotYetInitialized)
 #    before the first initiate; any other error is real and aborts.
 INITIATE_JS='
+const hosts = process.env.MONGO_MEMBERS.split(/\s+/).filter((h) => h !== "");
 const config = {
   _id: "rs0",
-  members: [
-    { _id: 0, host: "mongo1:27017" },
-    { _id: 1, host: "mongo2:27017" },
-    { _id: 2, host: "mongo3:27017" },
-  ],
+  members: hosts.map((h, i) => ({ _id: i, host: h + ":27017" })),
 };
 let initiated = true;
 try {
@@ -84,15 +87,16 @@ if (initiated) {
   }
 }
 '
-if ! as_root "$(direct_uri mongo1)" --eval "$INITIATE_JS"; then
-    log "initiate step failed on mongo1. 'Authentication failed' means mongo1-data was created" >&2
-    log "with another MONGO_ROOT_PASSWORD: restore it in .env, or reset with 'docker compose down -v'." >&2
+if ! as_root "$(direct_uri "$FIRST")" --eval "$INITIATE_JS"; then
+    log "initiate step failed on $FIRST. 'Authentication failed' means its data was created" >&2
+    log "with another MONGO_ROOT_PASSWORD: restore that password (.env or the Secret), or reset" >&2
+    log "the data ('docker compose down -v'; on Kubernetes, delete the mongo PVCs)." >&2
     exit 1
 fi
 
-# 3. A fresh set elects mongo1: mongo2/mongo3 cannot stand for election until their
-#    initial sync is done.
-wait_for "a PRIMARY in rs0" as_root "$(direct_uri mongo1)" \
+# 3. A fresh set elects the first member: the others cannot stand for election until
+#    their initial sync is done.
+wait_for "a PRIMARY in rs0" as_root "$(direct_uri "$FIRST")" \
     --eval 'quit(rs.status().members.some((m) => m.stateStr === "PRIMARY") ? 0 : 1)'
 
 # 4. Application user. updateUser when it exists keeps the password in step with .env.
