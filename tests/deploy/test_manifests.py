@@ -9,6 +9,7 @@ No cluster here: nothing is applied or run (deploy/k8s/README.md lists what was 
 from __future__ import annotations
 
 import importlib.util
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -258,6 +259,36 @@ def test_selectors_meet_their_pods(rendered: list[Manifest]) -> None:
     mongo = named(rendered, "StatefulSet", "mongo")
     headless = services[mongo["spec"]["serviceName"]]
     assert headless["spec"]["clusterIP"] == "None"
+
+
+def selects(selector: Manifest, labels: dict[str, str]) -> bool:
+    """A label selector (matchLabels and matchExpressions with In) against pod labels."""
+    if any(labels.get(k) != v for k, v in selector.get("matchLabels", {}).items()):
+        return False
+    for expression in selector.get("matchExpressions", []):
+        assert expression["operator"] == "In", "only In is understood here"
+        if labels.get(expression["key"]) not in expression["values"]:
+            return False
+    return True
+
+
+@needs_kustomize
+def test_only_the_pods_that_use_mongodb_reach_it(rendered: list[Manifest]) -> None:
+    """The NetworkPolicy lets in every pod whose environment names a mongo member (the API,
+    the init Job, the backups) and the members themselves; and no other pod exists."""
+    policy = named(rendered, "NetworkPolicy", "mongo")
+    mongo = named(rendered, "StatefulSet", "mongo")
+    assert selects(policy["spec"]["podSelector"], pod_labels(mongo))
+    [rule] = policy["spec"]["ingress"]
+    allowed = [peer["podSelector"] for peer in rule["from"]]
+    for obj, spec in workloads(rendered):
+        uses_mongo = obj is mongo or any(
+            "mongo-0.mongo" in json.dumps(container) for _, container in containers(spec)
+        )
+        admitted = any(selects(selector, pod_labels(obj)) for selector in allowed)
+        assert admitted == uses_mongo, f"{obj['kind']}/{obj['metadata']['name']}"
+    [port] = rule["ports"]
+    assert port["port"] == "mongodb"
 
 
 @needs_kustomize
