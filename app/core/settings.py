@@ -95,10 +95,10 @@ class Settings(BaseSettings):
     web_dir: Path = _REPO_ROOT / "web" / "dist"
 
     # Serving (`python -m app.serve`): uvicorn with `workers` processes sharing one socket
-    # on host:port (None: one per core this process may use). X-Forwarded-For/-Proto (the
+    # on host:port (0: one per core this process may use). X-Forwarded-For/-Proto (the
     # client address the rate limits count, https for cookies) are believed only from
     # `forwarded_allow_ips` (comma-separated addresses or networks, or "*").
-    workers: int | None = Field(default=None, ge=1, le=64)
+    workers: int = Field(default=0, ge=0, le=64)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     proxy_headers: bool = True

@@ -38,3 +38,7 @@ def test_a_quota_above_the_affinity_does_not_raise_it(tmp_path: Path) -> None:
 def test_the_setting_wins(tmp_path: Path) -> None:
     settings = Settings(jwt_secret="x" * 32, workers=3)
     assert worker_count(settings) == 3
+
+
+def test_zero_means_one_per_usable_core() -> None:
+    assert worker_count(Settings(jwt_secret="x" * 32, workers=0)) == usable_cores()
