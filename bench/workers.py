@@ -36,12 +36,17 @@ async def workers(
 ) -> tuple[Row, list[Target], Row]:  # fmt: skip
     houses = await mut.households(rig.api, LEVEL, f"{run_id}-w")
     created += houses
-    page = await hist.page_target(rig.db["transactions"], seeded.checking, 100) if seeded else None
+    page = None
+    if seeded is not None:  # page 100, or the last full one of a smaller history
+        number = min(100, max(1, seeded.entries // hist.PAGE_SIZE))
+        page = await hist.page_target(rig.db["transactions"], seeded.checking, number)
     kinds = ("move", "expense", "page") if page else ("move", "expense")
-    apis = {n: ApiProcess.start(env, logs / f"api-{n}-workers.log", workers=n) for n in COUNTS}
+    apis: dict[int, ApiProcess] = {}
     samples: dict[tuple[int, str], list[Sample]] = {}
     rss: dict[int, float] = {}
     try:
+        for n in COUNTS:
+            apis[n] = ApiProcess.start(env, logs / f"api-{n}-workers.log", workers=n)
         for repeat in range(plan.repeat):
             for count in COUNTS if repeat % 2 == 0 else COUNTS[::-1]:
                 api = apis[count]
@@ -95,7 +100,7 @@ async def balanced(api: ApiProcess, count: int) -> list[Connection]:
 def _requests(
     port: int, kind: str, house: Household, seeded: History | None, page: hist.PageTarget | None
 ) -> list[bytes]:
-    """One connection's requests: a move or an expense in its own account, or page 100 of
+    """One connection's requests: a move or an expense in its own account, or the page of
     the seeded history (the same page for every connection)."""
     if kind == "move":
         return mut._move_requests(port, house)
