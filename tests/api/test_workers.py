@@ -235,6 +235,20 @@ async def test_a_change_through_one_worker_reaches_a_subscriber_on_the_other(
     await other.still_serving()
 
 
+async def test_a_worker_that_dies_is_replaced_and_the_other_serves_meanwhile(
+    api: ApiProcess,
+) -> None:
+    before = await ready_workers(api)
+    victim, survivor = sorted(before)
+    os.kill(victim, signal.SIGKILL)
+    async with httpx.AsyncClient(base_url=api.url, timeout=60) as http:
+        reply = await http.get("/healthz", headers={"Connection": "close"})
+    assert reply.json()["pid"] in {survivor} | (worker_pids(api) - before)
+    after = await ready_workers(api)
+    assert survivor in after
+    assert victim not in after
+
+
 @pytest.mark.slow
 async def test_two_workers_post_every_due_occurrence_once_and_a_dead_one_is_replaced(
     mongo_uri: str, tmp_path: Path
