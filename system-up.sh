@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run Envelopes: a MongoDB replica set and the API (serving the web app), then print the URLs.
 # With a Docker engine: the compose stack (3-member replica set). Without: a local mongod
-# replica set in .data/mongo and one uvicorn process, both stopped by ./system-down.sh.
+# replica set in .data/mongo and the API (`python -m app.serve`: a supervisor and
+# ENVELOPES_WORKERS worker processes, default one per core), both stopped by ./system-down.sh.
 # Set ENVELOPES_USE_DOCKER=no to force the local path.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -29,6 +30,7 @@ if [ "${ENVELOPES_USE_DOCKER:-auto}" != "no" ] && timeout 10 docker info >/dev/n
     } > .env
   fi
   docker compose up -d --build --wait
+  echo "API worker processes: ${ENVELOPES_WORKERS:-0} (0: one per core of the container)"
   echo "Envelopes is running (Docker). Web app: http://127.0.0.1:$port/  Playground: $url"
   exit 0
 fi
@@ -48,11 +50,13 @@ echo "==> starting MongoDB (local replica set in .data/mongo)"
 mongo_uri=$(.venv/bin/python -m app.devtools.localmongo start --dir .data/mongo \
   --port "${ENVELOPES_MONGO_PORT:-27017}")
 
-echo "==> starting the API on 127.0.0.1:$port"
-ENVELOPES_MONGODB_URI="$mongo_uri" \
-ENVELOPES_JWT_SECRET="$(cat .data/jwt-secret)" \
-  setsid nohup .venv/bin/uvicorn app.main:create_app_from_env --factory \
-    --host 127.0.0.1 --port "$port" --no-access-log --ws-per-message-deflate false >> .data/api.log 2>&1 < /dev/null &
+export ENVELOPES_MONGODB_URI="$mongo_uri" ENVELOPES_JWT_SECRET="$(cat .data/jwt-secret)"
+export ENVELOPES_HOST=127.0.0.1 ENVELOPES_PORT="$port"
+# ENVELOPES_WORKERS sets the number of API processes (default: one per usable core).
+workers=$(.venv/bin/python -c 'from app.core.settings import Settings; from app.serve import worker_count; print(worker_count(Settings()))')
+echo "==> starting the API on 127.0.0.1:$port ($workers worker processes)"
+# Its own session and process group: ./system-down.sh stops the supervisor and its workers.
+setsid nohup .venv/bin/python -m app.serve >> .data/api.log 2>&1 < /dev/null &
 echo $! > .data/api.pid
 
 if ! wait_ready 60; then

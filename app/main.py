@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -83,9 +84,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(uploads_router())
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        """The process is alive (says nothing about the database)."""
-        return {"status": "ok"}
+    async def healthz() -> dict[str, str | int]:
+        """The process is alive (says nothing about the database), and which one it is: with
+        several workers (app/serve.py) each answers with its own pid."""
+        return {"status": "ok", "pid": os.getpid()}
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:

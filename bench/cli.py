@@ -2,7 +2,7 @@
 
 --repeat N        repeats of every measurement (default 3); medians and all values
 --only PARTS      comma-separated: mutations,pages,totals,budget,export,imports,backup,
-                  catchup,footprint,web,categorise,dashboard,forecast,live
+                  catchup,footprint,web,categorise,dashboard,forecast,live,workers
                   (default: all)
 --quick           small sizes and short windows: a smoke run of the harness (< 1 min)
 --entries N       entries of the history account (default 1,000,000; --quick 20,000)
@@ -28,7 +28,7 @@ import pymongo
 from pymongo import AsyncMongoClient
 
 from app.devtools.localmongo import ReplicaSet, start_replica_set
-from bench import backup, categorise, export, imports, live, phases, report, store, web
+from bench import backup, categorise, export, imports, live, phases, report, store, web, workers
 from bench import dashboard as board
 from bench import forecast as forecasts
 from bench.gql import Api, Household
@@ -47,7 +47,7 @@ from bench.stats import median
 
 PARTS = (
     "mutations", "pages", "totals", "budget", "export", "imports", "backup", "catchup",
-    "footprint", "web", "categorise", "dashboard", "forecast", "live",
+    "footprint", "web", "categorise", "dashboard", "forecast", "live", "workers",
 )  # fmt: skip
 RESULTS = ROOT / "bench" / "results"
 Row = dict[str, Any]
@@ -140,7 +140,7 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
     created: list[Household] = []
     try:
         seeded = None
-        if plan.parts & {"pages", "totals", "budget", "export", "backup", "dashboard"}:
+        if plan.parts & {"pages", "totals", "budget", "export", "backup", "dashboard", "workers"}:
             seeded = await prepare_history(plan, api, db, run_id)
             results["setup"]["history"] = {
                 "entries": seeded.entries, "savings_entries": seeded.savings_entries,
@@ -198,6 +198,14 @@ async def measure(plan: Plan, rs: ReplicaSet, api_process: ApiProcess, results: 
             print("==> live subscriptions: 1,000 subscribers on one API process", flush=True)
             await _part(results, "live", live.live(plan, api, api_process, run_id, created))
             _mark_memory(results, "after live", api_process)
+        if "workers" in plan.parts:
+            print(f"==> 1 and 2 API worker processes (python -m app.serve), c={workers.LEVEL}")
+            env = api_process.env  # the same JWT secret: the households' tokens stay valid
+            mongod = rs.pids[0] if rs.pids else None
+            work = workers.workers(
+                plan, rig, env, api_process.log.parent, mongod, run_id, created, seeded
+            )
+            await _part(results, "workers", work)
         if "catchup" in plan.parts:
             print("==> catching up due scheduled occurrences", flush=True)
             env = api_environment(rs.uri, store.DATABASE)

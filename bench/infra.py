@@ -2,7 +2,8 @@
 
 The API runs exactly as in production (`uvicorn app.main:create_app_from_env --factory`,
 uvloop and httptools when installed), with cheap password hashing so that setting up users
-is quick, and an access-token lifetime long enough for the whole run.
+is quick, and an access-token lifetime long enough for the whole run. The `workers` part
+starts it as deployed with several processes (`python -m app.serve`, ENVELOPES_WORKERS).
 """
 
 from __future__ import annotations
@@ -75,14 +76,28 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of its children now alive (a supervisor and its workers).
+    A worker that died in the window takes its CPU time with it: none die in a run."""
+    return cpu_seconds(pid) + sum(cpu_seconds(child) for child in children(pid))
+
+
 def cpu_probe(api_pid: int, mongod_pid: int | None) -> Callable[[], dict[str, float]]:
-    """CPU seconds so far of the API, mongod and this process (the load generator or the
-    raw driver), for CPU time per operation: steadier than rates on a shared machine."""
+    """CPU seconds so far of the API (with its workers, if any), mongod and this process
+    (the load generator or the raw driver), for CPU time per operation: steadier than
+    rates on a shared machine."""
     me = os.getpid()
 
     def probe() -> dict[str, float]:
         return {
-            "api": cpu_seconds(api_pid),
+            "api": tree_cpu_seconds(api_pid),
             "mongod": cpu_seconds(mongod_pid) if mongod_pid else 0.0,
             "bench": cpu_seconds(me),
         }
@@ -98,15 +113,24 @@ class ApiProcess:
     port: int
     log: Path
     startup_seconds: float = float("nan")
+    env: dict[str, str] = field(default_factory=dict, repr=False)  # what it was started with
 
     @classmethod
-    def start(cls, env: dict[str, str], log: Path, timeout: float = 60) -> ApiProcess:
+    def start(
+        cls, env: dict[str, str], log: Path, timeout: float = 60, workers: int | None = None
+    ) -> ApiProcess:
+        """One process; with `workers`, `python -m app.serve`: a supervisor and that many
+        worker processes (ready once one of them answers /readyz)."""
         port = free_port()
         command = [
             sys.executable, "-m", "uvicorn", "app.main:create_app_from_env", "--factory",
             "--host", HOST, "--port", str(port), "--no-access-log", "--log-level", "warning",
             "--ws-per-message-deflate", "false",  # as deployed (containers/api/Dockerfile)
         ]  # fmt: skip
+        if workers is not None:
+            command = [sys.executable, "-m", "app.serve"]
+            env = env | {"ENVELOPES_HOST": HOST, "ENVELOPES_PORT": str(port),
+                         "ENVELOPES_WORKERS": str(workers)}  # fmt: skip
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as sink:
             began = time.perf_counter()
@@ -114,7 +138,7 @@ class ApiProcess:
                 command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip
-        api = cls(process, port, log)
+        api = cls(process, port, log, env=env)
         while ready_status(port) != 200:
             if process.poll() is not None:
                 raise RuntimeError(f"the API exited with {process.returncode}; see {log}")
@@ -136,13 +160,18 @@ class ApiProcess:
     def peak_rss_kib(self) -> int | None:
         return read_status_kib(self.pid, "VmHWM")
 
+    def rss_kib(self) -> int:
+        """The resident set of the process and of its workers, if any."""
+        pids = [self.pid, *children(self.pid)]
+        return sum(read_status_kib(pid, "VmRSS") or 0 for pid in pids)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.pid, signal.SIGKILL)  # with its workers (its own session)
                 self.process.wait()
 
 

@@ -80,6 +80,7 @@ def markdown(results: dict[str, Any]) -> str:
         _web,
         _forecast,
         _footprint,
+        _workers,
         _checks,
     ):
         lines += section(results)
@@ -269,6 +270,28 @@ def _forecast(results: dict[str, Any]) -> list[str]:
     from bench.forecast import markdown  # here: bench.forecast reports through this module
 
     return markdown(found)
+
+
+def _workers(results: dict[str, Any]) -> list[str]:
+    found = results.get("workers")
+    if not found:
+        return []
+    rows = []
+    for count, run in found["runs"].items():
+        for kind in ("move", "expense", "page"):
+            if kind in run:
+                f = run[kind]
+                rows.append([count, kind, _m(f, "rate_per_s"), _m(f, "p50_ms", "ms"),
+                             _m(f, "p99_ms", "ms"), _cpu(f, "api"), _cpu(f, "mongod"),
+                             str(f["failures"])])  # fmt: skip
+        rows.append([count, "resident set (all processes)", "", "", "", "", "",
+                     _num(run["rss_mb"], "MB")])  # fmt: skip
+    header = ["Workers", "Request", "req/s", "p50", "p99", "API CPU per request (all processes)",
+              "mongod CPU per request", "Failures"]  # fmt: skip
+    page = f", history page {found['page']}" if found["page"] else ""
+    title = f"## API worker processes (python -m app.serve), concurrency {found['concurrency']}"
+    title += page
+    return ["", title, "", *_table(header, rows)]
 
 
 def _checks(results: dict[str, Any]) -> list[str]:

@@ -51,12 +51,20 @@ class ApiProcess:
         return f"http://{HOST}:{self.port}"
 
 
-def start_api(env: dict[str, str], log: Path, timeout: float = 60) -> ApiProcess:
+def start_api(
+    env: dict[str, str], log: Path, timeout: float = 60, workers: int | None = None
+) -> ApiProcess:
+    """One uvicorn process; with `workers`, `python -m app.serve` as deployed: a supervisor
+    and that many worker processes on one port (their pids: `worker_pids`)."""
     port = free_port()
     command = [
         sys.executable, "-m", "uvicorn", "app.main:create_app_from_env", "--factory",
         "--host", HOST, "--port", str(port), "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
+    if workers is not None:
+        command = [sys.executable, "-m", "app.serve"]
+        env = env | {"ENVELOPES_HOST": HOST, "ENVELOPES_PORT": str(port),
+                     "ENVELOPES_WORKERS": str(workers)}  # fmt: skip
     with log.open("ab") as sink:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
@@ -75,13 +83,32 @@ def start_api(env: dict[str, str], log: Path, timeout: float = 60) -> ApiProcess
         time.sleep(0.05)
 
 
+def worker_pids(api: ApiProcess) -> set[int]:
+    """The processes serving `api` now: its workers (children of the supervisor), or the
+    process itself when it has none."""
+    children = Path(f"/proc/{api.process.pid}/task/{api.process.pid}/children")
+    pids = {int(pid) for pid in children.read_text().split()}
+    # multiprocessing's resource tracker is a child too; the workers answer on the port.
+    workers = {pid for pid in pids if "multiprocessing-fork" in _cmdline(pid)}
+    return workers or {api.process.pid}
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def stop(api: ApiProcess) -> None:
+    """SIGTERM (a supervisor passes it on to its workers and waits for them), then SIGKILL to
+    the whole process group (the API and any worker) if it does not end in time."""
     if api.process.poll() is None:
         api.process.send_signal(signal.SIGTERM)
         try:
             api.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            api.process.kill()
+            os.killpg(api.process.pid, signal.SIGKILL)
             api.process.wait()
 
 

@@ -94,6 +94,17 @@ class Settings(BaseSettings):
     # The built web app (`npm run build` in web/), served at /.
     web_dir: Path = _REPO_ROOT / "web" / "dist"
 
+    # Serving (`python -m app.serve`): uvicorn with `workers` processes sharing one socket
+    # on host:port (0: one per core this process may use). X-Forwarded-For/-Proto (the
+    # client address the rate limits count, https for cookies) are believed only from
+    # `forwarded_allow_ips` (comma-separated addresses or networks, or "*"; unset: uvicorn's
+    # own FORWARDED_ALLOW_IPS, else 127.0.0.1). Behind an ingress, set it to the proxy's.
+    workers: int = Field(default=0, ge=0, le=64)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    proxy_headers: bool = True
+    forwarded_allow_ips: str | None = None
+
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 
