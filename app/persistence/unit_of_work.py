@@ -38,6 +38,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
 from bson import ObjectId
@@ -198,17 +199,30 @@ class LedgerTransaction:
         self.recorded_at = utcnow()
         self.accounts = AccountRepository(session)
         self.entries = EntryRepository(session)
-        self.sources = PaymentSourceRepository(session)
-        self.profiles = ProfileRepository(session)
-        self.budget = BudgetFigures(session)
-        self.reconciliations = ReconciliationRepository(session)
         self._figures = MonthTotals(session)
-        self._keys = IdempotencyRepository(session)
         self._attempt = attempt
         self._request = request
         self._observers = observers
         self._locked: dict[ObjectId, LockedAccount] = {}
         self._journal: list[TransactionRecord] = []  # the entries, in the order recorded
+
+    # The repositories few changes use are made when first used (every change pays for
+    # the ones made here).
+    @cached_property
+    def sources(self) -> PaymentSourceRepository:
+        return PaymentSourceRepository(self.session)
+
+    @cached_property
+    def profiles(self) -> ProfileRepository:
+        return ProfileRepository(self.session)
+
+    @cached_property
+    def budget(self) -> BudgetFigures:
+        return BudgetFigures(self.session)
+
+    @cached_property
+    def reconciliations(self) -> ReconciliationRepository:
+        return ReconciliationRepository(self.session)
 
     async def lock(
         self,
@@ -290,7 +304,7 @@ class LedgerTransaction:
             expires_at=now + KEY_LIFETIME,
         )
         try:
-            await self._keys.insert(record)
+            await IdempotencyRepository(self.session).insert(record)
         except DuplicateKeyError:  # a concurrent request with this key committed first
             raise TryAgain(
                 ConflictError("This idempotency key is in use; retry.", field=["idempotencyKey"])
