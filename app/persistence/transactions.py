@@ -19,7 +19,8 @@ stepped down, a dropped connection): with jittered exponential backoff, for at m
 never past the request's deadline, as PyMongo's `with_transaction` does. `commit()` itself
 retries a commit whose outcome is unknown (`UnknownTransactionCommitResult`). A scope may also
 end the use case early with an answer (`AlreadyDone`: its work was done before, e.g. by an
-earlier request with the same idempotency key) or ask for another run (`TryAgain`).
+earlier request with the same idempotency key) or ask for another run (`TryAgain`); it can
+tell a first run from another (`running_again()`).
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ class TryAgain(Exception):
 
 
 _SNAPSHOT, _MAJORITY = ReadConcern("snapshot"), WriteConcern("majority")
+_RUNNING_AGAIN: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "running_again", default=False
+)
 
 
 class Transaction:
@@ -158,24 +162,36 @@ def transactional(use_case: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[
     @functools.wraps(use_case)
     async def run(*args: P.args, **kwargs: P.kwargs) -> T:
         started, attempt, tries_left = time.monotonic(), 0, MAX_TRY_AGAIN
-        while True:
-            try:
-                return await use_case(*args, **kwargs)
-            except AlreadyDone as done:
-                # Only scopes of use cases that answer with their first result raise it.
-                return cast(T, done.result)
-            except TryAgain as again:
-                tries_left -= 1
-                if tries_left == 0:
-                    raise again.give_up from None
-                continue
-            except PyMongoError as error:
-                if not _run_again(error, started):
-                    raise
-            attempt += 1
-            await asyncio.sleep(_JITTER.random() * _backoff(attempt))
+        first = _RUNNING_AGAIN.set(False)
+        try:
+            while True:
+                try:
+                    return await use_case(*args, **kwargs)
+                except AlreadyDone as done:
+                    # Only scopes of use cases that answer with their first result raise it.
+                    return cast(T, done.result)
+                except TryAgain as again:
+                    tries_left -= 1
+                    if tries_left == 0:
+                        raise again.give_up from None
+                    _RUNNING_AGAIN.set(True)
+                    continue
+                except PyMongoError as error:
+                    if not _run_again(error, started):
+                        raise
+                _RUNNING_AGAIN.set(True)
+                attempt += 1
+                await asyncio.sleep(_JITTER.random() * _backoff(attempt))
+        finally:
+            _RUNNING_AGAIN.reset(first)
 
     return run
+
+
+def running_again() -> bool:
+    """True inside a `@transactional` use case that runs again (after a transient failure
+    or `TryAgain`); False on its first run."""
+    return _RUNNING_AGAIN.get()
 
 
 def _run_again(error: PyMongoError, started: float) -> bool:

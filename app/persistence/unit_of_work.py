@@ -19,10 +19,18 @@ nothing (see `app.persistence.transactions`, which also runs the use case again 
 conflict).
 
 With an idempotency key the change happens at most once per user and key: the key is stored
-in the same transaction as the effect. A repeat with the same request ends the block before
-it starts, and the use case answers with the first outcome (the accounts as they are now); a
-repeat with another request is a CONFLICT. Of concurrent repeats one commits; the others
-conflict on the key, run again, find it and replay.
+in the same transaction as the effect (a unique index). A repeat with the same request ends
+the block before it starts, and the use case answers with the first outcome (the accounts as
+they are now); a repeat with another request is a CONFLICT. Of concurrent repeats one
+commits; the others conflict on the key, run again, find it and replay.
+
+A key is new almost always (a client repeats a request only when an answer was lost), so the
+first run of a use case does not look it up: it does the work and stores the key at commit.
+For a repeat that store fails on the unique index, which aborts the whole attempt, and the
+use case runs again, looking the key up first (`running_again`). A first run refused with an
+expected error (an `AppError`) runs again the same way before the refusal is answered: the
+repeat of an expense that emptied its envelope replays the expense rather than being refused
+for want of funds. So a new key costs no round trip, a repeat one attempt more.
 
 Commit observers (`UnitOfWork.observe`, e.g. the alerts' `ChangeWatcher`) see every change
 after its accounts, entries and figures are written and before it commits, with its session:
@@ -38,13 +46,14 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from app.core.clock import utcnow
-from app.core.errors import ConflictError, NotFoundError, ValidationError
+from app.core.errors import AppError, ConflictError, NotFoundError, ValidationError
 from app.core.viewer import Viewer
 from app.domain.envelopes import Ledger
 from app.domain.members import Permission, Role
@@ -62,7 +71,13 @@ from app.persistence.repositories.month_totals import MonthTotals
 from app.persistence.repositories.payment_sources import PaymentSourceRepository
 from app.persistence.repositories.profiles import ProfileRepository
 from app.persistence.repositories.reconciliations import ReconciliationRepository
-from app.persistence.transactions import AlreadyDone, Session, Transaction, TryAgain
+from app.persistence.transactions import (
+    AlreadyDone,
+    Session,
+    Transaction,
+    TryAgain,
+    running_again,
+)
 
 MAX_KEY_LENGTH = 200
 KEY_LIFETIME = timedelta(days=30)
@@ -159,12 +174,14 @@ class LedgerScope:
     def __init__(self, uow: UnitOfWork, viewer: Viewer, request: _Request | None) -> None:
         self._uow, self._viewer, self._request = uow, viewer, request
         self._attempt = uow.db.transaction()
+        # A first run does not look its key up: see the module docstring.
+        self._unchecked = request is not None and not running_again()
 
     async def __aenter__(self) -> LedgerTransaction:
         attempt, request = await self._attempt.__aenter__(), self._request
         try:
             found = None
-            if request is not None:
+            if request is not None and not self._unchecked:
                 keys = IdempotencyRepository(attempt.session)
                 found = await keys.find(self._viewer.user_id, request.key)
         except BaseException as error:
@@ -180,6 +197,10 @@ class LedgerScope:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: object
     ) -> None:
         await self._attempt.__aexit__(kind, error, trace)
+        if self._unchecked and isinstance(error, AppError):
+            # Refused without knowing the key: a repeat of a change that took effect must
+            # answer as the first time, not with a refusal of doing it again. Look it up.
+            raise TryAgain(error) from None
 
 
 class LedgerTransaction:
@@ -198,17 +219,30 @@ class LedgerTransaction:
         self.recorded_at = utcnow()
         self.accounts = AccountRepository(session)
         self.entries = EntryRepository(session)
-        self.sources = PaymentSourceRepository(session)
-        self.profiles = ProfileRepository(session)
-        self.budget = BudgetFigures(session)
-        self.reconciliations = ReconciliationRepository(session)
         self._figures = MonthTotals(session)
-        self._keys = IdempotencyRepository(session)
         self._attempt = attempt
         self._request = request
         self._observers = observers
         self._locked: dict[ObjectId, LockedAccount] = {}
         self._journal: list[TransactionRecord] = []  # the entries, in the order recorded
+
+    # The repositories few changes use are made when first used (every change pays for
+    # the ones made here).
+    @cached_property
+    def sources(self) -> PaymentSourceRepository:
+        return PaymentSourceRepository(self.session)
+
+    @cached_property
+    def profiles(self) -> ProfileRepository:
+        return ProfileRepository(self.session)
+
+    @cached_property
+    def budget(self) -> BudgetFigures:
+        return BudgetFigures(self.session)
+
+    @cached_property
+    def reconciliations(self) -> ReconciliationRepository:
+        return ReconciliationRepository(self.session)
 
     async def lock(
         self,
@@ -290,7 +324,7 @@ class LedgerTransaction:
             expires_at=now + KEY_LIFETIME,
         )
         try:
-            await self._keys.insert(record)
+            await IdempotencyRepository(self.session).insert(record)
         except DuplicateKeyError:  # a concurrent request with this key committed first
             raise TryAgain(
                 ConflictError("This idempotency key is in use; retry.", field=["idempotencyKey"])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +18,9 @@ from app.core.ids import ObjectId, parse_object_id
 
 ALGORITHM = "HS256"
 _REQUIRED_CLAIMS = ["sub", "sid", "iat", "exp", "jti"]
+# Access tokens verified once and remembered by their exact text (a client sends the same
+# token with every request until it refreshes it): at most this many, then forgotten at once.
+MAX_VERIFIED = 4096
 
 
 @dataclass(frozen=True)
@@ -26,9 +31,17 @@ class AccessClaims:
 
 
 class AccessTokens:
-    def __init__(self, secret: str, ttl_seconds: int) -> None:
+    """Issues and verifies access tokens. A token verified once is remembered by its exact
+    text, so a request with it costs no signature check or JSON parse again; its expiry is
+    still checked every time (`clock`: seconds since the epoch, as PyJWT's check)."""
+
+    def __init__(
+        self, secret: str, ttl_seconds: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self._secret = secret
         self.ttl = timedelta(seconds=ttl_seconds)
+        self._clock = clock
+        self._verified: dict[str, tuple[AccessClaims, float]] = {}  # token -> claims, exp
 
     def issue(self, user_id: ObjectId, login_id: ObjectId, now: datetime) -> tuple[str, datetime]:
         expires_at = now + self.ttl
@@ -43,6 +56,16 @@ class AccessTokens:
 
     def decode(self, token: str) -> AccessClaims:
         """Verify signature and expiry. Any defect is the same UNAUTHENTICATED answer."""
+        known = self._verified.get(token)
+        if known is None:
+            return self._verify(token)
+        claims, expires = known
+        if expires <= self._clock():  # PyJWT's rule: expired from the `exp` second on
+            self._verified.pop(token, None)
+            raise UnauthenticatedError("Access token expired.")
+        return claims
+
+    def _verify(self, token: str) -> AccessClaims:
         try:
             claims = jwt.decode(
                 token, self._secret, algorithms=[ALGORITHM], options={"require": _REQUIRED_CLAIMS}
@@ -54,7 +77,11 @@ class AccessTokens:
         user_id, login_id = _object_id(claims["sub"]), _object_id(claims["sid"])
         if user_id is None or login_id is None:
             raise UnauthenticatedError("Invalid access token.")
-        return AccessClaims(user_id, login_id, datetime.fromtimestamp(claims["exp"], UTC))
+        verified = AccessClaims(user_id, login_id, datetime.fromtimestamp(claims["exp"], UTC))
+        if len(self._verified) >= MAX_VERIFIED:
+            self._verified.clear()
+        self._verified[token] = verified, claims["exp"]
+        return verified
 
 
 def _object_id(value: object) -> ObjectId | None:

@@ -68,6 +68,38 @@ def test_garbage_is_refused() -> None:
         AccessTokens(SECRET, 900).decode("not.a.jwt")
 
 
+class TestVerifiedTokensRemembered:
+    """A token verified once answers again without PyJWT, with its expiry still checked."""
+
+    def test_a_remembered_token_still_expires_at_its_exp(self) -> None:
+        now = [datetime.now(UTC).timestamp()]
+        tokens = AccessTokens(SECRET, 900, clock=lambda: now[0])
+        token, expires_at = tokens.issue(USER, LOGIN, datetime.now(UTC))
+        assert tokens.decode(token).login_id == LOGIN  # verified, then remembered
+        now[0] = expires_at.timestamp() - 1
+        assert tokens.decode(token).user_id == USER
+        now[0] = expires_at.timestamp()
+        with pytest.raises(UnauthenticatedError, match="expired"):
+            tokens.decode(token)
+
+    def test_a_refused_token_is_not_remembered(self) -> None:
+        tokens = AccessTokens(SECRET, 900)
+        token, _ = AccessTokens("another-secret-0123456789abcdef0123", 900).issue(
+            USER, LOGIN, datetime.now(UTC)
+        )
+        for _ in range(2):
+            with pytest.raises(UnauthenticatedError, match="Invalid"):
+                tokens.decode(token)
+
+    def test_a_changed_character_is_another_token(self) -> None:
+        tokens = AccessTokens(SECRET, 900)
+        token, _ = tokens.issue(USER, LOGIN, datetime.now(UTC))
+        tokens.decode(token)
+        tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+        with pytest.raises(UnauthenticatedError, match="Invalid"):
+            tokens.decode(tampered)
+
+
 def test_refresh_tokens_are_random_and_stored_only_as_a_hash() -> None:
     first, second = new_refresh_token(), new_refresh_token()
     assert first != second

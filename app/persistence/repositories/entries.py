@@ -101,7 +101,9 @@ class EntryRepository:
         return other
 
     async def insert(self, entries: Sequence[TransactionRecord]) -> None:
-        if entries:
+        if len(entries) == 1:  # the usual change: no bulk machinery for one document
+            await self.collection.insert_one(entries[0].to_stored(), session=self.session)
+        elif entries:
             rows = [entry.to_stored() for entry in entries]
             await self.collection.insert_many(rows, ordered=True, session=self.session)
 

@@ -1228,6 +1228,23 @@ class TestIdempotencyKeys:
 
         assert payload["account"]["balance"]["amount"] == "70.00"
 
+    async def test_a_repeat_replays_even_where_doing_it_again_would_be_refused(
+        self, ana: Member
+    ) -> None:
+        account, ids = await budget(ana)
+        await fund(ana, account, ids, "Food", "30")
+        request = {
+            "accountId": account, "amount": "30", "envelopeId": ids["Food"],
+            "idempotencyKey": "groceries-all",
+        }  # fmt: skip
+        first = await ana.do("RecordExpense", **request)  # Food is empty now
+
+        async with unchanged(ana, account):
+            second = await ana.do("RecordExpense", **request)
+
+        assert second["transaction"]["id"] == first["transaction"]["id"]
+        assert second["account"]["balance"]["amount"] == "70.00"
+
     async def test_keys_belong_to_each_member(self, ana: Member, ben: Member) -> None:
         anas, _ = await budget(ana)
         bens, _ = await budget(ben)
