@@ -124,6 +124,22 @@ class HistoryService:
         """`account` was read for the caller already (the GraphQL parent object)."""
         return await self.entries.page(entry_query(account, spec), request, size)
 
+    async def account_with_page(
+        self, viewer: Viewer, account_id: ObjectId, request: PageRequest, size: int
+    ) -> tuple[AccountRecord, Page[TransactionRecord], dict[ObjectId, UserProfile]]:
+        """The account as `AccountService.get` reads it (NOT_FOUND if the caller is no member),
+        the first `page` of its whole history (no filter) and its members' profiles, in one
+        round trip. VALIDATION for a malformed cursor, before any read."""
+        lookup, find = self.entries.page_lookup(EntryQuery(account_id=account_id), request, size)
+        joins = {"entries": lookup, "members": self.profiles_repo.members_lookup()}
+        found = await self.accounts.for_member_joined(account_id, viewer.user_id, joins)
+        if found is None:
+            raise NotFoundError("No such account.", field=["id"])
+        account, joined = found
+        page = find.page(joined["entries"], TransactionRecord.model_validate)
+        profiles = [UserProfile.model_validate(row) for row in joined["members"]]
+        return account, page, {profile.id: profile for profile in profiles}
+
     async def totals(self, account: AccountRecord, spec: HistoryFilter) -> Totals:
         query = entry_query(account, spec)  # validates the filter in every case
         if account.month_totals and spec.by_month:
