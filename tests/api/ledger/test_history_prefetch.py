@@ -119,6 +119,38 @@ class TestTheSamePages:
             ]
             assert recorders == ["Ben", "Ana"]
 
+    async def test_the_fields_that_read_the_whole_entry(self, ana: Member) -> None:
+        """`importId`, `accountId`, the linked entries and `suggestion` read the entry's
+        record, made from the stored row when first asked for."""
+        account = await ana.open_account(name="Everyday", openingBalance="50.00")
+        savings = await ana.open_account(name="Savings", type="SAVINGS")
+        await ana.do("RecordIncome", accountId=account["id"], amount="10.00", tags=["pay"])
+        spent = await ana.do("RecordExpense", accountId=account["id"], amount="2.50", payee="Cafe")
+        await ana.do("UndoTransaction", id=spent["transaction"]["id"])
+        await ana.do(
+            "TransferMoney", fromAccountId=account["id"], toAccountId=savings["id"], amount="5"
+        )
+        document = """query Whole($id: ID!, $filter: TransactionFilter) { account(id: $id) {
+          transactions(first: 20, filter: $filter) { edges { cursor node {
+            id sequence kind tags undone cleared needsReview importId accountId
+            reverses { id } reversedBy { id sequence } counterpart { id accountId }
+            corrects { id } correctedBy { id } suggestion { confidence }
+            recordedBy { displayName } } } } } }"""
+        replies = [
+            await ana.gql.execute(document, {"id": account["id"], "filter": f}, token=ana.token)
+            for f in (None, EVERYTHING)
+        ]
+        assert replies[0].body == replies[1].body
+        nodes = [e["node"] for e in replies[0].data["account"]["transactions"]["edges"]]
+        assert [n["kind"] for n in nodes] == [
+            "TRANSFER", "REVERSAL", "EXPENSE", "INCOME", "OPENING",
+        ]  # fmt: skip
+        assert nodes[0]["counterpart"]["accountId"] == savings["id"]
+        assert nodes[1]["reverses"] == {"id": nodes[2]["id"]}
+        assert nodes[2]["reversedBy"] == {"id": nodes[1]["id"], "sequence": nodes[1]["sequence"]}
+        assert nodes[3]["tags"] == ["pay"]
+        assert {n["accountId"] for n in nodes} == {account["id"]}
+
 
 class TestTheSameErrors:
     async def test_an_account_that_is_not_yours(self, ana: Member, ben: Member) -> None:

@@ -168,7 +168,7 @@ class Account(Node):
     ) -> TransactionConnection:
         ahead = self.prefetched_page
         if ahead is not None and ahead.serves(info):
-            return await TransactionConnection.from_page(ahead.page, self.document, info)
+            return await TransactionConnection.from_rows(ahead.page, self.document, info)
         request, size = page_request(first, after, last, before)
         # The members' profiles (who most likely recorded the entries) load meanwhile.
         history, spec = info.context.services.history, TransactionFilter.to_filter(filter)

@@ -31,7 +31,6 @@ from graphql.execution.values import VariableValues, get_argument_values
 from app.core.errors import ValidationError
 from app.graphql.context import Info
 from app.graphql.relay import page_request
-from app.persistence.documents.entries import TransactionRecord
 from app.persistence.keyset import Page, PageRequest
 
 FIELD = "transactions"
@@ -51,7 +50,7 @@ class PrefetchedPage:
     """The page read with the account, for the `transactions` field node that asked for it."""
 
     node: FieldNode
-    page: Page[TransactionRecord]
+    page: Page[dict[str, Any]]  # stored rows (`TransactionConnection.from_rows`)
 
     def serves(self, info: Info) -> bool:
         nodes = info._raw_info.field_nodes
