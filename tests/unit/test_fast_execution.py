@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 from enum import Enum, StrEnum
-from typing import Any
+from typing import Any, NewType
 
 import pytest
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.graphql.engine.fast_execution import PREFETCHED, PlainFieldExecutor
@@ -28,6 +29,11 @@ class Mood(StrEnum):
 
     CALM = "calm"
     BUSY = "busy"
+
+
+# Like the API's `Decimal`: a string scalar serialised by `str`.
+Code = NewType("Code", str)
+CODE_SCALAR = strawberry.scalar(name="Code", serialize=str, parse_value=str)
 
 
 @strawberry.interface
@@ -51,6 +57,8 @@ class Person(Named):
     savings: list[Money]
     friend: Person | None = None
     mood: Mood | None = None
+    code: Code = Code("X1")
+    codes: list[Code | None] | None = None
     moods: list[Mood] = strawberry.field(default_factory=list)
     prefetched_nickname: strawberry.Private[str | None] = None
     calls: strawberry.Private[list[str]] = strawberry.field(default_factory=list)
@@ -106,11 +114,15 @@ class Query:
 
 
 def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
+    config = StrawberryConfig(scalar_map={Code: CODE_SCALAR})
     fast = strawberry.Schema(
-        query=Query, types=[Person], execution_context_class=PlainFieldExecutor
+        query=Query, types=[Person], execution_context_class=PlainFieldExecutor, config=config
     )
     stock = strawberry.Schema(
-        query=Query, types=[Person], execution_context_class=StrawberryGraphQLCoreExecutionContext
+        query=Query,
+        types=[Person],
+        execution_context_class=StrawberryGraphQLCoreExecutionContext,
+        config=config,
     )
     return fast, stock
 
@@ -120,7 +132,7 @@ FAST, STOCK = schemas()
 EVERYTHING = """
 query {
   people {
-    __typename name age colour born tags mood moods
+    __typename name age colour born tags mood moods code codes
     wallet { amount currency }
     savings { amount currency __typename }
     friend { name wallet { amount } friend { name } }
@@ -177,6 +189,9 @@ CASES: dict[str, list[Person]] = {
     "a value equal to a member's, of another class": [person(mood=StrLike("calm"))],
     "an unhashable enum value": [person(mood=["calm"])],
     "a wrong value in a list of enums": [person(moods=[Mood.CALM, "tired"])],
+    "a scalar serialised by str": [person(code="A7", codes=["B", None, StrLike("C")])],
+    "a scalar serialised by str, given other values": [person(code=7, codes=[1.5, True])],
+    "a null in a non-null scalar serialised by str": [person(code=None)],
 }
 
 

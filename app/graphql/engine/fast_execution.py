@@ -278,7 +278,7 @@ def _fused_attribute(attribute: str, type_: GraphQLOutputType) -> Complete | Non
     if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
         return None
     by_call = _leaf(leaf)
-    exact = _EXACT.get(leaf) if isinstance(leaf, GraphQLScalarType) else None
+    exact = _exact_class(leaf)
 
     def complete_leaf(source: Any) -> Any:
         try:
@@ -389,6 +389,15 @@ _IDENTICAL: dict[GraphQLScalarType, Callable[[Any], bool]] = {
 
 # The built-in scalars whose values of exactly this class serialise to themselves.
 _EXACT: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+
+
+def _exact_class(type_: GraphQLScalarType | GraphQLEnumType) -> type | None:
+    """The class whose values the type serialises to themselves, if any: the built-in
+    `String`, `ID` and `Boolean`, and scalars serialised by `str` (e.g. `Decimal`), for
+    which `str(value)` of a `str` is the value itself."""
+    if isinstance(type_, GraphQLEnumType):
+        return None
+    return str if type_.serialize is str else _EXACT.get(type_)
 
 
 def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Complete:
