@@ -309,7 +309,7 @@ class EntryRepository:
     ) -> tuple[dict[str, Any], PageFind]:
         """The page `page` reads, as the body of a `$lookup` stage (e.g. joined to the read
         of its account, `AccountRepository.for_member_joined`), and how its rows become the
-        page (`PageFind.page(rows, TransactionRecord.model_validate)`). The lookup is not
+        page (`PageFind.page(rows, parse)`). The lookup is not
         correlated: its sort and limit are served by the `history*` index, as `page`'s."""
         find = page_find(query.to_mongo(), HISTORY_SORT, request, size)
         body = {
