@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -26,6 +26,7 @@ from app.services.ledger.history import HistoryFilter
 from app.services.ledger.history import Totals as TotalsResult
 
 Recorders = Mapping[ObjectId, UserProfile | None]
+Item = TypeVar("Item")  # an entry of a page: its record, or its stored row
 
 
 # The domain's entry kinds are the API's, under the schema's name.
@@ -278,35 +279,36 @@ class TransactionConnection:
         cls, page: Page[TransactionRecord], account: AccountRecord, info: Info
     ) -> TransactionConnection:
         """The page's entries, with their recorders loaded in one query."""
-        user_ids = list(dict.fromkeys(entry.recorded_by for entry in page.items))
-        shared = await cls._shared(user_ids, account, info)
-        return cls(
-            edges=[
-                TransactionEdge(cursor=c, node=Transaction.from_record(e, account, shared))
-                for e, c in zip(page.items, page.cursors, strict=True)
-            ],
-            page_info=PageInfo.from_page(page),
-        )
+        recorders = [entry.recorded_by for entry in page.items]
+        return await cls._of(page, recorders, Transaction.from_record, account, info)
 
     @classmethod
     async def from_rows(
         cls, page: Page[dict[str, Any]], account: AccountRecord, info: Info
     ) -> TransactionConnection:
         """`from_page` of a page of stored rows (see `Transaction.from_row`)."""
-        user_ids = list(dict.fromkeys(row["recorded_by"] for row in page.items))
-        shared = await cls._shared(user_ids, account, info)
+        recorders = [row["recorded_by"] for row in page.items]
+        return await cls._of(page, recorders, Transaction.from_row, account, info)
+
+    @classmethod
+    async def _of(
+        cls,
+        page: Page[Item],
+        recorders: list[ObjectId],
+        convert: Callable[[Item, AccountRecord, SharedParts], Transaction],
+        account: AccountRecord,
+        info: Info,
+    ) -> TransactionConnection:
+        user_ids = list(dict.fromkeys(recorders))
+        profiles = await info.context.profiles.load_many(user_ids)
+        shared = SharedParts(account, dict(zip(user_ids, profiles, strict=True)))
         return cls(
             edges=[
-                TransactionEdge(cursor=c, node=Transaction.from_row(row, account, shared))
-                for row, c in zip(page.items, page.cursors, strict=True)
+                TransactionEdge(cursor=c, node=convert(item, account, shared))
+                for item, c in zip(page.items, page.cursors, strict=True)
             ],
             page_info=PageInfo.from_page(page),
         )
-
-    @staticmethod
-    async def _shared(user_ids: list[ObjectId], account: AccountRecord, info: Info) -> SharedParts:
-        profiles = await info.context.profiles.load_many(user_ids)
-        return SharedParts(account, dict(zip(user_ids, profiles, strict=True)))
 
 
 @strawberry.input(description="Every given condition must hold.")
