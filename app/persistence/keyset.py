@@ -103,6 +103,44 @@ def _beyond(sort: SortSpec, values: list[Any], forward: bool) -> dict[str, Any]:
     return {"$or": clauses}
 
 
+@dataclass(frozen=True)
+class PageFind:
+    """The find that reads one page (see `page_find`), and how its rows become the page."""
+
+    filter: dict[str, Any]
+    order: SortSpec
+    limit: int  # one more than the page: whether there are more
+    sort: SortSpec
+    size: int
+    forward: bool
+    from_cursor: bool
+
+    def page(self, rows: list[dict[str, Any]], parse: Callable[[dict[str, Any]], T]) -> Page[T]:
+        """The page of `parse`d documents, with the cursor of each, from the rows found."""
+        more = len(rows) > self.size
+        rows = rows[: self.size]
+        if not self.forward:
+            rows.reverse()
+        return Page(
+            items=[parse(row) for row in rows],
+            cursors=[encode_cursor(row, self.sort) for row in rows],
+            has_next_page=more if self.forward else self.from_cursor,
+            has_previous_page=self.from_cursor if self.forward else more,
+        )
+
+
+def page_find(query: dict[str, Any], sort: SortSpec, request: PageRequest, size: int) -> PageFind:
+    """The filter, order and limit of the find that reads a page of `query` (VALIDATION for
+    a malformed cursor), for `fetch_page` or a read that runs it with another one."""
+    forward = request.last is None
+    cursor = request.after if forward else request.before
+    if cursor is not None:
+        values = decode_cursor(cursor, sort, "after" if forward else "before")
+        query = {"$and": [query, _beyond(sort, values, forward)]}
+    order = sort if forward else [(name, -direction) for name, direction in sort]
+    return PageFind(query, order, size + 1, sort, size, forward, cursor is not None)
+
+
 async def fetch_page(
     collection: AsyncCollection[dict[str, Any]],
     query: dict[str, Any],
@@ -112,20 +150,6 @@ async def fetch_page(
     parse: Callable[[dict[str, Any]], T],
 ) -> Page[T]:
     """One page of `parse`d documents, with the cursor of each."""
-    forward = request.last is None
-    cursor = request.after if forward else request.before
-    if cursor is not None:
-        values = decode_cursor(cursor, sort, "after" if forward else "before")
-        query = {"$and": [query, _beyond(sort, values, forward)]}
-    order = sort if forward else [(name, -direction) for name, direction in sort]
-    rows = await collection.find(query).sort(order).limit(size + 1).to_list()
-    more = len(rows) > size
-    rows = rows[:size]
-    if not forward:
-        rows.reverse()
-    return Page(
-        items=[parse(row) for row in rows],
-        cursors=[encode_cursor(row, sort) for row in rows],
-        has_next_page=more if forward else cursor is not None,
-        has_previous_page=cursor is not None if forward else more,
-    )
+    find = page_find(query, sort, request, size)
+    rows = await collection.find(find.filter).sort(find.order).limit(find.limit).to_list()
+    return find.page(rows, parse)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from enum import Enum
-from typing import Any
+from enum import Enum, StrEnum
+from typing import Any, NewType
 
 import pytest
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.graphql.engine.fast_execution import PREFETCHED, PlainFieldExecutor
@@ -20,6 +21,19 @@ from app.graphql.engine.fast_execution import PREFETCHED, PlainFieldExecutor
 class Colour(Enum):
     RED = "red"
     BLUE = "blue"
+
+
+@strawberry.enum
+class Mood(StrEnum):
+    """Like the domain's enums (`EntryKind`): members equal to their strings."""
+
+    CALM = "calm"
+    BUSY = "busy"
+
+
+# Like the API's `Decimal`: a string scalar serialised by `str`.
+Code = NewType("Code", str)
+CODE_SCALAR = strawberry.scalar(name="Code", serialize=str, parse_value=str)
 
 
 @strawberry.interface
@@ -42,6 +56,10 @@ class Person(Named):
     wallet: Money
     savings: list[Money]
     friend: Person | None = None
+    mood: Mood | None = None
+    code: Code = Code("X1")
+    codes: list[Code | None] | None = None
+    moods: list[Mood] = strawberry.field(default_factory=list)
     prefetched_nickname: strawberry.Private[str | None] = None
     calls: strawberry.Private[list[str]] = strawberry.field(default_factory=list)
 
@@ -57,6 +75,10 @@ class Person(Named):
     @strawberry.field
     def greeting(self, loud: bool = False) -> str:
         return f"HELLO {self.name}" if loud else f"hello {self.name}"
+
+
+class StrLike(str):
+    """Equal to a string (and hashed alike), but not one."""
 
 
 def person(**changes: Any) -> Person:
@@ -92,11 +114,15 @@ class Query:
 
 
 def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
+    config = StrawberryConfig(scalar_map={Code: CODE_SCALAR})
     fast = strawberry.Schema(
-        query=Query, types=[Person], execution_context_class=PlainFieldExecutor
+        query=Query, types=[Person], execution_context_class=PlainFieldExecutor, config=config
     )
     stock = strawberry.Schema(
-        query=Query, types=[Person], execution_context_class=StrawberryGraphQLCoreExecutionContext
+        query=Query,
+        types=[Person],
+        execution_context_class=StrawberryGraphQLCoreExecutionContext,
+        config=config,
     )
     return fast, stock
 
@@ -106,7 +132,7 @@ FAST, STOCK = schemas()
 EVERYTHING = """
 query {
   people {
-    __typename name age colour born tags
+    __typename name age colour born tags mood moods code codes
     wallet { amount currency }
     savings { amount currency __typename }
     friend { name wallet { amount } friend { name } }
@@ -152,6 +178,20 @@ CASES: dict[str, list[Person]] = {
     "a boolean where an int belongs": [person(age=True)],
     "a number where a string belongs": [person(name=5)],
     "a float where an int belongs": [person(age=41.0), person(age=41.5)],
+    "enums, the same values over and over": [
+        person(mood=Mood.CALM, moods=[Mood.BUSY, Mood.CALM, Mood.BUSY]),
+        person(mood=Mood.BUSY, colour=Colour.BLUE, moods=[Mood.CALM] * 3),
+    ],
+    "an enum's value instead of its member": [
+        person(colour="red", mood="busy", moods=["calm", Mood.CALM])
+    ],
+    "a member of another enum": [person(colour=Mood.CALM)],
+    "a value equal to a member's, of another class": [person(mood=StrLike("calm"))],
+    "an unhashable enum value": [person(mood=["calm"])],
+    "a wrong value in a list of enums": [person(moods=[Mood.CALM, "tired"])],
+    "a scalar serialised by str": [person(code="A7", codes=["B", None, StrLike("C")])],
+    "a scalar serialised by str, given other values": [person(code=7, codes=[1.5, True])],
+    "a null in a non-null scalar serialised by str": [person(code=None)],
 }
 
 
@@ -207,7 +247,17 @@ async def test_fragments_aliases_interfaces_and_directives_answer_the_same(query
 
 async def test_plans_kept_between_requests_still_answer_the_same() -> None:
     """The second run of one document uses the plans of the first."""
-    for case in ("plain values", "null inside a nested non-null", "plain values", "no date"):
+    for case in (
+        "plain values",
+        "null inside a nested non-null",
+        "plain values",
+        "no date",
+        "enums, the same values over and over",
+        "an enum's value instead of its member",
+        "a wrong value in a list of enums",
+        "a value equal to a member's, of another class",
+        "enums, the same values over and over",
+    ):
         fast, stock = await both(EVERYTHING, CASES[case])
         assert fast == stock, case
 

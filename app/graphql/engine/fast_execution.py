@@ -233,6 +233,10 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
         if prefetched is not None and not basic:
             return _prefetched(prefetched, complete)
+        if definition.default_resolver is getattr:
+            fused = _fused_attribute(definition.python_name, field_def.type)
+            if fused is not None:
+                return fused
         return _attribute(definition.default_resolver, definition.python_name, complete)
 
     def _completer(self, type_: GraphQLOutputType, details: FieldDetailsList) -> Complete | None:
@@ -264,6 +268,32 @@ def _attribute(read: Callable[[Any, str], Any], attribute: str, complete: Comple
         return complete(value)
 
     return complete_attribute
+
+
+def _fused_attribute(attribute: str, type_: GraphQLOutputType) -> Complete | None:
+    """`_attribute(getattr, attribute, complete)` in one call for a leaf (nullable or not),
+    the most common field of all: the same values, the same `_NotPlain`s."""
+    nullable = not isinstance(type_, GraphQLNonNull)
+    leaf = type_ if nullable else type_.of_type  # type: ignore[union-attr]
+    if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+        return None
+    by_call = _leaf(leaf)
+    exact = _exact_class(leaf)
+
+    def complete_leaf(source: Any) -> Any:
+        try:
+            value = getattr(source, attribute)
+        except Exception:
+            raise _NotPlain from None  # graphql-core reports it at the field's path
+        if value.__class__ is exact:
+            return value
+        if value is None:
+            if nullable:
+                return None
+            raise _NotPlain
+        return by_call(value)
+
+    return complete_leaf
 
 
 # Plans outlive a request when its document has no directive (no @skip/@include, whose
@@ -357,7 +387,22 @@ _IDENTICAL: dict[GraphQLScalarType, Callable[[Any], bool]] = {
 }
 
 
+# The built-in scalars whose values of exactly this class serialise to themselves.
+_EXACT: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+
+
+def _exact_class(type_: GraphQLScalarType | GraphQLEnumType) -> type | None:
+    """The class whose values the type serialises to themselves, if any: the built-in
+    `String`, `ID` and `Boolean`, and scalars serialised by `str` (e.g. `Decimal`), for
+    which `str(value)` of a `str` is the value itself."""
+    if isinstance(type_, GraphQLEnumType):
+        return None
+    return str if type_.serialize is str else _EXACT.get(type_)
+
+
 def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Complete:
+    if isinstance(type_, GraphQLEnumType):
+        return _enum_leaf(type_)
     by_call = _leaf_by_call(type_.serialize)
     identical = _IDENTICAL.get(type_) if isinstance(type_, GraphQLScalarType) else None
     if identical is None:
@@ -367,6 +412,30 @@ def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Complete:
         if identical(value):
             return value
         return by_call(value)
+
+    return complete
+
+
+def _enum_leaf(type_: GraphQLEnumType) -> Complete:
+    """An enum's names by value, remembered once serialised: Strawberry's enum types look a
+    value up among all of theirs on every call. Keyed by the value's class too, so that a
+    value equal to another of another class (a `StrEnum` member and its string, 1 and True)
+    is serialised on its own."""
+    by_call = _leaf_by_call(type_.serialize)
+    names: dict[tuple[type, Any], Any] = {}
+
+    def complete(value: Any) -> Any:
+        key = (value.__class__, value)
+        try:
+            return names[key]
+        except KeyError:
+            pass
+        except TypeError:
+            return by_call(value)  # unhashable: never one of the enum's values
+        serialized = names[key] = by_call(value)  # raises _NotPlain for a wrong value
+        if len(names) > 4 * len(type_.values) + 8:
+            names.clear()  # values that are not the enum's own: keep it small
+        return serialized
 
     return complete
 

@@ -58,6 +58,22 @@ class AccountRepository:
         )
         return None if row is None else AccountRecord.model_validate(row)
 
+    async def for_member_joined(
+        self, account_id: ObjectId, user_id: ObjectId, joins: Mapping[str, Mapping[str, Any]]
+    ) -> tuple[AccountRecord, dict[str, list[dict[str, Any]]]] | None:
+        """`for_member`, with rows of other collections read in the same round trip: `joins`
+        names the body of a `$lookup` stage (without `as`) per part, e.g. a page of the
+        account's entries. Nothing is joined when the user is no member."""
+        pipeline: list[dict[str, Any]] = [{"$match": {"_id": account_id, "member_ids": user_id}}]
+        pipeline += [{"$lookup": {**body, "as": f"_joined_{name}"}} for name, body in joins.items()]
+        cursor = await self.collection.aggregate(pipeline, session=self.session)
+        rows = await cursor.to_list(1)
+        if not rows:
+            return None
+        row = rows[0]
+        joined = {name: row.pop(f"_joined_{name}") for name in joins}
+        return AccountRecord.model_validate(row), joined
+
     async def version_of(self, account_id: ObjectId, user_id: ObjectId) -> int | None:
         """The account's version (bumped by every change), if the user is a member."""
         row = await self.collection.find_one(

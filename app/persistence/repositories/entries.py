@@ -27,7 +27,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from app.domain.entries import ClearedStatus
 from app.persistence.documents.entries import TransactionDocument, TransactionRecord
 from app.persistence.documents.month_totals import FlowSum
-from app.persistence.keyset import Page, PageRequest, SortSpec, fetch_page
+from app.persistence.keyset import Page, PageFind, PageRequest, SortSpec, fetch_page, page_find
 from app.persistence.transactions import Session
 
 HISTORY_SORT: SortSpec = [("booking_date", -1), ("seq", -1)]
@@ -305,6 +305,24 @@ class EntryRepository:
             size,
             TransactionRecord.model_validate,
         )
+
+    def page_lookup(
+        self, query: EntryQuery, request: PageRequest, size: int
+    ) -> tuple[dict[str, Any], PageFind]:
+        """The page `page` reads, as the body of a `$lookup` stage (e.g. joined to the read
+        of its account, `AccountRepository.for_member_joined`), and how its rows become the
+        page (`PageFind.page(rows, parse)`). The lookup is not
+        correlated: its sort and limit are served by the `history*` index, as `page`'s."""
+        find = page_find(query.to_mongo(), HISTORY_SORT, request, size)
+        body = {
+            "from": self.collection.name,
+            "pipeline": [
+                {"$match": find.filter},
+                {"$sort": dict(find.order)},
+                {"$limit": find.limit},
+            ],
+        }
+        return body, find
 
     async def totals(self, query: EntryQuery) -> list[FlowSum]:
         """Per flow: the sum of entry amounts (or of one envelope's lines) and a count."""

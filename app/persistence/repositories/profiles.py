@@ -25,6 +25,16 @@ class ProfileRepository:
         profiles = [UserProfile.model_validate(row) for row in rows]
         return {profile.id: profile for profile in profiles}
 
+    def members_lookup(self) -> dict[str, Any]:
+        """The profiles of an account's members, as the body of a `$lookup` stage joined to
+        the read of the account (`AccountRepository.for_member_joined`)."""
+        return {
+            "from": self.collection.name,
+            "localField": "member_ids",
+            "foreignField": "_id",
+            "pipeline": [{"$project": UserProfile.PROJECTION}],
+        }
+
     async def by_email_key(self, key: str) -> UserProfile | None:
         row = await self.collection.find_one(
             {"email_key": key}, UserProfile.PROJECTION, session=self.session

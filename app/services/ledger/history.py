@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from app.core.errors import NotFoundError, ValidationError
 from app.core.ids import ObjectId
@@ -83,6 +84,10 @@ def _size(text: str | None, currency: str, field: str) -> int | None:
     return None if text is None else parse_amount(text, currency, ["filter", field])
 
 
+def _as_stored(row: dict[str, Any]) -> dict[str, Any]:
+    return row
+
+
 def entry_query(account: AccountRecord, spec: HistoryFilter) -> EntryQuery:
     """Which entries a history filter asks for; VALIDATION or NOT_FOUND for a bad filter."""
     if spec.date_from and spec.date_to and spec.date_from > spec.date_to:
@@ -123,6 +128,23 @@ class HistoryService:
     ) -> Page[TransactionRecord]:
         """`account` was read for the caller already (the GraphQL parent object)."""
         return await self.entries.page(entry_query(account, spec), request, size)
+
+    async def account_with_page(
+        self, viewer: Viewer, account_id: ObjectId, request: PageRequest, size: int
+    ) -> tuple[AccountRecord, Page[dict[str, Any]], dict[ObjectId, UserProfile]]:
+        """The account as `AccountService.get` reads it (NOT_FOUND if the caller is no member),
+        the page of its whole history (no filter), as stored rows (see
+        `Transaction.from_row`), and its members' profiles, in one round trip. VALIDATION for
+        a malformed cursor, before any read."""
+        lookup, find = self.entries.page_lookup(EntryQuery(account_id=account_id), request, size)
+        joins = {"entries": lookup, "members": self.profiles_repo.members_lookup()}
+        found = await self.accounts.for_member_joined(account_id, viewer.user_id, joins)
+        if found is None:
+            raise NotFoundError("No such account.", field=["id"])
+        account, joined = found
+        page = find.page(joined["entries"], _as_stored)
+        profiles = [UserProfile.model_validate(row) for row in joined["members"]]
+        return account, page, {profile.id: profile for profile in profiles}
 
     async def totals(self, account: AccountRecord, spec: HistoryFilter) -> Totals:
         query = entry_query(account, spec)  # validates the filter in every case

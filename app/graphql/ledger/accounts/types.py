@@ -16,6 +16,7 @@ from app.graphql.ledger.budgets.types import Cadence
 from app.graphql.ledger.budgets.view import Budget
 from app.graphql.ledger.envelopes.types import Envelope
 from app.graphql.ledger.forecasts.projection import BalanceProjection
+from app.graphql.ledger.history.prefetch import PrefetchedPage
 from app.graphql.ledger.history.types import (
     Totals,
     TransactionConnection,
@@ -63,6 +64,8 @@ class Account(Node):
         description="The date of the latest reconciled statement."
     )
     document: strawberry.Private[AccountRecord]
+    # The page of `transactions` read with the account (`app.graphql.ledger.history.prefetch`).
+    prefetched_page: strawberry.Private[PrefetchedPage | None] = None
 
     @classmethod
     def from_document(cls, account: AccountRecord, user_id: ObjectId) -> Account:
@@ -163,6 +166,9 @@ class Account(Node):
         before: str | None = None,
         filter: TransactionFilter | None = None,
     ) -> TransactionConnection:
+        ahead = self.prefetched_page
+        if ahead is not None and ahead.serves(info):
+            return await TransactionConnection.from_rows(ahead.page, self.document, info)
         request, size = page_request(first, after, last, before)
         # The members' profiles (who most likely recorded the entries) load meanwhile.
         history, spec = info.context.services.history, TransactionFilter.to_filter(filter)

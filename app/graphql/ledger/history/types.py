@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -25,6 +26,7 @@ from app.services.ledger.history import HistoryFilter
 from app.services.ledger.history import Totals as TotalsResult
 
 Recorders = Mapping[ObjectId, UserProfile | None]
+Item = TypeVar("Item")  # an entry of a page: its record, or its stored row
 
 
 # The domain's entry kinds are the API's, under the schema's name.
@@ -109,9 +111,18 @@ class Transaction(Node):
     needs_review: bool = strawberry.field(
         description="Waiting in the review queue (imported with no envelope, or unconfirmed)."
     )
-    entry: strawberry.Private[TransactionRecord]
+    # The entry's record, or the stored row a page read it as (validated when first needed,
+    # see `from_row`).
+    stored: strawberry.Private[TransactionRecord | Mapping[str, Any]]
     account: strawberry.Private[AccountRecord]
     recorder: strawberry.Private[Profile | None] = None  # `recorded_by`, when loaded ahead
+
+    @property
+    def entry(self) -> TransactionRecord:
+        stored = self.stored
+        if not isinstance(stored, TransactionRecord):
+            stored = self.stored = TransactionRecord.model_validate(stored)
+        return stored
 
     @strawberry.field(description="The id of the bank row it was imported from (or matched).")
     def import_id(self) -> str | None:
@@ -144,10 +155,49 @@ class Transaction(Node):
             undone=entry.reversed_by is not None,
             cleared=entry.cleared,
             needs_review=entry.needs_review,
-            entry=entry,
+            stored=entry,
             account=account,
             recorder=shared.recorder(entry.recorded_by),
         )
+
+    @classmethod
+    def from_row(
+        cls, row: Mapping[str, Any], account: AccountRecord, shared: SharedParts
+    ) -> Transaction:
+        """`from_record(TransactionRecord.model_validate(row), …)`, straight from a row this
+        service stored (validated when it was written): a page shows 50 entries, and
+        validating each again cost as much as the rest of this. The record is made only
+        when a field needs it (`entry`); a row that is not of the stored shape is validated
+        at once, which raises as reading it always did."""
+        try:
+            currency = row["currency"]
+            return cls(
+                id=to_global_id("Transaction", row["_id"]),
+                sequence=row["seq"],
+                kind=EntryKind(row["kind"]),
+                booking_date=row["booking_date"].date(),
+                amount=money(row["amount"], currency),
+                lines=[
+                    TransactionLine(
+                        envelope=shared.envelope(line["envelope_id"]),
+                        amount=money(line["amount"], currency),
+                    )
+                    for line in row["lines"]
+                ],
+                payee=row.get("payee"),
+                memo=row.get("memo"),
+                tags=list(row.get("tags", ())),
+                balance_after=money(row["balance_after"], currency),
+                recorded_at=row["recorded_at"],
+                undone=row.get("reversed_by") is not None,
+                cleared=ClearedStatus(row.get("cleared", ClearedStatus.UNCLEARED)),
+                needs_review=row.get("needs_review", False),
+                stored=row,
+                account=account,
+                recorder=shared.recorder(row["recorded_by"]),
+            )
+        except (KeyError, ValueError, TypeError, AttributeError):
+            return cls.from_record(TransactionRecord.model_validate(row), account, shared)
 
     @strawberry.field(description="The account whose ledger it is in.")
     def account_id(self) -> strawberry.ID:
@@ -229,13 +279,33 @@ class TransactionConnection:
         cls, page: Page[TransactionRecord], account: AccountRecord, info: Info
     ) -> TransactionConnection:
         """The page's entries, with their recorders loaded in one query."""
-        user_ids = list(dict.fromkeys(entry.recorded_by for entry in page.items))
+        recorders = [entry.recorded_by for entry in page.items]
+        return await cls._of(page, recorders, Transaction.from_record, account, info)
+
+    @classmethod
+    async def from_rows(
+        cls, page: Page[dict[str, Any]], account: AccountRecord, info: Info
+    ) -> TransactionConnection:
+        """`from_page` of a page of stored rows (see `Transaction.from_row`)."""
+        recorders = [row["recorded_by"] for row in page.items]
+        return await cls._of(page, recorders, Transaction.from_row, account, info)
+
+    @classmethod
+    async def _of(
+        cls,
+        page: Page[Item],
+        recorders: list[ObjectId],
+        convert: Callable[[Item, AccountRecord, SharedParts], Transaction],
+        account: AccountRecord,
+        info: Info,
+    ) -> TransactionConnection:
+        user_ids = list(dict.fromkeys(recorders))
         profiles = await info.context.profiles.load_many(user_ids)
         shared = SharedParts(account, dict(zip(user_ids, profiles, strict=True)))
         return cls(
             edges=[
-                TransactionEdge(cursor=c, node=Transaction.from_record(e, account, shared))
-                for e, c in zip(page.items, page.cursors, strict=True)
+                TransactionEdge(cursor=c, node=convert(item, account, shared))
+                for item, c in zip(page.items, page.cursors, strict=True)
             ],
             page_info=PageInfo.from_page(page),
         )
