@@ -160,6 +160,25 @@ class TestTrustedDocumentsRequired:
         assert refusal(operations, OTHER, persisted(ME_HASH)) == "PERSISTED_QUERY_HASH_MISMATCH"
 
 
+class TestSubscriptions:
+    def test_a_trusted_hash_selects_the_trusted_text_whatever_text_came_with_it(self) -> None:
+        operations = PersistedOperations({ME_HASH: ME}, required=True)
+        printed = "query Me {\n  me {\n    __typename\n    id\n  }\n}"
+        assert operations.resolve_subscription(printed, persisted(ME_HASH)) == (ME, True)
+
+    def test_when_required_an_untrusted_text_is_refused_even_with_a_hash(self) -> None:
+        operations = PersistedOperations({ME_HASH: ME}, required=True)
+        with pytest.raises(PersistedQueryError, match="trusted"):
+            operations.resolve_subscription(OTHER, persisted(OTHER_HASH))
+        assert operations.resolve_subscription(ME, None) == (ME, True)
+
+    def test_otherwise_the_text_runs_as_sent(self) -> None:
+        operations = PersistedOperations({ME_HASH: ME})
+        assert operations.resolve_subscription(OTHER, persisted(OTHER_HASH)) == (OTHER, False)
+        assert operations.resolve_subscription(OTHER, {"persistedQuery": 1}) == (OTHER, False)
+        assert len(operations.learned) == 0
+
+
 class TestManifests:
     def test_a_manifest_maps_each_hash_to_its_document(self, tmp_path: Path) -> None:
         path = write_manifest(tmp_path / "m.json", ME, OTHER)

@@ -205,6 +205,21 @@ class PersistedOperations:
             self.learned.put(key, query)
         return query, trusted
 
+    def resolve_subscription(
+        self, query: str, extensions: Mapping[str, object] | None
+    ) -> tuple[str, bool]:
+        """For a subscription over the WebSocket, where the text always travels (graphql-ws
+        requires it) and APQ is not used: a trusted hash beside it selects the trusted text
+        (the client's printing of the same document may differ); otherwise the text runs,
+        when trusted documents are required only if it is one of them."""
+        try:
+            key = _requested_hash(extensions)
+        except PersistedQueryError:
+            key = None
+        if key is not None and key in self._trusted:
+            return self._trusted[key], True
+        return self._text(query)
+
     def _text(self, query: str) -> tuple[str, bool]:
         trusted = query in self._trusted_texts
         if self.required and not trusted:

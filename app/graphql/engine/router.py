@@ -18,6 +18,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from app.core.settings import Settings
 from app.graphql.engine.errors import shape_errors
+from app.graphql.engine.persisted import PersistedOperations
 from app.graphql.engine.playground import playground_page
 from app.graphql.engine.sockets import SocketAuthentication, SocketAuthenticator, SocketHandler
 
@@ -43,6 +44,7 @@ class EnvelopesGraphQLRouter(GraphQLRouter[Any, None]):
             connection_init_wait_timeout=timedelta(seconds=SOCKET_INIT_SECONDS),
         )
         self.settings = settings
+        self.persisted = PersistedOperations.from_settings(settings)  # for the sockets
         self.sockets = SocketAuthentication(socket_authenticator)
         self.socket_expiries = self.sockets.expiries
 

@@ -7,7 +7,7 @@ import { defer, of, switchMap } from "rxjs";
 import type { Session } from "../auth/session";
 import { CLIENT_HEADER, GRAPHQL_PATH } from "../auth/transport";
 import { createCache } from "./cache";
-import { isPersisted, persistedLink, printPersisted } from "./persisted";
+import { isPersisted, persistedLink, printPersisted, subscriptionHashLink } from "./persisted";
 
 /** Queries sent by hash go by GET (cacheable URLs, no body); mutations always POST. */
 const HASHED_QUERIES_VIA_GET = false;
@@ -93,7 +93,7 @@ export function httpLink(fetchImpl?: typeof fetch): ApolloLink {
 }
 
 export function createClient(session: Session, fetchImpl?: typeof fetch, sockets?: SocketClient): ApolloClient {
-  const live = new GraphQLWsLink(sockets ?? socketClient(session, socketUrl(window.location)));
+  const live = subscriptionHashLink().concat(new GraphQLWsLink(sockets ?? socketClient(session, socketUrl(window.location))));
   return new ApolloClient({
     link: ApolloLink.split(isSubscription, live, ApolloLink.from([authLink(session), httpLink(fetchImpl)])),
     cache: createCache(),

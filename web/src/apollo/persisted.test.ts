@@ -2,11 +2,12 @@ import { createHash } from "node:crypto";
 
 import { ApolloClient, gql } from "@apollo/client";
 
+import { Session } from "../auth/session";
 import { refreshWithCookie } from "../auth/transport";
-import { ViewerDocument, WebRefreshDocument, WebSignOutDocument } from "../gql/graphql";
+import { AlertBellRaisedDocument, ViewerDocument, WebRefreshDocument, WebSignOutDocument } from "../gql/graphql";
 import manifest from "../gql/persisted-documents.json";
 import { createCache } from "./cache";
-import { httpLink } from "./client";
+import { createClient, httpLink } from "./client";
 import { documentHash } from "./persisted";
 
 type Sent = { method: string; url: string; body: Record<string, unknown> | null };
@@ -93,7 +94,7 @@ describe("persisted operations", () => {
   });
 
   it("sends mutations by hash too, always by POST", async () => {
-    const { fetch, sent } = api({ status: 200, body: { data: { logout: { __typename: "LogoutPayload", ok: true, userErrors: [] } } } });
+    const { fetch, sent } = api({ status: 200, body: { data: { __typename: "Mutation", logout: { __typename: "LogoutPayload", ok: true, userErrors: [] } } } });
     await client(fetch).mutate({ mutation: WebSignOutDocument, variables: { input: {} } });
 
     expect(sent[0]?.method).toBe("POST");
@@ -118,5 +119,23 @@ describe("persisted operations", () => {
     expect(sent[0]?.body).not.toHaveProperty("query");
     expect(persistedQuery(sent[0])).toEqual({ version: 1, sha256Hash: hash });
     expect(sha256(String(sent[1]?.body?.["query"]))).toBe(hash);
+  });
+
+  it("sends a subscription's text over the socket with the build's hash beside it", async () => {
+    const subscribed: { query: string; extensions?: Record<string, unknown> }[] = [];
+    const sockets = {
+      subscribe(payload: { query: string; extensions?: Record<string, unknown> }) {
+        subscribed.push(payload);
+        return () => undefined;
+      },
+    } as unknown as Parameters<typeof createClient>[2];
+    const session = new Session(async () => null, { withLock: (_name, task) => task(), post: () => undefined, listen: () => () => undefined });
+    const subscription = createClient(session, api().fetch, sockets).subscribe({ query: AlertBellRaisedDocument }).subscribe(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    subscription.unsubscribe();
+
+    expect(subscribed).toHaveLength(1);
+    expect(subscribed[0]?.query).toContain("subscription AlertBellRaised");
+    expect(subscribed[0]?.extensions?.["persistedQuery"]).toEqual({ version: 1, sha256Hash: documentHash(AlertBellRaisedDocument) });
   });
 });

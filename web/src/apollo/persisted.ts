@@ -68,3 +68,15 @@ function manifestTextLink(): ApolloLink {
     return defer(() => manifestText(hash)).pipe(switchMap(() => forward(operation)));
   });
 }
+
+/**
+ * Subscriptions (over the WebSocket, where the text always travels) carry the build's hash
+ * beside it: an API that runs only trusted documents runs the manifest's text of that hash.
+ */
+export function subscriptionHashLink(): ApolloLink {
+  return new ApolloLink((operation, forward) => {
+    const hash = documentHash(operation.query);
+    if (hash !== undefined) operation.extensions["persistedQuery"] = { version: 1, sha256Hash: hash };
+    return forward(operation);
+  });
+}
