@@ -7,6 +7,10 @@ import { defer, of, switchMap } from "rxjs";
 import type { Session } from "../auth/session";
 import { CLIENT_HEADER, GRAPHQL_PATH } from "../auth/transport";
 import { createCache } from "./cache";
+import { isPersisted, persistedLink, printPersisted } from "./persisted";
+
+/** Queries sent by hash go by GET (cacheable URLs, no body); mutations always POST. */
+const HASHED_QUERIES_VIA_GET = false;
 
 function isUnauthenticated(result: ApolloLink.Result): boolean {
   return (result.errors ?? []).some((error) => error.extensions?.["code"] === "UNAUTHENTICATED");
@@ -74,11 +78,24 @@ function isSubscription(operation: ApolloLink.Operation): boolean {
   return operation.operationType === OperationTypeNode.SUBSCRIPTION;
 }
 
+/**
+ * Queries and mutations over HTTP: the web app's own documents (src/gql) by hash (see
+ * ./persisted.ts), any other document by text.
+ */
+export function httpLink(fetchImpl?: typeof fetch): ApolloLink {
+  const http = new HttpLink({
+    uri: GRAPHQL_PATH,
+    credentials: "same-origin",
+    print: printPersisted,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+  return ApolloLink.split(isPersisted, persistedLink({ useGET: HASHED_QUERIES_VIA_GET }).concat(http), http);
+}
+
 export function createClient(session: Session, fetchImpl?: typeof fetch, sockets?: SocketClient): ApolloClient {
-  const http = new HttpLink({ uri: GRAPHQL_PATH, credentials: "same-origin", ...(fetchImpl ? { fetch: fetchImpl } : {}) });
   const live = new GraphQLWsLink(sockets ?? socketClient(session, socketUrl(window.location)));
   return new ApolloClient({
-    link: ApolloLink.split(isSubscription, live, ApolloLink.from([authLink(session), http])),
+    link: ApolloLink.split(isSubscription, live, ApolloLink.from([authLink(session), httpLink(fetchImpl)])),
     cache: createCache(),
     defaultOptions: {
       watchQuery: { fetchPolicy: "cache-and-network" },
