@@ -17,6 +17,7 @@ from app.core.settings import Settings
 from app.exports import backups_router, exports_router
 from app.graphql.context import get_context, open_socket
 from app.graphql.engine.http import GraphQLHTTPEndpoint
+from app.graphql.engine.persisted import PersistedOperations
 from app.graphql.engine.playground import assets_installed, assets_router
 from app.graphql.engine.rate_limit import rate_limit_guard
 from app.graphql.engine.router import EnvelopesGraphQLRouter
@@ -78,8 +79,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     schema = build_schema(settings)
     # POST and GET /graphql: our endpoint (first, so it wins); the WebSocket: Strawberry's.
+    persisted = PersistedOperations.from_settings(settings)
     endpoint = GraphQLHTTPEndpoint(
-        schema._schema, validation_rules(settings), settings, get_context
+        schema._schema, validation_rules(settings), settings, get_context, persisted
     )
     app.router.routes.append(Route("/graphql", endpoint))  # every method: 405 is ours
     graphql = EnvelopesGraphQLRouter(schema, get_context, settings, open_socket)

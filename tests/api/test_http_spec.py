@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.graphql.engine.http import GraphQLHTTPEndpoint
+from app.graphql.engine.persisted import document_hash
 from tests.api_process import ROOT, ApiProcess, process_environment, start_api, stop
 from tests.conftest import ApiFactory
 from tests.graphql_client import REGISTER, GraphQLClient
@@ -324,3 +326,56 @@ def _endpoint(app: FastAPI) -> GraphQLHTTPEndpoint:
     found = [getattr(route, "app", None) for route in app.router.routes]
     [endpoint] = [e for e in found if isinstance(e, GraphQLHTTPEndpoint)]
     return endpoint
+
+
+def persisted(text: str) -> dict[str, Any]:
+    return {"persistedQuery": {"version": 1, "sha256Hash": document_hash(text)}}
+
+
+class TestPersistedOperations:
+    """Apollo's automatic persisted queries and trusted documents, through the endpoint."""
+
+    TEXT = "query Typename { __typename }"
+
+    async def test_a_hash_is_learned_from_its_text_then_runs_alone(
+        self, http: httpx.AsyncClient
+    ) -> None:
+        by_hash = {"extensions": persisted(self.TEXT)}
+        missed = await post(http, by_hash, **STRICT)
+        learned = await post(http, {"query": self.TEXT, **by_hash}, **STRICT)
+        hashed = await post(http, by_hash, **STRICT)
+        over_get = await http.get(
+            f"/graphql?{urlencode({'extensions': json.dumps(persisted(self.TEXT))})}",
+            headers=STRICT,
+        )
+        assert missed.status_code == 400
+        assert missed.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+        assert missed.json()["errors"][0]["message"] == "PersistedQueryNotFound"
+        for reply in (learned, hashed, over_get):
+            assert reply.status_code == 200
+            assert reply.json()["data"] == {"__typename": "Query"}
+
+    async def test_a_text_that_is_not_its_hash_is_refused(self, http: httpx.AsyncClient) -> None:
+        body = {"query": "{ __typename }", "extensions": persisted(self.TEXT)}
+        reply = await post(http, body, **LEGACY)
+        assert reply.status_code == 400
+        assert reply.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
+
+    async def test_required_trusted_documents_run_only_the_manifest(
+        self, make_api: ApiFactory, tmp_path: Path
+    ) -> None:
+        manifest = tmp_path / "persisted-documents.json"
+        manifest.write_text(json.dumps({document_hash(self.TEXT): self.TEXT}))
+        async with make_api(trusted_documents="required", trusted_documents_manifest=manifest) as (
+            app,
+            gql,
+        ):
+            by_hash = await post(gql.http, {"extensions": persisted(self.TEXT)}, **STRICT)
+            by_text = await post(gql.http, {"query": self.TEXT}, **STRICT)
+            other = await post(gql.http, {"query": "{ __typename }"}, **STRICT)
+            prepared = _endpoint(app).documents._pinned
+        assert by_hash.json()["data"] == by_text.json()["data"] == {"__typename": "Query"}
+        assert other.status_code == 403
+        assert other.json()["errors"][0]["extensions"]["code"] == "OPERATION_NOT_TRUSTED"
+        assert "data" not in other.json()
+        assert list(prepared) == [self.TEXT]  # prepared at startup, kept for good

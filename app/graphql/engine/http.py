@@ -17,7 +17,11 @@ https://graphql.github.io/graphql-over-http/draft/ — what this endpoint does:
   `{"errors": [{"message": …, "extensions": {"code": …}}]}` with codes BAD_REQUEST (400: bad
   JSON, empty body, batch, missing/non-string `query`, non-object `variables`/`extensions`,
   non-string `operationName`), UNSUPPORTED_MEDIA_TYPE (415: missing or other content type),
-  METHOD_NOT_ALLOWED (405), NOT_ACCEPTABLE (406), and the persisted operations' codes.
+  METHOD_NOT_ALLOWED (405), NOT_ACCEPTABLE (406), and the persisted operations' codes and
+  statuses (`app.graphql.engine.persisted`: PERSISTED_QUERY_NOT_FOUND, OPERATION_NOT_TRUSTED…).
+- Persisted operations: `PersistedOperations.resolve` turns the request's `query` and
+  `extensions` (a hash in `extensions.persistedQuery`) into the text to run before anything
+  else; the trusted documents are prepared when the app is built and kept for good.
 - A browser's GET (Accept: text/html, no `query`) gets the GraphiQL playground when it is on.
 
 The pipeline is lean: a document's text maps to a `PreparedDocument` (parsed, validated with
@@ -62,6 +66,7 @@ from app.graphql.engine.cost import CostPlan, plan_cost
 from app.graphql.engine.errors import shape_errors
 from app.graphql.engine.fast_execution import PlainFieldExecutor
 from app.graphql.engine.limits import primary_known, too_costly
+from app.graphql.engine.persisted import PersistedOperations, PersistedQueryError
 from app.graphql.engine.playground import playground_page
 from app.graphql.engine.timeout import Deadline
 
@@ -330,7 +335,7 @@ class GraphQLHTTPEndpoint:
         rules: tuple[type[ASTValidationRule], ...],
         settings: Settings,
         context_getter: ContextGetter,
-        persisted: Any = None,
+        persisted: PersistedOperations | None = None,
     ) -> None:
         self.schema = schema
         self.context_getter = context_getter
@@ -342,6 +347,8 @@ class GraphQLHTTPEndpoint:
             settings.request_timeout_seconds, settings.server_selection_timeout_ms / 1000
         )
         self.persisted = persisted
+        for text in persisted.trusted_documents() if persisted else ():
+            self.documents.pin(text)
         self._cost_zero = {"cost": {"requested": 0, "maximum": self.max_cost}}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -380,9 +387,13 @@ class GraphQLHTTPEndpoint:
         return "text/html" in accept and b"query=" not in scope["query_string"]
 
     def _resolve(self, params: GraphQLRequest) -> str:
+        """The document to run: the query, or the persisted one its hash stands for."""
         if self.persisted is not None:
-            text, _trusted = self.persisted.resolve(params.query, params.extensions)
-            return str(text)
+            try:
+                text, _trusted = self.persisted.resolve(params.query, params.extensions)
+            except PersistedQueryError as refused:
+                raise HTTPFailure(refused.status, refused.code, refused.message) from None
+            return text
         if params.query is None:
             raise _bad_request("The 'query' parameter is missing: send the document as a string.")
         return params.query
