@@ -9,16 +9,19 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.routing import Route
 
 from app.core.logs import configure_logging
 from app.core.middleware import PathGuardMiddleware, RequestIdMiddleware
 from app.core.settings import Settings
 from app.exports import backups_router, exports_router
 from app.graphql.context import get_context, open_socket
+from app.graphql.engine.http import GraphQLHTTPEndpoint
+from app.graphql.engine.persisted import PersistedOperations
 from app.graphql.engine.playground import assets_installed, assets_router
 from app.graphql.engine.rate_limit import rate_limit_guard
 from app.graphql.engine.router import EnvelopesGraphQLRouter
-from app.graphql.schema import build_schema
+from app.graphql.schema import build_schema, validation_rules
 from app.persistence.mongo import Database
 from app.services.container import Services
 from app.services.rate_limit import RequestRateLimiter
@@ -74,7 +77,14 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    graphql = EnvelopesGraphQLRouter(build_schema(settings), get_context, settings, open_socket)
+    schema = build_schema(settings)
+    # POST and GET /graphql: our endpoint (first, so it wins); the WebSocket: Strawberry's.
+    persisted = PersistedOperations.from_settings(settings)
+    endpoint = GraphQLHTTPEndpoint(
+        schema._schema, validation_rules(settings), settings, get_context, persisted
+    )
+    app.router.routes.append(Route("/graphql", endpoint))  # every method: 405 is ours
+    graphql = EnvelopesGraphQLRouter(schema, get_context, settings, open_socket)
     app.include_router(graphql, prefix="/graphql")
     if settings.playground_enabled:
         app.include_router(assets_router(settings))

@@ -17,6 +17,15 @@ log = logging.getLogger("envelopes.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+def header(scope: Scope, name: bytes) -> str | None:
+    """The first value of a request header (`name` in lower case), as latin-1 text."""
+    for key, value in scope["headers"]:
+        if key == name:
+            found: str = value.decode("latin-1")
+            return found
+    return None
+
+
 def _incoming_request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
