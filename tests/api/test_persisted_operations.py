@@ -16,6 +16,7 @@ import pytest
 from app.graphql.engine.persisted import document_hash
 from tests.api_process import ApiProcess, process_environment, start_api, stop
 from tests.graphql_client import PASSWORD, GraphQLClient
+from tests.live_client import live_socket
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST: dict[str, str] = json.loads(
@@ -214,3 +215,17 @@ class TestTrustedDocuments:
         page = await trusted.get("/graphql", headers={"Accept": "text/html"})
         assert page.status_code >= 400
         assert "graphiql" not in page.text.lower()
+
+    async def test_only_trusted_subscriptions_run_on_the_socket(
+        self, trusted: httpx.AsyncClient, trusted_api: ApiProcess
+    ) -> None:
+        signed_up = await sign_up(trusted, email())
+        _, text = manifest_entry("AlertBellRaised")
+        untrusted = text.replace("__typename createdAt", "createdAt")
+        async with live_socket(trusted_api.url, signed_up["accessToken"]) as socket:
+            refused = await socket.subscribe_document(untrusted)
+            message = await socket.message(refused)
+        assert message["type"] == "error"
+        assert [error["extensions"]["code"] for error in message["payload"]] == [
+            "OPERATION_NOT_TRUSTED"
+        ]

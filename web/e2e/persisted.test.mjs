@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 
-import { choose, launch, openTab, person, record, shoot, signUp } from "./browser.mjs";
+import { choose, launch, openAccountFromList, openTab, person, record, shoot, signUp } from "./browser.mjs";
 
 const trusted = process.env.ENVELOPES_E2E_TRUSTED === "1";
 const manifest = JSON.parse(readFileSync(new URL("../src/gql/persisted-documents.json", import.meta.url), "utf8"));
@@ -16,6 +16,8 @@ let browser;
 let p;
 const requests = [];
 const refusals = [];
+const subscribed = [];
+const socketErrors = [];
 
 /** What a /graphql request asked for: its operation, hash and whether it carried a document. */
 function described(request) {
@@ -35,6 +37,16 @@ before(async () => {
   p.page.on("request", (request) => {
     if (new URL(request.url()).pathname === "/graphql" && request.resourceType() !== "websocket") requests.push(described(request));
   });
+  p.page.on("websocket", (socket) => {
+    socket.on("framesent", ({ payload }) => {
+      const message = JSON.parse(String(payload));
+      if (message.type === "subscribe") subscribed.push(message.payload.extensions?.persistedQuery?.sha256Hash);
+    });
+    socket.on("framereceived", ({ payload }) => {
+      const message = JSON.parse(String(payload));
+      if (message.type === "error") socketErrors.push(message.payload);
+    });
+  });
   p.page.on("response", async (response) => {
     if (new URL(response.url()).pathname !== "/graphql" || response.request().method() === "OPTIONS") return;
     const body = await response.json().catch(() => null);
@@ -48,13 +60,7 @@ after(async () => {
 test("in trusted-documents mode Eve signs up, opens an account, records and reads her history", { skip: !trusted }, async () => {
   const { page } = p;
   await signUp(page, eve);
-  await page.getByRole("button", { name: "Open an account" }).first().click();
-  const dialog = page.getByRole("dialog", { name: "Open an account" });
-  await dialog.getByLabel("Name").fill("Everyday");
-  await dialog.getByLabel("Type").selectOption("CHECKING");
-  await dialog.getByLabel("Envelopes").fill("Groceries, Rent");
-  await dialog.getByRole("button", { name: "Open account" }).click();
-  await page.getByRole("heading", { name: "Everyday" }).waitFor();
+  await openAccountFromList(page, "Everyday", "CHECKING", "Groceries, Rent");
   await record(page, "Income", async (d) => d.getByLabel("Amount (EUR)").fill("1500"));
   await page.locator(".figure-available").getByText("€1,500.00").waitFor();
   await record(page, "Move", async (d) => {
@@ -79,5 +85,12 @@ test("every request carried a hash of the build's manifest and no document", { s
   const mutations = requests.filter((request) => new RegExp(`\\bmutation ${request.operation}\\b`).test(manifest[request.hash]));
   assert.ok(mutations.length >= 3, "the mutations went by hash too");
   assert.ok(mutations.every((request) => request.method === "POST"), "a mutation went by GET");
+  assert.ok(requests.some((request) => request.method === "GET"), "no query went by GET");
   assert.deepEqual(refusals.filter((code) => code === "OPERATION_NOT_TRUSTED" || code === "PERSISTED_QUERY_NOT_FOUND"), []);
+});
+
+test("the subscriptions carried the build's hash and none was refused", { skip: !trusted }, () => {
+  assert.ok(subscribed.length >= 1, "no subscription started");
+  for (const hash of subscribed) assert.ok(hash in manifest, `a subscription without a known hash (${hash})`);
+  assert.deepEqual(socketErrors, []);
 });

@@ -10,7 +10,7 @@ import { createCache } from "./cache";
 import { isPersisted, persistedLink, printPersisted, subscriptionHashLink } from "./persisted";
 
 /** Queries sent by hash go by GET (cacheable URLs, no body); mutations always POST. */
-const HASHED_QUERIES_VIA_GET = false;
+const HASHED_QUERIES_VIA_GET = true;
 
 function isUnauthenticated(result: ApolloLink.Result): boolean {
   return (result.errors ?? []).some((error) => error.extensions?.["code"] === "UNAUTHENTICATED");

@@ -15,6 +15,15 @@ type Sent = { method: string; url: string; body: Record<string, unknown> | null 
 const VIEWER = { __typename: "Query", me: { __typename: "User", id: "U1", email: "a@example.com", displayName: "Ana", avatarColor: "#123456" } };
 const NOT_FOUND = { errors: [{ message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] };
 
+/** A GET request's parameters as a POST body would carry them. */
+function fromURL(url: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [name, value] of new URL(url, "http://web.test").searchParams) {
+    body[name] = name === "variables" || name === "extensions" ? JSON.parse(value) : value;
+  }
+  return body;
+}
+
 function persistedQuery(request: Sent | undefined): unknown {
   return (request?.body?.["extensions"] as Record<string, unknown> | undefined)?.["persistedQuery"];
 }
@@ -27,8 +36,8 @@ function sha256(text: string): string {
 function api(...answers: { status: number; body: unknown; type?: string }[]): { fetch: typeof fetch; sent: Sent[] } {
   const sent: Sent[] = [];
   const fetchImpl = async (url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const body = typeof init?.body === "string" ? (JSON.parse(init.body) as Record<string, unknown>) : null;
-    sent.push({ method: init?.method ?? "GET", url: String(url), body });
+    const method = init?.method ?? "GET";
+    sent.push({ method, url: String(url), body: method === "GET" ? fromURL(String(url)) : (JSON.parse(String(init?.body)) as Record<string, unknown>) });
     const answer = answers.shift() ?? { status: 500, body: {} };
     return new Response(JSON.stringify(answer.body), {
       status: answer.status,
@@ -52,13 +61,14 @@ describe("persisted operations", () => {
     expect((manifest as Record<string, string>)[viewerHash]).toMatch(/^query Viewer \{/);
   });
 
-  it("sends the build's hash without the text when the API knows it", async () => {
+  it("sends a query's build hash without the text, by GET, when the API knows it", async () => {
     const { fetch, sent } = api({ status: 200, body: { data: VIEWER } });
     const result = await client(fetch).query({ query: ViewerDocument, fetchPolicy: "network-only" });
 
     expect(result.data?.me?.email).toBe("a@example.com");
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.method).toBe("POST");
+    expect(sent[0]?.method).toBe("GET");
+    expect(sent[0]?.url).toMatch(/^\/graphql\?/);
     expect(sent[0]?.body).not.toHaveProperty("query");
     expect(persistedQuery(sent[0])).toEqual({ version: 1, sha256Hash: viewerHash });
   });
@@ -80,6 +90,7 @@ describe("persisted operations", () => {
       const retry = sent[1]?.body ?? {};
       expect(persistedQuery(sent[1])).toEqual({ version: 1, sha256Hash: viewerHash });
       expect(sha256(String(retry["query"]))).toBe(viewerHash);
+      expect(sent.map((request) => request.method)).toEqual(["GET", "POST", "GET"]);
       expect(sent[2]?.body).not.toHaveProperty("query");
     },
   );
