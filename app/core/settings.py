@@ -94,14 +94,16 @@ class Settings(BaseSettings):
     # Persisted operations (app/graphql/engine/persisted.py). Clients may send a document's
     # SHA-256 instead of its text (Apollo's automatic persisted queries): each API process
     # learns up to `persisted_queries_cache_size` documents (least recently used out).
-    # The trusted documents are the web app's manifest (written by `npm run codegen`) and the
-    # operator's `trusted_documents_extra` (a manifest, a .graphql file or a folder of them):
+    # The trusted documents are the web app's manifest and the operator's
+    # `trusted_documents_extra` (a manifest, a .graphql file or a folder of them). The manifest
+    # is by default the served app's (`web_dir`/persisted-documents.json, copied there by its
+    # build), else, with no build, the one `npm run codegen` wrote in web/src/gql/. They are
     # known by hash from the start and prepared once. "optional" (the default, in production
     # too): other documents run as well. "required": only the trusted documents run (others
     # get OPERATION_NOT_TRUSTED, APQ learns nothing), the manifest must exist, and GraphiQL
     # is off (its documents would all be refused).
     trusted_documents: Literal["optional", "required"] = "optional"
-    trusted_documents_manifest: Path = _WEB_MANIFEST
+    trusted_documents_manifest: Path | None = None
     trusted_documents_extra: Path | None = None
     persisted_queries_cache_size: int = Field(default=1000, ge=0, le=100_000)
 
@@ -131,6 +133,13 @@ class Settings(BaseSettings):
         if self.jwt_secret is None:  # the validator makes this impossible
             raise InsecureSettingsError("no JWT secret")
         return self.jwt_secret
+
+    @property
+    def trusted_documents_manifest_path(self) -> Path:
+        if self.trusted_documents_manifest is not None:
+            return self.trusted_documents_manifest
+        built = self.web_dir / "persisted-documents.json"
+        return built if built.is_file() else _WEB_MANIFEST
 
     @property
     def playground_enabled(self) -> bool:

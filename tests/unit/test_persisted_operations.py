@@ -219,13 +219,21 @@ class TestFromSettings:
     def settings(self, **overrides: object) -> Settings:
         return Settings(jwt_secret=GOOD_SECRET, **overrides)  # type: ignore[arg-type]
 
-    def test_the_default_manifest_is_the_web_apps_and_exists(self) -> None:
-        settings = self.settings()
+    def test_the_default_manifest_is_codegens_when_the_app_is_not_built(
+        self, tmp_path: Path
+    ) -> None:
+        settings = self.settings(web_dir=tmp_path)
         assert settings.trusted_documents == "optional"
-        assert settings.trusted_documents_manifest.exists()
+        path = settings.trusted_documents_manifest_path
+        assert path.parts[-4:] == ("web", "src", "gql", "persisted-documents.json")
         operations = PersistedOperations.from_settings(settings)
         assert not operations.required
         assert list(operations.trusted_documents())
+
+    def test_the_default_manifest_is_the_served_apps_when_built(self, tmp_path: Path) -> None:
+        write_manifest(tmp_path / "persisted-documents.json", ME)
+        operations = PersistedOperations.from_settings(self.settings(web_dir=tmp_path))
+        assert list(operations.trusted_documents()) == [ME]
 
     def test_required_mode_runs_the_manifest_and_the_allow_list(self, tmp_path: Path) -> None:
         manifest = write_manifest(tmp_path / "m.json", ME)

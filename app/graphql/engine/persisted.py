@@ -7,8 +7,9 @@
   checks (the SHA-256 of the text must be the hash), remembers and runs. Each API process learns
   documents on its own (a bounded LRU in memory): behind a load balancer a client may meet the
   miss once per process, which costs one extra round trip, never a failure.
-- **Trusted documents**: the web app's build writes a manifest of its operations
-  (`web/src/gql/persisted-documents.json`: hash → text), and an operator may allow more
+- **Trusted documents**: the web app's codegen writes a manifest of its operations
+  (`web/src/gql/persisted-documents.json`: hash → text; its build copies it beside the app,
+  `web/dist/persisted-documents.json`), and an operator may allow more
   (`trusted_documents_extra`: a manifest of the same shape, a `.graphql` file or a folder of
   them). Their documents are known by hash from the start and reported as trusted (the HTTP
   handler prepares them once: no parse, validation or cost estimate per request). With
@@ -165,7 +166,7 @@ class PersistedOperations:
         """Loads the web app's manifest (required when trusted documents are) and the
         operator's allow-list; raises ManifestError when they cannot be used."""
         required = settings.trusted_documents == "required"
-        manifest = settings.trusted_documents_manifest
+        manifest = settings.trusted_documents_manifest_path
         trusted: dict[str, str] = {}
         if manifest.exists() or required:
             trusted |= load_manifest(manifest)
