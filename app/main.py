@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
 from app.core.logs import configure_logging
-from app.core.middleware import PathGuardMiddleware, RequestIdMiddleware
+from app.core.middleware import PathGuardMiddleware, RequestIdMiddleware, ShortcutMiddleware
 from app.core.settings import Settings
 from app.exports import backups_router, exports_router
 from app.graphql.context import get_context, open_socket
@@ -107,6 +107,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.router.routes.append(WebRoute(settings.web_dir))  # last: every other GET path
 
+    # Innermost middleware: /graphql's HTTP requests skip the router (the route above stays
+    # for the record; the WebSocket goes through the router to Strawberry's).
+    app.add_middleware(ShortcutMiddleware, path="/graphql", endpoint=endpoint)
     if settings.rate_limit_enabled:
         guard = rate_limit_guard(
             lambda: getattr(app.state, "rate_limiter", None), settings.max_query_cost
