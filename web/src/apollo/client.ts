@@ -9,8 +9,13 @@ import { CLIENT_HEADER, GRAPHQL_PATH } from "../auth/transport";
 import { createCache } from "./cache";
 import { isPersisted, persistedLink, printPersisted, subscriptionHashLink } from "./persisted";
 
-/** Queries sent by hash go by GET (cacheable URLs, no body); mutations always POST. */
-const HASHED_QUERIES_VIA_GET = true;
+/**
+ * Queries sent by hash could go by GET (the API serves GET queries; mutations would still
+ * POST). Off: with it on, the browser story's token refresh across two tabs failed in the full
+ * run (the tabs showed their accounts without refreshing; later steps then failed), while
+ * every test passed with POST. Not yet understood: turn on only with that story green.
+ */
+const HASHED_QUERIES_VIA_GET = false;
 
 function isUnauthenticated(result: ApolloLink.Result): boolean {
   return (result.errors ?? []).some((error) => error.extensions?.["code"] === "UNAUTHENTICATED");
