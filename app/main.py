@@ -10,16 +10,19 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.routing import Route
 
 from app.core.logs import configure_logging
-from app.core.middleware import PathGuardMiddleware, RequestIdMiddleware
+from app.core.middleware import PathGuardMiddleware, RequestIdMiddleware, ShortcutMiddleware
 from app.core.settings import Settings
 from app.exports import backups_router, exports_router
 from app.graphql.context import get_context, open_socket
+from app.graphql.engine.http import GraphQLHTTPEndpoint
+from app.graphql.engine.persisted import PersistedOperations
 from app.graphql.engine.playground import assets_installed, assets_router
 from app.graphql.engine.rate_limit import rate_limit_guard
 from app.graphql.engine.router import EnvelopesGraphQLRouter
-from app.graphql.schema import build_schema
+from app.graphql.schema import build_schema, validation_rules
 from app.persistence.mongo import Database
 from app.services.container import Services
 from app.services.rate_limit import RequestRateLimiter
@@ -75,7 +78,14 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    graphql = EnvelopesGraphQLRouter(build_schema(settings), get_context, settings, open_socket)
+    schema = build_schema(settings)
+    # POST and GET /graphql: our endpoint (first, so it wins); the WebSocket: Strawberry's.
+    persisted = PersistedOperations.from_settings(settings)
+    endpoint = GraphQLHTTPEndpoint(
+        schema._schema, validation_rules(settings), settings, get_context, persisted
+    )
+    app.router.routes.append(Route("/graphql", endpoint))  # every method: 405 is ours
+    graphql = EnvelopesGraphQLRouter(schema, get_context, settings, open_socket)
     app.include_router(graphql, prefix="/graphql")
     if settings.playground_enabled:
         app.include_router(assets_router(settings))
@@ -99,6 +109,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.router.routes.append(WebRoute(settings.web_dir))  # last: every other GET path
 
+    # Innermost middleware: /graphql's HTTP requests skip the router (the route above stays
+    # for the record; the WebSocket goes through the router to Strawberry's).
+    app.add_middleware(ShortcutMiddleware, path="/graphql", endpoint=endpoint)
     if settings.rate_limit_enabled:
         guard = rate_limit_guard(
             lambda: getattr(app.state, "rate_limiter", None), settings.max_query_cost

@@ -1,10 +1,28 @@
 /// <reference types="vitest/config" />
+import { readFileSync } from "node:fs";
+
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+/**
+ * The build ships the persisted-documents manifest (written by codegen in src/gql/) beside the
+ * app: the API serving dist/ trusts exactly the documents of the app it serves
+ * (app/graphql/engine/persisted.py). Nothing secret: the same texts are in the bundle.
+ */
+function persistedDocumentsManifest(): Plugin {
+  return {
+    name: "envelopes-persisted-documents",
+    apply: "build",
+    generateBundle() {
+      const source = readFileSync(new URL("src/gql/persisted-documents.json", import.meta.url), "utf8");
+      this.emitFile({ type: "asset", fileName: "persisted-documents.json", source });
+    },
+  };
+}
 
 // The API serves dist/ at "/" (index.html for client routes); `npm run dev` proxies /graphql.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), persistedDocumentsManifest()],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_JWT_SECRET = "envelopes-development-secret-do-not-use-in-production"  # noqa: S105
 _KNOWN_WEAK_SECRETS = {DEV_JWT_SECRET, "secret", "changeme", "change-me", ""}
 _REPO_ROOT = Path(__file__).resolve().parents[2]
+_WEB_MANIFEST = _REPO_ROOT / "web" / "src" / "gql" / "persisted-documents.json"
 
 
 class InsecureSettingsError(ValueError):
@@ -90,6 +91,22 @@ class Settings(BaseSettings):
     webhooks_allow_loopback: bool = False
     webhooks_timeout_seconds: float = Field(default=10, gt=0, le=60)
 
+    # Persisted operations (app/graphql/engine/persisted.py). Clients may send a document's
+    # SHA-256 instead of its text (Apollo's automatic persisted queries): each API process
+    # learns up to `persisted_queries_cache_size` documents (least recently used out).
+    # The trusted documents are the web app's manifest and the operator's
+    # `trusted_documents_extra` (a manifest, a .graphql file or a folder of them). The manifest
+    # is by default the served app's (`web_dir`/persisted-documents.json, copied there by its
+    # build), else, with no build, the one `npm run codegen` wrote in web/src/gql/. They are
+    # known by hash from the start and prepared once. "optional" (the default, in production
+    # too): other documents run as well. "required": only the trusted documents run (others
+    # get OPERATION_NOT_TRUSTED, APQ learns nothing), the manifest must exist, and GraphiQL
+    # is off (its documents would all be refused).
+    trusted_documents: Literal["optional", "required"] = "optional"
+    trusted_documents_manifest: Path | None = None
+    trusted_documents_extra: Path | None = None
+    persisted_queries_cache_size: int = Field(default=1000, ge=0, le=100_000)
+
     playground_assets_dir: Path = _REPO_ROOT / "playground" / "node_modules"
     # The built web app (`npm run build` in web/), served at /.
     web_dir: Path = _REPO_ROOT / "web" / "dist"
@@ -129,8 +146,15 @@ class Settings(BaseSettings):
         return self.jwt_secret
 
     @property
+    def trusted_documents_manifest_path(self) -> Path:
+        if self.trusted_documents_manifest is not None:
+            return self.trusted_documents_manifest
+        built = self.web_dir / "persisted-documents.json"
+        return built if built.is_file() else _WEB_MANIFEST
+
+    @property
     def playground_enabled(self) -> bool:
-        return not self.production
+        return not self.production and self.trusted_documents != "required"
 
     @property
     def introspection_enabled(self) -> bool:

@@ -8,7 +8,12 @@ from datetime import date
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
+from graphql import (
+    ASTValidationRule,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    specified_rules,
+)
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -18,6 +23,8 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from app.core.settings import Settings
 from app.graphql.alerts.mutations import AlertMutation
@@ -138,11 +145,25 @@ class EnvelopesSchema(strawberry.Schema):
         expected errors from bugs."""
 
 
+def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    return [depth_limit_rule(settings.max_query_depth), alias_limit_rule(settings.max_aliases)]
+
+
+def validation_rules(settings: Settings) -> tuple[type[ASTValidationRule], ...]:
+    """Every rule a document is validated with: the specification's, our limits, Strawberry's
+    own (`@oneOf` inputs, `Maybe` nulls) and, in production, no introspection. The same set
+    Strawberry's `execute` applies with the extensions below (`app.graphql.engine.http`
+    validates itself, once per document)."""
+    rules: list[type[ASTValidationRule]] = [*specified_rules, *limit_rules(settings)]
+    if not settings.introspection_enabled:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
-    rules: list[type[ASTValidationRule]] = [
-        depth_limit_rule(settings.max_query_depth),
-        alias_limit_rule(settings.max_aliases),
-    ]
+    """The schema; its extensions serve the WebSocket (subscriptions). POST and GET /graphql
+    run through `app.graphql.engine.http`, which applies the same limits itself."""
+    rules = limit_rules(settings)
     costs = QueryCosts(settings.query_cost_list_size)
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),

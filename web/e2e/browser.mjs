@@ -96,6 +96,17 @@ export async function signUp(page, who) {
   await page.getByRole("heading", { name: "Your accounts" }).waitFor();
 }
 
+/** Opens an account from the accounts screen (envelopes: names separated by commas). */
+export async function openAccountFromList(page, name, type, envelopes) {
+  await page.getByRole("button", { name: "Open an account" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Open an account" });
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByLabel("Type").selectOption(type);
+  await dialog.getByLabel("Envelopes").fill(envelopes);
+  await dialog.getByRole("button", { name: "Open account" }).click();
+  await page.getByRole("heading", { name }).waitFor();
+}
+
 /** Picks the option whose text starts with `prefix` (option texts carry balances). */
 export async function choose(select, prefix) {
   const value = await select.locator("option", { hasText: prefix }).first().getAttribute("value");

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { choose, launch, openTab, PASSWORD, person, record, shoot } from "./browser.mjs";
+import { choose, launch, openAccountFromList, openTab, PASSWORD, person, record, shoot } from "./browser.mjs";
 
 const dora = { name: "Dora Nunes", email: `dora-${Date.now().toString(36)}@example.com` };
 
@@ -23,13 +23,7 @@ after(async () => {
 
 async function openAccount(page, name, type, envelopes) {
   await page.getByRole("link", { name: "Accounts", exact: true }).click();
-  await page.getByRole("button", { name: "Open an account" }).first().click();
-  const dialog = page.getByRole("dialog", { name: "Open an account" });
-  await dialog.getByLabel("Name").fill(name);
-  await dialog.getByLabel("Type").selectOption(type);
-  await dialog.getByLabel("Envelopes").fill(envelopes);
-  await dialog.getByRole("button", { name: "Open account" }).click();
-  await page.getByRole("heading", { name }).waitFor();
+  await openAccountFromList(page, name, type, envelopes);
   return new URL(page.url()).pathname;
 }
 

@@ -138,7 +138,7 @@ class RequestLimits(SchemaExtension):
             context.result = ExecutionResult(data=None, errors=[self._too_costly()])
             yield
             return
-        known = _primary_known(context.context)
+        known = primary_known(context.context)
         deadline = Deadline(self.timeout_seconds if known else self.no_primary_seconds)
         with deadline:
             yield
@@ -148,14 +148,18 @@ class RequestLimits(SchemaExtension):
         return {"cost": {"requested": self.requested, "maximum": self.max_cost}}
 
     def _too_costly(self) -> GraphQLError:
-        return GraphQLError(
-            f"The request's estimated cost is {self.requested}; the maximum is "
-            f"{self.max_cost}. Ask for smaller pages (first/last) or fewer nested lists.",
-            extensions={"code": "QUERY_TOO_COSTLY"},
-        )
+        return too_costly(self.requested, self.max_cost)
 
 
-def _primary_known(context: Any) -> bool:
+def too_costly(requested: int, max_cost: int) -> GraphQLError:
+    return GraphQLError(
+        f"The request's estimated cost is {requested}; the maximum is "
+        f"{max_cost}. Ask for smaller pages (first/last) or fewer nested lists.",
+        extensions={"code": "QUERY_TOO_COSTLY"},
+    )
+
+
+def primary_known(context: Any) -> bool:
     """Whether the driver currently knows a writable primary (an in-memory check)."""
     services = getattr(context, "services", None)
     if services is None:

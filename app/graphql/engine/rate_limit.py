@@ -16,16 +16,8 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Scope
 
 from app.core.errors import RateLimitedError
-from app.core.middleware import Guard
+from app.core.middleware import Guard, header
 from app.services.rate_limit import RequestRateLimiter
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            found: str = value.decode("latin-1")
-            return found
-    return None
 
 
 def too_many_requests(refused: RateLimitedError, max_query_cost: int) -> JSONResponse:
@@ -51,7 +43,7 @@ def rate_limit_guard(
             return None
         client = scope.get("client")
         try:
-            await current.check(client[0] if client else None, _header(scope, b"authorization"))
+            await current.check(client[0] if client else None, header(scope, b"authorization"))
         except RateLimitedError as refused:
             return too_many_requests(refused, max_query_cost)
         return None

@@ -1,5 +1,6 @@
-"""The /graphql endpoint: Strawberry's FastAPI router with our playground page and the one
-place where every error of every response is shaped (codes, masking, logging)."""
+"""The WebSocket of /graphql (graphql-transport-ws): Strawberry's FastAPI router, with its
+HTTP routes taken out. POST and GET /graphql, the playground page included, are
+`app.graphql.engine.http`'s."""
 
 from __future__ import annotations
 
@@ -8,17 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 import strawberry
-from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.routing import APIWebSocketRoute
 from strawberry.fastapi import GraphQLRouter
-from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from app.core.settings import Settings
-from app.graphql.engine.errors import shape_errors
-from app.graphql.engine.playground import playground_page
+from app.graphql.engine.persisted import PersistedOperations
 from app.graphql.engine.sockets import SocketAuthentication, SocketAuthenticator, SocketHandler
 
 SOCKET_INIT_SECONDS = 10  # a socket must send connection_init within this (else 4408)
@@ -37,12 +34,14 @@ class EnvelopesGraphQLRouter(GraphQLRouter[Any, None]):
         super().__init__(
             schema,
             context_getter=context_getter,
-            graphql_ide="graphiql" if settings.playground_enabled else None,
+            graphql_ide=None,
             allow_queries_via_get=False,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(seconds=SOCKET_INIT_SECONDS),
         )
         self.settings = settings
+        self.routes[:] = [r for r in self.routes if isinstance(r, APIWebSocketRoute)]
+        self.persisted = PersistedOperations.from_settings(settings)  # for the sockets
         self.sockets = SocketAuthentication(socket_authenticator)
         self.socket_expiries = self.sockets.expiries
 
@@ -50,15 +49,3 @@ class EnvelopesGraphQLRouter(GraphQLRouter[Any, None]):
         await self.sockets.connect(context)
         unset: UnsetType = UNSET
         return unset
-
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return playground_page(self.settings)
-
-    async def process_result(
-        self, request: Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        # Here rather than in a schema extension: parse errors answered from the parser
-        # cache never reach an extension's on_operation exit.
-        if result.errors:
-            result.errors = shape_errors(result.errors)
-        return await super().process_result(request, result)

@@ -27,10 +27,12 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage
 from strawberry.types.graphql import OperationType
 
 from app.core.errors import AppError
 from app.graphql.engine.errors import shape_errors
+from app.graphql.engine.persisted import PersistedQueryError
 from app.graphql.engine.shared_events import next_message
 
 # A closed socket leaves its objects (cyclic, old) to the collector's full pass, which the
@@ -91,6 +93,25 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         expires_at = self.view.socket_expiries.pop(self.context, None)  # type: ignore[attr-defined]
         if self.connection_acknowledged and expires_at is not None:
             self.expiry = asyncio.create_task(self._close_at(expires_at))
+
+    async def handle_subscribe(self, message: Any) -> None:
+        """The document to run is the persisted operations' choice (`resolve_subscription`:
+        with trusted documents required, only they run here too); a refusal is the
+        operation's `error` message, and the socket stays open."""
+        payload = message["payload"]
+        persisted = self.view.persisted  # type: ignore[attr-defined]
+        try:
+            text, _trusted = persisted.resolve_subscription(
+                payload["query"], payload.get("extensions")
+            )
+        except PersistedQueryError as refusal:
+            error = GraphQLError(refusal.message, extensions={"code": refusal.code})
+            await super().send_message(
+                ErrorMessage(id=message["id"], type="error", payload=[error.formatted])
+            )
+            return
+        payload["query"] = text
+        await super().handle_subscribe(message)
 
     async def send_message(self, message: Any) -> None:
         """Every message as Strawberry sends it, but a "next" one built around the payload's

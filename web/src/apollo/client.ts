@@ -7,6 +7,15 @@ import { defer, of, switchMap } from "rxjs";
 import type { Session } from "../auth/session";
 import { CLIENT_HEADER, GRAPHQL_PATH } from "../auth/transport";
 import { createCache } from "./cache";
+import { isPersisted, persistedLink, printPersisted, subscriptionHashLink } from "./persisted";
+
+/**
+ * Queries sent by hash could go by GET (the API serves GET queries; mutations would still
+ * POST). Off: with it on, the browser story's token refresh across two tabs failed in the full
+ * run (the tabs showed their accounts without refreshing; later steps then failed), while
+ * every test passed with POST. Not yet understood: turn on only with that story green.
+ */
+const HASHED_QUERIES_VIA_GET = false;
 
 function isUnauthenticated(result: ApolloLink.Result): boolean {
   return (result.errors ?? []).some((error) => error.extensions?.["code"] === "UNAUTHENTICATED");
@@ -74,11 +83,24 @@ function isSubscription(operation: ApolloLink.Operation): boolean {
   return operation.operationType === OperationTypeNode.SUBSCRIPTION;
 }
 
+/**
+ * Queries and mutations over HTTP: the web app's own documents (src/gql) by hash (see
+ * ./persisted.ts), any other document by text.
+ */
+export function httpLink(fetchImpl?: typeof fetch): ApolloLink {
+  const http = new HttpLink({
+    uri: GRAPHQL_PATH,
+    credentials: "same-origin",
+    print: printPersisted,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+  return ApolloLink.split(isPersisted, persistedLink({ useGET: HASHED_QUERIES_VIA_GET }).concat(http), http);
+}
+
 export function createClient(session: Session, fetchImpl?: typeof fetch, sockets?: SocketClient): ApolloClient {
-  const http = new HttpLink({ uri: GRAPHQL_PATH, credentials: "same-origin", ...(fetchImpl ? { fetch: fetchImpl } : {}) });
-  const live = new GraphQLWsLink(sockets ?? socketClient(session, socketUrl(window.location)));
+  const live = subscriptionHashLink().concat(new GraphQLWsLink(sockets ?? socketClient(session, socketUrl(window.location))));
   return new ApolloClient({
-    link: ApolloLink.split(isSubscription, live, ApolloLink.from([authLink(session), http])),
+    link: ApolloLink.split(isSubscription, live, ApolloLink.from([authLink(session), httpLink(fetchImpl)])),
     cache: createCache(),
     defaultOptions: {
       watchQuery: { fetchPolicy: "cache-and-network" },

@@ -1,5 +1,4 @@
-import { print } from "graphql";
-
+import { documentHash, manifestText } from "../apollo/persisted";
 import { WebRefreshDocument, type WebRefreshMutation } from "../gql/graphql";
 import type { AccessToken } from "./session";
 
@@ -8,7 +7,7 @@ export const CLIENT_HEADER = { "X-Envelopes-Client": "web" } as const;
 
 export const GRAPHQL_PATH = "/graphql";
 
-const REFRESH_QUERY = print(WebRefreshDocument);
+const REFRESH_HASH = documentHash(WebRefreshDocument) ?? "";
 
 export class OfflineError extends Error {}
 
@@ -22,16 +21,29 @@ export function accessTokenOf(
   return { token: payload.accessToken, expiresAt: Date.parse(payload.accessTokenExpiresAt), issuedAt: now };
 }
 
+function postRefresh(fetchImpl: typeof fetch, query?: string): Promise<Response> {
+  const extensions = { persistedQuery: { version: 1, sha256Hash: REFRESH_HASH } };
+  return fetchImpl(GRAPHQL_PATH, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", Accept: "application/json", ...CLIENT_HEADER },
+    body: JSON.stringify({ query, operationName: "WebRefresh", variables: { input: {} }, extensions }),
+  });
+}
+
+async function isPersistedQueryMiss(response: Response): Promise<boolean> {
+  const body = (await response.clone().json().catch(() => null)) as { errors?: { extensions?: { code?: string } }[] } | null;
+  return body?.errors?.some((error) => error.extensions?.code === "PERSISTED_QUERY_NOT_FOUND") ?? false;
+}
+
 /** Trades the refresh cookie for a new access token (the API rotates the cookie). */
 export async function refreshWithCookie(fetchImpl: typeof fetch = fetch): Promise<AccessToken | null> {
   let response: Response;
   try {
-    response = await fetchImpl(GRAPHQL_PATH, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", ...CLIENT_HEADER },
-      body: JSON.stringify({ query: REFRESH_QUERY, operationName: "WebRefresh", variables: { input: {} } }),
-    });
+    // By hash, as every operation of the web app (src/apollo/persisted.ts); the text only when
+    // the API does not know the hash.
+    response = await postRefresh(fetchImpl);
+    if (await isPersistedQueryMiss(response)) response = await postRefresh(fetchImpl, await manifestText(REFRESH_HASH));
   } catch (error) {
     throw new OfflineError(error instanceof Error ? error.message : "network error");
   }
