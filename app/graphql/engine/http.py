@@ -35,7 +35,7 @@ The Context is the same as before (`app.graphql.context.get_context`), with a St
 
 from __future__ import annotations
 
-import logging
+import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -69,8 +69,6 @@ from app.graphql.engine.limits import primary_known, too_costly
 from app.graphql.engine.persisted import PersistedOperations, PersistedQueryError
 from app.graphql.engine.playground import playground_page
 from app.graphql.engine.timeout import Deadline
-
-log = logging.getLogger("envelopes.graphql")
 
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -321,8 +319,6 @@ def _encode(body: Mapping[str, Any]) -> bytes:
     try:
         return orjson.dumps(body)
     except TypeError:  # a value orjson does not know: the standard encoder's answer
-        import json
-
         return json.dumps(body, default=str).encode()
 
 
@@ -384,7 +380,8 @@ class GraphQLHTTPEndpoint:
 
     def _wants_page(self, scope: Scope) -> bool:
         accept = header(scope, b"accept") or ""
-        return "text/html" in accept and b"query=" not in scope["query_string"]
+        asked = scope["query_string"]
+        return "text/html" in accept and b"query=" not in asked and b"extensions=" not in asked
 
     def _resolve(self, params: GraphQLRequest) -> str:
         """The document to run: the query, or the persisted one its hash stands for."""
