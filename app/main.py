@@ -85,7 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
         schema._schema, validation_rules(settings), settings, get_context, persisted
     )
     app.router.routes.append(Route("/graphql", endpoint))  # every method: 405 is ours
-    graphql = EnvelopesGraphQLRouter(schema, get_context, settings, open_socket)
+    graphql = EnvelopesGraphQLRouter(schema, get_context, settings, open_socket, persisted)
     app.include_router(graphql, prefix="/graphql")
     if settings.playground_enabled:
         app.include_router(assets_router(settings))

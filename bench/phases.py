@@ -115,10 +115,15 @@ async def mutations(
                 "api_to_raw_pct": _ratios([s.rate for s in api_s], [s.rate for s in raw_s], 100),
             }
     level = 8 if 8 in plan.concurrency else plan.concurrency[-1]
+    names = (("move", "moveMoney"), ("expense", "recordExpense"))
     targets = [
-        target(f"{name} API/raw rate at concurrency {level}",
-               runs[kind][str(level)]["api_to_raw_pct"]["values"], 50, ">=", "%")
-        for kind, name in (("move", "moveMoney"), ("expense", "recordExpense"))
+        *(target(f"{name} API/raw rate at concurrency {level}",
+                 runs[kind][str(level)]["api_to_raw_pct"]["values"], 60, ">=", "%")
+          for kind, name in names),
+        *(target(f"{name} API process CPU per mutation at concurrency {level}",
+                 runs[kind][str(level)]["api"]["cpu_ms_per_op"]["api"]["values"], 3.5, "<=",
+                 " ms")
+          for kind, name in names),
     ]  # fmt: skip
     checks = {"mutation_accounts_consistent": await consistent(rig.db, houses)}
     return {"runs": runs}, targets, checks
@@ -190,6 +195,9 @@ async def pages(plan: Plan, rig: Rig, seeded: History) -> tuple[Row, list[Target
                        runs[first]["api"]["p50_ms"]["values"])["values"], 1.5, "<=", "x"),
         *(target(f"page {int(n):,} API p50 / raw p50", run["api_to_raw_p50"]["values"], 3,
                  "<=", "x") for n, run in runs.items()),
+        *(target(f"page {int(n):,} API process CPU per page",
+                 run["api"]["cpu_ms_per_op"]["api"]["values"], 4.5, "<=", " ms")
+          for n, run in runs.items()),
     ]  # fmt: skip
     return {"entries": seeded.entries, "runs": runs}, targets, checks
 

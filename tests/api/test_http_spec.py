@@ -209,6 +209,23 @@ class TestBadRequests:
         for headers in (STRICT, LEGACY):
             await self.failure(await post(http, body, **headers), 400, "BAD_REQUEST")
 
+    async def test_a_body_over_a_mebibyte_is_413_and_never_parsed(
+        self, http: httpx.AsyncClient
+    ) -> None:
+        padding = " " * (1024 * 1024)
+        reply = await http.post(
+            "/graphql",
+            content=b'{"query": "{ __typename }"' + padding.encode() + b"}",
+            headers={"Content-Type": "application/json"},
+        )
+        await self.failure(reply, 413, "TOO_LARGE")
+        fits = await http.post(
+            "/graphql",
+            content=b'{"query": "{ __typename }"' + padding[:-100].encode() + b"}",
+            headers={"Content-Type": "application/json"},
+        )
+        assert fits.json()["data"] == {"__typename": "Query"}
+
     async def test_an_empty_body_is_400(self, http: httpx.AsyncClient) -> None:
         reply = await http.post("/graphql", headers={"Content-Type": "application/json"})
         await self.failure(reply, 400, "BAD_REQUEST")
@@ -378,4 +395,4 @@ class TestPersistedOperations:
         assert other.status_code == 403
         assert other.json()["errors"][0]["extensions"]["code"] == "OPERATION_NOT_TRUSTED"
         assert "data" not in other.json()
-        assert list(prepared) == [self.TEXT]  # prepared at startup, kept for good
+        assert list(prepared) == [self.TEXT]  # prepared once, kept for good

@@ -30,6 +30,7 @@ class EnvelopesGraphQLRouter(GraphQLRouter[Any, None]):
         context_getter: Callable[..., Awaitable[Any]],
         settings: Settings,
         socket_authenticator: SocketAuthenticator,
+        persisted: PersistedOperations,
     ) -> None:
         super().__init__(
             schema,
@@ -41,7 +42,7 @@ class EnvelopesGraphQLRouter(GraphQLRouter[Any, None]):
         )
         self.settings = settings
         self.routes[:] = [r for r in self.routes if isinstance(r, APIWebSocketRoute)]
-        self.persisted = PersistedOperations.from_settings(settings)  # for the sockets
+        self.persisted = persisted  # the sockets resolve hashes as the HTTP endpoint does
         self.sockets = SocketAuthentication(socket_authenticator)
         self.socket_expiries = self.sockets.expiries
 
