@@ -283,3 +283,30 @@ async def test_variables_of_skip_and_include_are_honoured_on_every_request() -> 
         ["age", "name", "wallet"],
         ["name"],
     ]
+
+
+async def test_a_request_keeps_the_field_sets_its_plans_are_found_by() -> None:
+    """A request finds its plans by the id of their grouped field set, and each entry holds
+    that set: a set freed mid-request could otherwise hand its id to another one, of another
+    type, whose fields the plan does not name (seen in the browser suite as an IndexError at
+    ['account', 'transactions'] when a plan came from an earlier request)."""
+    executors: list[PlainFieldExecutor] = []
+
+    class Recording(PlainFieldExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            executors.append(self)
+
+    schema = strawberry.Schema(
+        query=Query,
+        types=[Person],
+        execution_context_class=Recording,
+        config=StrawberryConfig(scalar_map={Code: CODE_SCALAR}),
+    )
+    PEOPLE["people"] = CASES["plain values"]
+    for _ in range(2):  # the second request takes the first one's shared plans
+        result = await schema.execute(EVERYTHING)
+        assert result.errors is None
+    plans = executors[-1]._plans
+    assert plans
+    assert all(id(fields) == key for key, (fields, _plan) in plans.items())

@@ -91,7 +91,10 @@ class _Plan:
 class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._plans: dict[int, _Plan] = {}
+        # This request's plans by the id of their grouped field set, which each entry keeps
+        # alive: a set freed mid-request could hand its id to another (of another type), and
+        # its plan would then name fields that set does not have.
+        self._plans: dict[int, tuple[GroupedFieldSet, _Plan]] = {}
         # A schema extension with a `resolve` hook must see every field: no fast path then.
         self._fast = not self.middleware_manager or not self.middleware_manager.middlewares
         free = _directive_free(self.operation, self.fragment_definitions)
@@ -184,17 +187,17 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
     # --- compiling ---------------------------------------------------------------------
 
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> _Plan | None:
-        plan = self._plans.get(id(fields))
-        if plan is None:
-            plan = self._compile(parent_type, fields)
+        known = self._plans.get(id(fields))
+        plan = known[1] if known is not None else self._compile(parent_type, fields)
         return plan if plan.any_plain else None
 
     def _compile(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> _Plan:
         """The plan of a selection set, from this request's plans, else from the plans of
         earlier requests of the same document, else compiled now."""
-        plan = self._plans.get(id(fields))
-        if plan is not None:
-            return plan
+        known = self._plans.get(id(fields))
+        if known is not None:
+            return known[1]
+        plan: _Plan | None = None
         key = None
         if self._shared is not None:
             nodes = tuple(d.node for details in fields.values() for d in details)
@@ -207,7 +210,7 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             plan = _Plan(compiled, keep_alive=fields)
             if self._shared is not None and key is not None:
                 _remember(self._shared, key, _Plan(compiled, keep_alive=nodes))
-        self._plans[id(fields)] = plan
+        self._plans[id(fields)] = (fields, plan)
         return plan
 
     def _plain_field(
